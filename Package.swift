@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+//
+// Dependencies point one way: executables → AuthTokenWeb → AuthTokenCore → AuthTokenStore.
+// AuthTokenSQLite implements AuthTokenStore. FastCGI knows nothing of the web layer; the
+// executable adapts one to the other.
+import PackageDescription
+
+let package = Package(
+    name: "authtoken",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "authtoken-fcgi", targets: ["authtoken-fcgi"]),
+        .executable(name: "authtoken-admin", targets: ["authtoken-admin"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    ],
+    targets: [
+        .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
+        .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+
+        .target(name: "FastCGI", dependencies: ["CFastCGI"]),
+        .target(name: "AuthTokenStore"),
+        .target(
+            name: "AuthTokenSQLite",
+            dependencies: ["AuthTokenStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "AuthTokenCore",
+            dependencies: [
+                "AuthTokenStore", "CArgon2",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "AuthTokenWeb",
+            dependencies: ["AuthTokenCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "AuthTokenConfig",
+            dependencies: [
+                "AuthTokenCore", "FastCGI",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .executableTarget(
+            name: "authtoken-fcgi",
+            dependencies: [
+                "FastCGI", "AuthTokenWeb", "AuthTokenConfig", "AuthTokenSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "authtoken-admin",
+            dependencies: [
+                "AuthTokenCore", "AuthTokenConfig", "AuthTokenSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
+        .testTarget(name: "AuthTokenCoreTests", dependencies: ["AuthTokenCore", "AuthTokenSQLite"]),
+        .testTarget(name: "AuthTokenWebTests", dependencies: ["AuthTokenWeb", "AuthTokenSQLite"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,112 @@
+import AuthTokenCore
+import Configuration
+import FastCGI
+import Foundation
+import SystemPackage
+
+extension AppConfiguration {
+    /// Reads and validates the configuration. Throws `ConfigurationError` naming the first
+    /// bad key, so start-up stops with a message a sysadmin can act on.
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) async throws
+        -> AppConfiguration
+    {
+        let dataDir = environment["DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        let explicitFile = environment["AUTHTOKEN_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        let file = explicitFile ?? dataDir.map { "\($0)/authtoken.conf" } ?? "/etc/authtoken/authtoken.conf"
+        try checkFileKeys(file, required: explicitFile != nil)
+
+        let reader = ConfigReader(providers: [
+            EnvironmentVariablesProvider(environmentVariables: environment),
+            try await EnvironmentVariablesProvider(environmentFilePath: FilePath(file), allowMissing: true),
+        ])
+        let values = Values(reader: reader)
+        let base = dataDir ?? "/var/lib/authtoken"
+        let socketDefault = dataDir.map { "unix:\($0)/authtoken.sock" } ?? "unix:/run/authtoken/fcgi.sock"
+
+        let mode = try values.parse("AUTHTOKEN_SOCKET_MODE", default: "660") { mode_t($0, radix: 8) }
+        let listenText = values.string("AUTHTOKEN_LISTEN") ?? socketDefault
+        guard let listen = ListenAddress(listenText, socketMode: mode) else {
+            throw ConfigurationError(key: "AUTHTOKEN_LISTEN", problem: "'\(listenText)' is not unix:/path, host:port or stdin")
+        }
+        let database = values.string("AUTHTOKEN_DATABASE") ?? "\(base)/authtoken.sqlite"
+        guard !database.isEmpty else { throw ConfigurationError(key: "AUTHTOKEN_DATABASE", problem: "is empty") }
+        let logLevel = values.string("AUTHTOKEN_LOG_LEVEL") ?? "info"
+        guard logLevels.contains(logLevel) else {
+            throw ConfigurationError(key: "AUTHTOKEN_LOG_LEVEL", problem: "must be one of \(logLevels.joined(separator: ", "))")
+        }
+        let scopes: ScopeList
+        do {
+            scopes = try ScopeList(values.string("AUTHTOKEN_SCOPES").map(Self.list) ?? ScopeList.defaults)
+        } catch {
+            throw ConfigurationError(key: "AUTHTOKEN_SCOPES", problem: "needs one or more Service/apiname entries (\(error))")
+        }
+        let argon2 = Argon2Parameters(
+            memoryKiB: UInt32(try values.int("AUTHTOKEN_ARGON2_MEMORY_KIB", default: 19_456, in: 19_456...4_194_304)),
+            iterations: UInt32(try values.int("AUTHTOKEN_ARGON2_ITERATIONS", default: 2, in: 2...64)),
+            parallelism: UInt32(try values.int("AUTHTOKEN_ARGON2_PARALLELISM", default: 1, in: 1...16)))
+        let auth = AuthSettings(
+            maxTokensPerAccount: try values.int("AUTHTOKEN_MAX_TOKENS", default: 10, in: 1...10_000),
+            scopes: scopes, argon2: argon2,
+            maxConcurrentHashes: try values.int(
+                "AUTHTOKEN_HASH_CONCURRENCY", default: max(1, ProcessInfo.processInfo.activeProcessorCount), in: 1...256))
+        return AppConfiguration(
+            configFile: file, databasePath: database, listen: listen,
+            threads: try values.int("AUTHTOKEN_THREADS", default: 32, in: 1...4096),
+            maxBodyBytes: try values.int("AUTHTOKEN_MAX_BODY_BYTES", default: 65_536, in: 1024...16_777_216),
+            shutdownGraceSeconds: Double(try values.int("AUTHTOKEN_SHUTDOWN_GRACE_SECONDS", default: 5, in: 0...300)),
+            logLevel: logLevel, auth: auth)
+    }
+
+    static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// The file provider skips lines it cannot read and keys it does not know; a typo in a
+    /// security setting must not pass silently, so the file's keys are checked here.
+    static func checkFileKeys(_ path: String, required: Bool) throws {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            if required { throw ConfigurationError(key: "AUTHTOKEN_CONFIG", problem: "cannot read \(path)") }
+            return
+        }
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            guard let eq = trimmed.firstIndex(of: "=") else {
+                throw ConfigurationError(key: "\(path):\(number + 1)", problem: "is not a KEY=value line")
+            }
+            let key = trimmed[..<eq].trimmingCharacters(in: .whitespaces)
+            guard keys.contains(key) else {
+                throw ConfigurationError(key: "\(path):\(number + 1)", problem: "unknown key \(key)")
+            }
+        }
+    }
+}
+
+/// Reads raw strings through swift-configuration and converts them here, so a bad value
+/// is an error that names its key rather than a silent fall-back to the default.
+private struct Values {
+    let reader: ConfigReader
+
+    /// `AUTHTOKEN_MAX_TOKENS` is looked up as `authtoken.max.tokens`, which the
+    /// environment provider maps back to the same name.
+    func string(_ name: String) -> String? {
+        let key = name.lowercased().replacingOccurrences(of: "_", with: ".")
+        return reader.string(forKey: ConfigKey(key))
+    }
+
+    func parse<T>(_ name: String, default fallback: String, _ convert: (String) -> T?) throws -> T {
+        let text = string(name) ?? fallback
+        guard let value = convert(text) else {
+            throw ConfigurationError(key: name, problem: "'\(text)' is not a valid value")
+        }
+        return value
+    }
+
+    func int(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
+        let value = try parse(name, default: String(fallback)) { Int($0) }
+        guard range.contains(value) else {
+            throw ConfigurationError(key: name, problem: "\(value) is outside \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+}

@@ -1,0 +1,43 @@
+import AuthTokenCore
+import FastCGI
+import Foundation
+
+/// Everything both executables read from the configuration, validated.
+///
+/// Where it comes from, highest first: the process environment, the configuration file
+/// (`KEY=value` lines), the defaults below. `DATA_DIR`, when set, moves the defaults for
+/// the file, database and socket into that folder, so several instances run side by side
+/// and the admin CLI finds the server's database. See the README's configuration table.
+public struct AppConfiguration: Sendable {
+    public var configFile: String
+    public var databasePath: String
+    public var listen: ListenAddress
+    public var threads: Int
+    public var maxBodyBytes: Int
+    public var shutdownGraceSeconds: Double
+    public var logLevel: String
+    public var auth: AuthSettings
+
+    /// Every key the file may hold; anything else in it is a mistake worth stopping for.
+    public static let keys: [String] = [
+        "AUTHTOKEN_DATABASE", "AUTHTOKEN_LISTEN", "AUTHTOKEN_SOCKET_MODE", "AUTHTOKEN_THREADS",
+        "AUTHTOKEN_MAX_BODY_BYTES", "AUTHTOKEN_SHUTDOWN_GRACE_SECONDS", "AUTHTOKEN_LOG_LEVEL",
+        "AUTHTOKEN_MAX_TOKENS", "AUTHTOKEN_SCOPES", "AUTHTOKEN_ARGON2_MEMORY_KIB",
+        "AUTHTOKEN_ARGON2_ITERATIONS", "AUTHTOKEN_ARGON2_PARALLELISM", "AUTHTOKEN_HASH_CONCURRENCY",
+    ]
+
+    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+}
+
+/// A configuration value that cannot be used. The message names the key.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let key: String
+    public let problem: String
+
+    public init(key: String, problem: String) {
+        self.key = key
+        self.problem = problem
+    }
+
+    public var description: String { "configuration: \(key): \(problem)" }
+}

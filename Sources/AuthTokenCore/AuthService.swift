@@ -1,0 +1,20 @@
+import AuthTokenStore
+import Foundation
+
+/// The auth core: accounts, passwords and tokens, over any `AuthStore`.
+///
+/// It knows nothing of HTTP. Each method runs on the calling thread and may block it
+/// (Argon2, the database); the FastCGI server gives every request its own thread.
+public final class AuthService: Sendable {
+    public let store: any AuthStore
+    public let settings: AuthSettings
+    public let hasher: PasswordHasher
+    let now: @Sendable () -> Date
+
+    public init(store: any AuthStore, settings: AuthSettings, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.settings = settings
+        self.hasher = PasswordHasher(parameters: settings.argon2, maxConcurrent: settings.maxConcurrentHashes)
+        self.now = now
+    }
+}

@@ -1,0 +1,22 @@
+/// What the core needs from the configuration. The configuration module builds and
+/// validates it; tests build it directly.
+public struct AuthSettings: Sendable {
+    /// Most tokens one account may hold at once (the legacy service allowed 10).
+    public var maxTokensPerAccount: Int
+    public var scopes: ScopeList
+    public var argon2: Argon2Parameters
+    /// Most Argon2 hashes computed at once, across all worker threads.
+    public var maxConcurrentHashes: Int
+
+    public init(
+        maxTokensPerAccount: Int = 10,
+        scopes: ScopeList,
+        argon2: Argon2Parameters = .minimum,
+        maxConcurrentHashes: Int = 2
+    ) {
+        self.maxTokensPerAccount = maxTokensPerAccount
+        self.scopes = scopes
+        self.argon2 = argon2
+        self.maxConcurrentHashes = maxConcurrentHashes
+    }
+}

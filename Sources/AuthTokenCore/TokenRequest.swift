@@ -1,0 +1,40 @@
+/// An API-mode request for a token, as the client sent it (values may be missing).
+public struct TokenRequest: Sendable {
+    public var email: String?
+    public var password: String?
+    public var scope: String?
+    public var displayName: String?
+
+    public init(email: String?, password: String?, scope: String?, displayName: String?) {
+        self.email = email
+        self.password = password
+        self.scope = scope
+        self.displayName = displayName
+    }
+}
+
+/// Why a token was not issued. The web layer maps each case to a legacy `CAUSE`.
+public enum TokenRefusal: Error, Equatable, Sendable {
+    case missingCredentials
+    case invalidScope
+    case invalidDisplayName
+    case noSuchUser
+    case invalidPassword
+    case notConfirmed
+    case notActive
+    case tooManyTokens
+}
+
+/// A token that was just issued: the secret (shown once) and what was stored.
+public struct IssuedToken: Sendable {
+    public let secret: TokenSecret
+    public let record: TokenRecordSummary
+}
+
+/// The non-secret facts of a stored token.
+public struct TokenRecordSummary: Sendable, Equatable {
+    public let id: Int64
+    public let hint: String
+    public let scopes: [String]
+    public let displayName: String
+}

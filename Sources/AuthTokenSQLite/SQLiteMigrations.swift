@@ -1,0 +1,38 @@
+import GRDB
+
+/// The schema, as named steps. Append new steps at the end; never edit or reorder one that
+/// has shipped, because installed databases have already run it.
+enum SQLiteMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("2026-11-29-accounts") { db in
+            try db.execute(sql: """
+                CREATE TABLE account (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    email TEXT NOT NULL,
+                    email_key TEXT NOT NULL UNIQUE,
+                    display_name TEXT NOT NULL,
+                    password_hash TEXT NOT NULL,
+                    confirmed INTEGER NOT NULL DEFAULT 0,
+                    active INTEGER NOT NULL DEFAULT 1,
+                    created_at INTEGER NOT NULL
+                )
+                """)
+        }
+        migrator.registerMigration("2026-11-29-tokens") { db in
+            try db.execute(sql: """
+                CREATE TABLE token (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    digest TEXT NOT NULL UNIQUE,
+                    hint TEXT NOT NULL,
+                    scopes TEXT NOT NULL,
+                    display_name TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE INDEX token_account ON token(account_id);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,43 @@
+import AuthTokenStore
+import Foundation
+import GRDB
+
+/// The embedded default backend: one SQLite file in WAL mode, through GRDB.
+///
+/// A `DatabasePool` gives concurrent readers and one serialized writer, which is what a
+/// pool of FastCGI worker threads needs: token checks read in parallel while writes queue.
+public final class SQLiteStore: AuthStore, @unchecked Sendable {
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and runs pending migrations.
+    /// - Parameter readers: the most read connections held at once; match the worker
+    ///   thread count so readers never wait for each other.
+    public init(path: String, readers: Int = 8) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.maximumReaderCount = max(1, readers)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        pool = try DatabasePool(path: path, configuration: config)
+        try SQLiteMigrations.migrator.migrate(pool)
+    }
+
+    /// Names of the migrations applied to this database, in order.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try SQLiteMigrations.migrator.appliedMigrations(db) }
+    }
+
+    /// Runs `body` in an IMMEDIATE transaction, so check-then-insert sequences hold the
+    /// write lock from their first read, even against other processes (the admin CLI).
+    func writeImmediately<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+}

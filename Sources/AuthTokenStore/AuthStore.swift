@@ -1,0 +1,36 @@
+/// The storage interface of the auth core.
+///
+/// Every backend (SQLite now, PostgreSQL later) implements it, and one set of contract
+/// tests runs against each. Methods are synchronous because the FastCGI server runs one
+/// request per worker thread; a backend blocks that thread, never the others.
+///
+/// Rules a backend must keep:
+/// - e-mail look-ups compare `Account.key(forEmail:)`, never the raw spelling;
+/// - `insertToken(_:limit:)` checks the account's count and inserts in one atomic step,
+///   so concurrent calls can never leave more than `limit` tokens;
+/// - all methods are safe to call from many threads at once.
+public protocol AuthStore: Sendable {
+    // MARK: Accounts
+    func createAccount(_ account: NewAccount) throws -> Account
+    func account(email: String) throws -> Account?
+    func account(id: Int64) throws -> Account?
+    func accounts() throws -> [Account]
+    /// Returns false when no such account exists.
+    @discardableResult
+    func setConfirmed(accountID: Int64, _ confirmed: Bool) throws -> Bool
+    @discardableResult
+    func setActive(accountID: Int64, _ active: Bool) throws -> Bool
+    @discardableResult
+    func setPasswordHash(accountID: Int64, _ hash: String) throws -> Bool
+
+    // MARK: Tokens
+    /// Inserts the token unless the account already holds `limit` tokens, in which case it
+    /// throws `StoreError.tokenLimitReached` and changes nothing.
+    func insertToken(_ token: NewToken, limit: Int) throws -> TokenRecord
+    func tokens(accountID: Int64) throws -> [TokenRecord]
+    func token(digest: String) throws -> TokenRecord?
+    /// Deletes the account's token with this id. Returns false when there was none, which
+    /// includes a token that belongs to another account.
+    @discardableResult
+    func deleteToken(id: Int64, accountID: Int64) throws -> Bool
+}

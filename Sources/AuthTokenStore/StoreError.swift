@@ -1,0 +1,10 @@
+/// Errors every backend reports in the same terms, so the core never sees a driver error
+/// for the cases it must handle.
+public enum StoreError: Error, Equatable, Sendable {
+    /// An account with the same e-mail key already exists.
+    case duplicateEmail
+    /// The account already holds `limit` tokens; nothing was inserted.
+    case tokenLimitReached(limit: Int)
+    /// The account id does not exist.
+    case noSuchAccount
+}

@@ -1,0 +1,64 @@
+/// A request as the web layer sees it: no sockets, no libfcgi. The executable builds it
+/// from the FastCGI parameters; tests build it directly.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    /// The decoded path without the query, e.g. `/apiauthtoken/create`.
+    public var path: String
+    /// The raw query string, still percent-encoded.
+    public var query: String
+    /// Header names in lower case.
+    public var headers: [String: String]
+    public var body: [UInt8]
+    public var remoteAddress: String
+
+    public init(
+        method: String, path: String, query: String = "", headers: [String: String] = [:],
+        body: [UInt8] = [], remoteAddress: String = ""
+    ) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.remoteAddress = remoteAddress
+    }
+
+    /// Builds a request from CGI variables (`REQUEST_METHOD`, `DOCUMENT_URI`, `HTTP_*`…),
+    /// which is what nginx's `fastcgi_params` passes.
+    public init(cgi params: [String: String], body: [UInt8]) {
+        var headers: [String: String] = [:]
+        for (key, value) in params where key.hasPrefix("HTTP_") {
+            headers[key.dropFirst(5).lowercased().replacingUnderscores()] = value
+        }
+        if let type = params["CONTENT_TYPE"], !type.isEmpty { headers["content-type"] = type }
+        let requestURI = params["REQUEST_URI"] ?? ""
+        let path = params["DOCUMENT_URI"] ?? String(requestURI.prefix { $0 != "?" })
+        self.init(
+            method: params["REQUEST_METHOD"] ?? "GET", path: path, query: params["QUERY_STRING"] ?? "",
+            headers: headers, body: body, remoteAddress: params["REMOTE_ADDR"] ?? "")
+    }
+
+    /// True when the body is an HTML form post (`application/x-www-form-urlencoded`).
+    public var hasFormBody: Bool {
+        guard let type = headers["content-type"] else { return false }
+        let mediaType = type.split(separator: ";", maxSplits: 1).first ?? ""
+        return mediaType.trimmingCharacters(in: " \t").lowercased() == "application/x-www-form-urlencoded"
+    }
+}
+
+extension String {
+    func replacingUnderscores() -> String {
+        String(map { $0 == "_" ? "-" : $0 })
+    }
+
+    func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let c = s.first, set.contains(c) { s.removeFirst() }
+        while let c = s.last, set.contains(c) { s.removeLast() }
+        return String(s)
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: String) -> String { String(self).trimmingCharacters(in: set) }
+}

@@ -1,0 +1,32 @@
+import AuthTokenCore
+
+/// The `CAUSE=` values of the legacy answer. The first ten were seen in the legacy
+/// service's documentation or its clients; `INVALID_SCOPE` and `INVALID_DISPLAY_NAME` are
+/// ours, named in the same style (see the README).
+public enum LegacyCause: String, Sendable, CaseIterable {
+    case noSuchUser = "NO_SUCH_USER"
+    case invalidPassword = "INVALID_PASSWORD"
+    case invalidCredentials = "INVALID_CREDENTIALS"
+    case notConfirmed = "ACCOUNT_REGISTRATION_NOT_CONFIRMED"
+    case notActive = "USER_NOT_ACTIVE"
+    case webLoginRequired = "WEB_LOGIN_REQUIRED"
+    case tooManyTokens = "EXCEEDED_MAXIMUM_ALLOWED_AUTHTOKENS"
+    case ipNotAllowed = "IP_NOT_ALLOWED"
+    case blocked = "API_REQUEST_BLOCKED"
+    case serverError = "REMOTE_SERVER_ERROR"
+    case invalidScope = "INVALID_SCOPE"
+    case invalidDisplayName = "INVALID_DISPLAY_NAME"
+
+    public init(_ refusal: TokenRefusal) {
+        switch refusal {
+        case .missingCredentials: self = .invalidCredentials
+        case .invalidScope: self = .invalidScope
+        case .invalidDisplayName: self = .invalidDisplayName
+        case .noSuchUser: self = .noSuchUser
+        case .invalidPassword: self = .invalidPassword
+        case .notConfirmed: self = .notConfirmed
+        case .notActive: self = .notActive
+        case .tooManyTokens: self = .tooManyTokens
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import AuthTokenCore
+
+/// API mode: `/apiauthtoken/create` with `EMAIL_ID` and `PASSWORD`.
+extension WebApp {
+    func createToken(_ parameters: FormData) -> HTTPResponse {
+        let request = TokenRequest(
+            email: parameters["EMAIL_ID"], password: parameters["PASSWORD"],
+            scope: parameters["SCOPE"], displayName: parameters["DISPLAY_NAME"])
+        let answer: LegacyAnswer
+        do {
+            switch try auth.createToken(request) {
+            case .success(let issued):
+                logger.info("token created", metadata: ["token.id": "\(issued.record.id)", "token.hint": "\(issued.record.hint)"])
+                answer = .token(issued.secret.value)
+            case .failure(let refusal):
+                logger.info("token refused", metadata: ["cause": "\(LegacyCause(refusal).rawValue)"])
+                answer = .cause(LegacyCause(refusal))
+            }
+        } catch {
+            logger.error("token creation failed", metadata: ["error": "\(error)"])
+            answer = .cause(.serverError)
+        }
+        return answer.response(at: now())
+    }
+}

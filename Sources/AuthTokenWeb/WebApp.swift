@@ -1,0 +1,53 @@
+import AuthTokenCore
+import Foundation
+import Logging
+
+/// The web layer's entry point: takes a plain request, returns a plain response.
+///
+/// It never throws and never traps on bad input: malformed parameters get a 400, unknown
+/// paths a 404, and an unexpected failure below (the database) a logged 500 or, in API
+/// mode, `CAUSE=REMOTE_SERVER_ERROR`, which clients already understand.
+public struct WebApp: Sendable {
+    public let auth: AuthService
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    public init(auth: AuthService, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.auth = auth
+        self.logger = logger
+        self.now = now
+    }
+
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        switch request.path {
+        case "/apiauthtoken/create", "/apiauthtoken/nb/create":
+            guard request.method == "GET" || request.method == "POST" else {
+                return HTTPResponse.plain(405, "Use GET or POST.").adding("Allow", "GET, POST")
+            }
+            return withParameters(request) { createToken($0) }
+        default:
+            return .plain(404, "Not found.")
+        }
+    }
+
+    /// Parses query and, for form posts, body parameters; a malformed request gets 400.
+    func withParameters(_ request: HTTPRequest, _ body: (FormData) -> HTTPResponse) -> HTTPResponse {
+        do {
+            var parameters = try FormData(parsing: request.query)
+            if request.method == "POST" && request.hasFormBody {
+                parameters = parameters.merging(try FormData(parsing: request.body))
+            }
+            return body(parameters)
+        } catch {
+            return .plain(400, error.message)
+        }
+    }
+}
+
+extension HTTPResponse {
+    func adding(_ name: String, _ value: String) -> HTTPResponse {
+        var copy = self
+        copy.headers.append((name, value))
+        return copy
+    }
+}

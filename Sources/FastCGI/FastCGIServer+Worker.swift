@@ -1,0 +1,111 @@
+import CFastCGI
+import Foundation
+
+extension FastCGIServer {
+    /// One worker's accept loop. It ends when accepting fails, which after `stop()` it does.
+    func work(index: Int) {
+        var request = FCGX_Request()
+        FCGX_InitRequest(&request, listenFD, 0)
+        while true {
+            state.lock()
+            if stopping {
+                state.unlock()
+                break
+            }
+            if request.ipcFd >= 0 { idleConnections[index] = request.ipcFd }
+            state.unlock()
+
+            let accepted = FCGX_Accept_r(&request)
+
+            state.lock()
+            idleConnections[index] = nil
+            if accepted >= 0 { busy += 1 }
+            state.unlock()
+            guard accepted >= 0 else { break }
+
+            serve(&request)
+            FCGX_Finish_r(&request)
+
+            state.lock()
+            busy -= 1
+            state.broadcast()
+            state.unlock()
+        }
+        FCGX_Free(&request, 1)
+        state.lock()
+        running -= 1
+        state.broadcast()
+        state.unlock()
+    }
+
+    func serve(_ request: inout FCGX_Request) {
+        let params = Self.params(request.envp)
+        let response: FastCGIResponse
+        switch readBody(request.in, contentLength: params["CONTENT_LENGTH"]) {
+        case .body(let body):
+            response = handler(FastCGIRequest(params: params, body: body))
+        case .tooLarge:
+            response = .plain(413, "The request body is too large.")
+        case .malformed:
+            response = .plain(400, "The request body does not match its Content-Length.")
+        }
+        write(response, to: request.out)
+    }
+
+    /// `KEY=VALUE` strings to a dictionary; the first of repeated keys wins.
+    static func params(_ envp: FCGX_ParamArray?) -> [String: String] {
+        var params: [String: String] = [:]
+        guard var cursor = envp else { return params }
+        while let entry = cursor.pointee {
+            let text = String(decoding: UnsafeRawBufferPointer(start: entry, count: strlen(entry)), as: UTF8.self)
+            if let eq = text.firstIndex(of: "="), params[String(text[..<eq])] == nil {
+                params[String(text[..<eq])] = String(text[text.index(after: eq)...])
+            }
+            cursor += 1
+        }
+        return params
+    }
+
+    enum BodyRead { case body([UInt8]), tooLarge, malformed }
+
+    /// Reads exactly `CONTENT_LENGTH` bytes. A body that ends early is malformed (libfcgi
+    /// sees the end of stdin, so this never hangs); one over the cap is drained and refused.
+    func readBody(_ stream: UnsafeMutablePointer<FCGX_Stream>?, contentLength: String?) -> BodyRead {
+        guard let text = contentLength, !text.isEmpty else { return .body([]) }
+        guard text.utf8.allSatisfy({ (48...57).contains($0) }), text.utf8.count <= 18, let length = Int(text) else {
+            return .malformed
+        }
+        guard length <= configuration.maxBodyBytes else {
+            drain(stream)
+            return .tooLarge
+        }
+        var body = [UInt8](repeating: 0, count: length)
+        var filled = 0
+        while filled < length {
+            let count = body.withUnsafeMutableBytes { buffer in
+                FCGX_GetStr(buffer.baseAddress!.assumingMemoryBound(to: CChar.self) + filled,
+                            Int32(length - filled), stream)
+            }
+            if count <= 0 { return .malformed }
+            filled += Int(count)
+        }
+        return .body(body)
+    }
+
+    /// Reads and drops what is left of stdin, so a kept-alive connection stays in step.
+    func drain(_ stream: UnsafeMutablePointer<FCGX_Stream>?) {
+        var scratch = [CChar](repeating: 0, count: 16 * 1024)
+        while FCGX_GetStr(&scratch, Int32(scratch.count), stream) > 0 {}
+    }
+
+    func write(_ response: FastCGIResponse, to stream: UnsafeMutablePointer<FCGX_Stream>?) {
+        let head = response.encodedHead
+        head.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { _ = FCGX_PutStr($0.baseAddress, Int32($0.count), stream) }
+        }
+        guard !response.body.isEmpty else { return }
+        response.body.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { _ = FCGX_PutStr($0.baseAddress, Int32($0.count), stream) }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import CFastCGI
+import Foundation
+import Glibc
+
+/// A threaded FastCGI responder on libfcgi.
+///
+/// Like libfcgi's `examples/threaded.c`, every worker thread owns one `FCGX_Request` and
+/// calls `FCGX_Accept_r` itself, but with no mutex around it: Linux `accept()` is
+/// thread-safe, and a mutex there queues threads behind one another. With nginx's
+/// `fastcgi_keep_conn on` a thread keeps its connection between requests, so the thread
+/// count must be at least the number of upstream connections nginx holds open, or requests
+/// wait for a free thread (we measured p99 in the hundreds of milliseconds when it was not).
+public final class FastCGIServer: @unchecked Sendable {
+    public typealias Handler = @Sendable (FastCGIRequest) -> FastCGIResponse
+
+    public let configuration: Configuration
+    let handler: Handler
+    var listenFD: Int32 = -1
+    /// Guards `stopping`, `busy`, `running` and `idleConnections`.
+    let state = NSCondition()
+    var stopping = false
+    var busy = 0
+    var running = 0
+    /// Kept-alive connections on which a worker waits for the next request, by worker.
+    var idleConnections: [Int: Int32] = [:]
+
+    public init(configuration: Configuration, handler: @escaping Handler) {
+        self.configuration = configuration
+        self.handler = handler
+    }
+
+    /// Opens the socket and starts the worker threads; returns at once.
+    public func start() throws {
+        signal(SIGPIPE, SIG_IGN)  // a client that leaves mid-answer must not kill the process
+        guard FCGX_Init() == 0 else { throw FastCGIServerError.cannotListen(configuration.address.description) }
+        listenFD = try configuration.address.open(backlog: configuration.backlog)
+        for index in 0..<configuration.threads {
+            try spawnWorker(index: index)
+        }
+    }
+
+    /// Stops accepting, lets in-flight requests finish, and returns whether all of them
+    /// did within the grace period.
+    ///
+    /// libfcgi's own signal handling only sets a flag; threads blocked in `accept()` or in
+    /// reading a kept-alive connection would sleep on. Shutting the sockets down wakes them:
+    /// `accept()` then fails, and libfcgi returns -1 from `FCGX_Accept_r`.
+    @discardableResult
+    public func stop() -> Bool {
+        state.lock()
+        stopping = true
+        let idle = Array(idleConnections.values)
+        state.unlock()
+
+        FCGX_ShutdownPending()
+        shutdown(listenFD, Int32(SHUT_RDWR))
+        for fd in idle { shutdown(fd, Int32(SHUT_RDWR)) }
+
+        let deadline = Date().addingTimeInterval(configuration.shutdownGrace)
+        state.lock()
+        while busy > 0 || running > 0, state.wait(until: deadline) {}
+        let finished = busy == 0
+        state.unlock()
+        if case .unix(let path, _) = configuration.address { unlink(path) }
+        return finished
+    }
+
+    /// Runs until SIGTERM or SIGINT, then stops gracefully. `signals` must have been made
+    /// before any other thread started, so the signals arrive only at `wait()`.
+    public func run(until signals: TerminationSignals, onStart: () -> Void = {}) throws -> Bool {
+        try start()
+        onStart()
+        signals.wait()
+        return stop()
+    }
+
+    private func spawnWorker(index: Int) throws {
+        let context = Unmanaged.passRetained(WorkerContext(server: self, index: index)).toOpaque()
+        var thread = pthread_t()
+        state.lock()
+        running += 1
+        state.unlock()
+        let result = pthread_create(&thread, nil, { raw in
+            let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
+            context.server.work(index: context.index)
+            return nil
+        }, context)
+        guard result == 0 else {
+            Unmanaged<WorkerContext>.fromOpaque(context).release()
+            throw FastCGIServerError.cannotStartThread
+        }
+        pthread_detach(thread)
+    }
+}
+
+private final class WorkerContext {
+    let server: FastCGIServer
+    let index: Int
+    init(server: FastCGIServer, index: Int) {
+        self.server = server
+        self.index = index
+    }
+}

@@ -1,0 +1,79 @@
+import CFastCGI
+import Glibc
+
+/// Where the server takes connections from.
+public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    /// A Unix socket path, created with `mode` (so nginx's group can connect).
+    case unix(path: String, mode: mode_t)
+    /// `host:port`, e.g. `127.0.0.1:9000`.
+    case tcp(host: String, port: Int)
+    /// An already listening socket on fd 0, as spawn-fcgi and systemd socket units pass it.
+    case inherited
+
+    /// Parses `unix:/path`, `/path`, `host:port` or `stdin`.
+    public init?(_ text: String, socketMode: mode_t = 0o660) {
+        if text == "stdin" || text == "fd:0" {
+            self = .inherited
+        } else if text.hasPrefix("unix:") {
+            let path = String(text.dropFirst(5))
+            guard path.hasPrefix("/") else { return nil }
+            self = .unix(path: path, mode: socketMode)
+        } else if text.hasPrefix("/") {
+            self = .unix(path: text, mode: socketMode)
+        } else if let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+                  (1...65535).contains(port) {
+            let host = String(text[..<colon])
+            guard !host.isEmpty else { return nil }
+            self = .tcp(host: host, port: port)
+        } else {
+            return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .unix(let path, _): "unix:\(path)"
+        case .tcp(let host, let port): "\(host):\(port)"
+        case .inherited: "stdin"
+        }
+    }
+
+    /// Opens the listening socket and returns its fd.
+    func open(backlog: Int32) throws -> Int32 {
+        switch self {
+        case .inherited:
+            return 0
+        case .unix(let path, let mode):
+            Self.removeStaleSocket(at: path)
+            let fd = FCGX_OpenSocket(path, backlog)
+            guard fd >= 0 else { throw FastCGIServerError.cannotListen(description) }
+            guard chmod(path, mode) == 0 else { throw FastCGIServerError.cannotListen(description) }
+            return fd
+        case .tcp(let host, let port):
+            let fd = FCGX_OpenSocket("\(host):\(port)", backlog)
+            guard fd >= 0 else { throw FastCGIServerError.cannotListen(description) }
+            return fd
+        }
+    }
+
+    /// A socket file left by a process that died is removed; any other file is left alone,
+    /// and binding then fails with a clear error.
+    static func removeStaleSocket(at path: String) {
+        var info = stat()
+        if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFSOCK {
+            unlink(path)
+        }
+    }
+}
+
+public enum FastCGIServerError: Error, CustomStringConvertible {
+    case cannotListen(String)
+    case cannotStartThread
+
+    public var description: String {
+        switch self {
+        case .cannotListen(let address): "cannot listen on \(address): \(String(cString: strerror(errno)))"
+        case .cannotStartThread: "cannot start a worker thread"
+        }
+    }
+}

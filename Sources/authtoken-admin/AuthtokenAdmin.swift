@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `authtoken-admin`: what no web page does. It reads the same configuration as the server
+/// (so `DATA_DIR` and `AUTHTOKEN_CONFIG` point it at the same database).
+@main
+struct AuthtokenAdmin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "authtoken-admin",
+        abstract: "Administer authtoken accounts and tokens.",
+        discussion: "Uses the server's configuration: AUTHTOKEN_CONFIG, or $DATA_DIR/authtoken.conf.",
+        subcommands: [UserCommand.self, TokenCommand.self])
+}

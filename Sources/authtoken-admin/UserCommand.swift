@@ -1,0 +1,64 @@
+import ArgumentParser
+import AuthTokenCore
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Create, confirm, deactivate and list accounts.",
+        subcommands: [Add.self, Confirm.self, Deactivate.self, Activate.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an account. The password is read from standard input.")
+        @Argument(help: "The account's e-mail address.") var email: String
+        @Option(help: "The display name (default: the part before @).") var name: String?
+        @Flag(help: "Create the account already confirmed.") var confirmed = false
+
+        func run() async throws {
+            let context = try await AdminContext.open()
+            let password = try PasswordInput.read(prompt: "Password for \(email): ")
+            let account = try context.auth.addAccount(
+                email: email, displayName: name, password: password, confirmed: confirmed)
+            print("created account \(account.id) \(account.email) (\(account.confirmed ? "confirmed" : "unconfirmed"))")
+        }
+    }
+
+    struct Confirm: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Mark an account's registration as confirmed.")
+        @Argument(help: "The account's e-mail address.") var email: String
+        func run() async throws { try await setFlag(email, "confirmed") { try $0.store.setConfirmed(accountID: $1, true) } }
+    }
+
+    struct Deactivate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Deactivate an account: it can no longer sign in.")
+        @Argument(help: "The account's e-mail address.") var email: String
+        func run() async throws { try await setFlag(email, "deactivated") { try $0.store.setActive(accountID: $1, false) } }
+    }
+
+    struct Activate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Activate a deactivated account again.")
+        @Argument(help: "The account's e-mail address.") var email: String
+        func run() async throws { try await setFlag(email, "activated") { try $0.store.setActive(accountID: $1, true) } }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List all accounts.")
+        func run() async throws {
+            let context = try await AdminContext.open()
+            print(["ID", "E-MAIL", "NAME", "CONFIRMED", "ACTIVE", "CREATED"].joined(separator: "\t"))
+            for account in try context.auth.store.accounts() {
+                print([
+                    "\(account.id)", account.email, account.displayName, account.confirmed ? "yes" : "no",
+                    account.active ? "yes" : "no", isoDate(account.createdAt),
+                ].joined(separator: "\t"))
+            }
+        }
+    }
+}
+
+/// Looks the account up, applies `change`, and reports it.
+private func setFlag(_ email: String, _ done: String, _ change: (AuthService, Int64) throws -> Bool) async throws {
+    let context = try await AdminContext.open()
+    let account = try context.auth.existingAccount(email: email)
+    _ = try change(context.auth, account.id)
+    print("\(account.email): \(done)")
+}

@@ -1,0 +1,46 @@
+import AuthTokenConfig
+import AuthTokenCore
+import AuthTokenSQLite
+import AuthTokenWeb
+import FastCGI
+import Foundation
+import Logging
+
+// Block SIGTERM/SIGINT before anything can start a thread; the server takes them with sigwait.
+let signals = TerminationSignals()
+
+let configuration: AppConfiguration
+do {
+    configuration = try await AppConfiguration.load()
+} catch {
+    FileHandle.standardError.write(Data("authtoken-fcgi: \(error)\n".utf8))
+    exit(2)
+}
+
+LoggingSystem.bootstrap { label in
+    var handler = StreamLogHandler.standardError(label: label)
+    handler.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+    return handler
+}
+let logger = Logger(label: "authtoken")
+
+do {
+    let store = try SQLiteStore(path: configuration.databasePath, readers: configuration.threads)
+    let app = WebApp(auth: AuthService(store: store, settings: configuration.auth), logger: logger)
+    let server = FastCGIServer(
+        configuration: .init(
+            address: configuration.listen, threads: configuration.threads,
+            maxBodyBytes: configuration.maxBodyBytes, shutdownGrace: configuration.shutdownGraceSeconds),
+        handler: { app.handle(HTTPRequest(cgi: $0.params, body: $0.body)).fastCGI })
+    let finished = try server.run(until: signals) {
+        logger.info("listening", metadata: [
+            "address": "\(configuration.listen)", "threads": "\(configuration.threads)",
+            "database": "\(configuration.databasePath)",
+        ])
+    }
+    logger.info(finished ? "stopped" : "stopped with requests still running after the grace period")
+    exit(0)
+} catch {
+    logger.critical("cannot start", metadata: ["error": "\(error)"])
+    exit(1)
+}
