@@ -41,3 +41,10 @@ public final class SQLiteStore: AuthStore, @unchecked Sendable {
         }
     }
 }
+
+extension SQLiteStore {
+    /// `wal` for a pool: readers never wait for the writer.
+    public func journalMode() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+}

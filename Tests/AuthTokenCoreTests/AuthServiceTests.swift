@@ -1,0 +1,94 @@
+import AuthTokenCore
+import AuthTokenStore
+import Dispatch
+import Testing
+
+@Suite struct AuthServiceTests {
+    func request(_ email: String?, _ password: String?, scope: String? = "ZohoCRM/crmapi", name: String? = nil)
+        -> TokenRequest
+    {
+        TokenRequest(email: email, password: password, scope: scope, displayName: name)
+    }
+
+    func refusal(_ result: Result<IssuedToken, TokenRefusal>) -> TokenRefusal? {
+        if case .failure(let refusal) = result { return refusal }
+        return nil
+    }
+
+    @Test func issuesATokenAndStoresOnlyItsDigest() throws {
+        let t = try TestStore()
+        let account = try t.auth.addAccount(email: "ann@example.com", displayName: "Ann", password: "password1", confirmed: true)
+        let issued = try t.auth.createToken(request("ANN@example.com", "password1", name: "CRM sync")).get()
+        #expect(TokenSecret.isWellFormed(issued.secret.value))
+        let stored = try t.store.tokens(accountID: account.id)
+        #expect(stored.count == 1)
+        #expect(stored[0].digest == TokenSecret.digest(of: issued.secret.value))
+        #expect(stored[0].scopes == ["ZohoCRM/crmapi"])
+        #expect(stored[0].displayName == "CRM sync")
+        #expect(try t.store.token(digest: TokenSecret.digest(of: issued.secret.value))?.id == stored[0].id)
+    }
+
+    @Test func refusesInTheDocumentedOrder() throws {
+        let t = try TestStore()
+        _ = try t.auth.addAccount(email: "un@example.com", displayName: nil, password: "password1", confirmed: false)
+        let off = try t.auth.addAccount(email: "off@example.com", displayName: nil, password: "password1", confirmed: false)
+        try t.store.setActive(accountID: off.id, false)
+
+        #expect(refusal(try t.auth.createToken(request(nil, "password1"))) == .missingCredentials)
+        #expect(refusal(try t.auth.createToken(request("un@example.com", ""))) == .missingCredentials)
+        #expect(refusal(try t.auth.createToken(request("nobody@example.com", "x", scope: "bogus/api"))) == .invalidScope)
+        #expect(refusal(try t.auth.createToken(request("un@example.com", "x", name: "a\u{7}b"))) == .invalidDisplayName)
+        #expect(refusal(try t.auth.createToken(request("nobody@example.com", "password1"))) == .noSuchUser)
+        // The account's state is revealed only after the password matched.
+        #expect(refusal(try t.auth.createToken(request("un@example.com", "wrong"))) == .invalidPassword)
+        #expect(refusal(try t.auth.createToken(request("off@example.com", "wrong"))) == .invalidPassword)
+        #expect(refusal(try t.auth.createToken(request("un@example.com", "password1"))) == .notConfirmed)
+        #expect(refusal(try t.auth.createToken(request("off@example.com", "password1"))) == .notActive)
+        #expect(try t.store.tokens(accountID: off.id).isEmpty)
+    }
+
+    @Test func neverExceedsTheCapUnderConcurrentRequests() throws {
+        let t = try TestStore(maxTokens: 10)
+        let account = try t.auth.addAccount(email: "cap@example.com", displayName: nil, password: "password1", confirmed: true)
+        let results = ResultBox()
+        DispatchQueue.concurrentPerform(iterations: 20) { _ in
+            results.append(try! t.auth.issueToken(accountID: account.id, scopes: ["ZohoCRM/crmapi"], displayName: "x"))
+        }
+        #expect(results.successes == 10)
+        #expect(results.refusals == [TokenRefusal](repeating: .tooManyTokens, count: 10))
+        #expect(try t.store.tokens(accountID: account.id).count == 10)
+    }
+
+    @Test func rehashesAnOldPasswordHashAfterASuccessfulSignIn() throws {
+        let t = try TestStore()
+        let weakOld = PasswordHasher(parameters: Argon2Parameters(memoryKiB: 19_456, iterations: 3))
+        let account = try t.store.createAccount(NewAccount(
+            email: "old@example.com", displayName: "Old", passwordHash: try weakOld.hash("password1"),
+            confirmed: true, createdAt: .now))
+        _ = try t.auth.createToken(request("old@example.com", "password1")).get()
+        let hash = try #require(try t.store.account(id: account.id)?.passwordHash)
+        #expect(hash.hasPrefix("$argon2id$v=19$m=19456,t=2,p=1$"))
+        #expect(t.auth.hasher.verify("password1", against: hash))
+    }
+
+    @Test func accountRulesAreChecked() throws {
+        let t = try TestStore()
+        #expect(throws: AccountError.invalidEmail) { try t.auth.addAccount(email: "no-at-sign", displayName: nil, password: "password1", confirmed: true) }
+        #expect(throws: AccountError.weakPassword) { try t.auth.addAccount(email: "a@b.c", displayName: nil, password: "short", confirmed: true) }
+        _ = try t.auth.addAccount(email: "Dup@Example.com", displayName: nil, password: "password1", confirmed: true)
+        #expect(throws: AccountError.duplicateEmail) { try t.auth.addAccount(email: "dup@example.COM", displayName: nil, password: "password1", confirmed: true) }
+        #expect(try t.auth.existingAccount(email: "DUP@example.com").email == "Dup@Example.com")
+    }
+}
+
+/// Collects results from concurrent threads.
+final class ResultBox: @unchecked Sendable {
+    private let lock = DispatchQueue(label: "results")
+    private var items: [Result<IssuedToken, TokenRefusal>] = []
+
+    func append(_ item: Result<IssuedToken, TokenRefusal>) { lock.sync { items.append(item) } }
+    var successes: Int { lock.sync { items.filter { if case .success = $0 { true } else { false } }.count } }
+    var refusals: [TokenRefusal] {
+        lock.sync { items.compactMap { if case .failure(let r) = $0 { r } else { nil } } }
+    }
+}

@@ -1,0 +1,21 @@
+import AuthTokenSQLite
+import Foundation
+import Testing
+
+@Suite struct MigrationTests {
+    @Test func appliesTheNamedStepsInOrderAndOnlyOnce() throws {
+        let t = try TestStore()
+        let expected = ["2026-11-29-accounts", "2026-11-29-tokens"]
+        #expect(try t.store.appliedMigrations() == expected)
+        // Opening the same file again runs nothing twice and keeps the data.
+        _ = try t.auth.addAccount(email: "keep@example.com", displayName: nil, password: "password1", confirmed: true)
+        let again = try SQLiteStore(path: t.directory.appendingPathComponent("test.sqlite").path)
+        #expect(try again.appliedMigrations() == expected)
+        #expect(try again.account(email: "keep@example.com") != nil)
+    }
+
+    @Test func usesWriteAheadLogging() throws {
+        let t = try TestStore()
+        #expect(try t.store.journalMode() == "wal")
+    }
+}

@@ -1,0 +1,20 @@
+import AuthTokenCore
+import AuthTokenSQLite
+import Foundation
+
+/// A fresh SQLite database in its own temporary folder, and an AuthService over it.
+struct TestStore {
+    let directory: URL
+    let store: SQLiteStore
+    let auth: AuthService
+
+    init(maxTokens: Int = 10, argon2: Argon2Parameters = .minimum) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("authtoken-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try SQLiteStore(path: directory.appendingPathComponent("test.sqlite").path, readers: 8)
+        let settings = AuthSettings(
+            maxTokensPerAccount: maxTokens, scopes: try ScopeList(ScopeList.defaults), argon2: argon2,
+            maxConcurrentHashes: 2)
+        auth = AuthService(store: store, settings: settings)
+    }
+}
