@@ -64,9 +64,13 @@ let package = Package(
             ]
         ),
 
+        .target(name: "AuthTokenTestKit", dependencies: ["AuthTokenCore", "AuthTokenSQLite"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
-        .testTarget(name: "AuthTokenCoreTests", dependencies: ["AuthTokenCore", "AuthTokenSQLite"]),
-        .testTarget(name: "AuthTokenWebTests", dependencies: ["AuthTokenWeb", "AuthTokenSQLite"]),
+        .testTarget(name: "AuthTokenCoreTests", dependencies: ["AuthTokenCore", "AuthTokenSQLite", "AuthTokenTestKit"]),
+        .testTarget(
+            name: "AuthTokenWebTests",
+            dependencies: ["AuthTokenWeb", "AuthTokenTestKit", .product(name: "Logging", package: "swift-log")]
+        ),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -39,35 +39,44 @@ public final class FastCGIServer: @unchecked Sendable {
         }
     }
 
-    /// Stops accepting, lets in-flight requests finish, and returns whether all of them
-    /// did within the grace period.
+    /// What `stop()` achieved within the grace period.
+    public struct StopResult: Sendable, Equatable {
+        /// Every request that had been accepted got its answer.
+        public var requestsFinished: Bool
+        /// Every worker thread left its accept loop.
+        public var workersExited: Bool
+    }
+
+    /// Stops accepting, lets in-flight requests finish, and reports whether they did within
+    /// the grace period.
     ///
     /// libfcgi's own signal handling only sets a flag; threads blocked in `accept()` or in
     /// reading a kept-alive connection would sleep on. Shutting the sockets down wakes them:
-    /// `accept()` then fails, and libfcgi returns -1 from `FCGX_Accept_r`.
+    /// `accept()` then fails with EINVAL, which libfcgi does not retry, and `FCGX_Accept_r`
+    /// returns -1. (`FCGX_ShutdownPending` is not used: it is process-global, and would stop
+    /// every server in the process, not just this one.)
     @discardableResult
-    public func stop() -> Bool {
+    public func stop() -> StopResult {
         state.lock()
         stopping = true
         let idle = Array(idleConnections.values)
         state.unlock()
 
-        FCGX_ShutdownPending()
         shutdown(listenFD, Int32(SHUT_RDWR))
         for fd in idle { shutdown(fd, Int32(SHUT_RDWR)) }
 
         let deadline = Date().addingTimeInterval(configuration.shutdownGrace)
         state.lock()
         while busy > 0 || running > 0, state.wait(until: deadline) {}
-        let finished = busy == 0
+        let result = StopResult(requestsFinished: busy == 0, workersExited: running == 0)
         state.unlock()
         if case .unix(let path, _) = configuration.address { unlink(path) }
-        return finished
+        return result
     }
 
     /// Runs until SIGTERM or SIGINT, then stops gracefully. `signals` must have been made
     /// before any other thread started, so the signals arrive only at `wait()`.
-    public func run(until signals: TerminationSignals, onStart: () -> Void = {}) throws -> Bool {
+    public func run(until signals: TerminationSignals, onStart: () -> Void = {}) throws -> StopResult {
         try start()
         onStart()
         signals.wait()

@@ -32,13 +32,15 @@ do {
             address: configuration.listen, threads: configuration.threads,
             maxBodyBytes: configuration.maxBodyBytes, shutdownGrace: configuration.shutdownGraceSeconds),
         handler: { app.handle(HTTPRequest(cgi: $0.params, body: $0.body)).fastCGI })
-    let finished = try server.run(until: signals) {
+    let result = try server.run(until: signals) {
         logger.info("listening", metadata: [
             "address": "\(configuration.listen)", "threads": "\(configuration.threads)",
             "database": "\(configuration.databasePath)",
         ])
     }
-    logger.info(finished ? "stopped" : "stopped with requests still running after the grace period")
+    logger.info(
+        result.requestsFinished ? "stopped" : "stopped with requests still running after the grace period",
+        metadata: ["workersExited": "\(result.workersExited)"])
     exit(0)
 } catch {
     logger.critical("cannot start", metadata: ["error": "\(error)"])

@@ -1,6 +1,7 @@
 import AuthTokenCore
 import AuthTokenStore
 import Dispatch
+import AuthTokenTestKit
 import Testing
 
 @Suite struct AuthServiceTests {

@@ -1,5 +1,6 @@
 import AuthTokenSQLite
 import Foundation
+import AuthTokenTestKit
 import Testing
 
 @Suite struct MigrationTests {

@@ -2,19 +2,22 @@ import AuthTokenCore
 import AuthTokenSQLite
 import Foundation
 
-/// A fresh SQLite database in its own temporary folder, and an AuthService over it.
-struct TestStore {
-    let directory: URL
-    let store: SQLiteStore
-    let auth: AuthService
+/// A fresh SQLite database in its own temporary folder, and an AuthService over it, for
+/// tests of any layer above the store.
+public struct TestStore: Sendable {
+    public let directory: URL
+    public let store: SQLiteStore
+    public let auth: AuthService
 
-    init(maxTokens: Int = 10, argon2: Argon2Parameters = .minimum) throws {
+    public init(maxTokens: Int = 10, argon2: Argon2Parameters = .minimum,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("authtoken-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try SQLiteStore(path: directory.appendingPathComponent("test.sqlite").path, readers: 8)
         let settings = AuthSettings(
             maxTokensPerAccount: maxTokens, scopes: try ScopeList(ScopeList.defaults), argon2: argon2,
             maxConcurrentHashes: 2)
-        auth = AuthService(store: store, settings: settings)
+        auth = AuthService(store: store, settings: settings, now: now)
     }
 }

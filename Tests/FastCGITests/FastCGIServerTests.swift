@@ -1,0 +1,124 @@
+import FastCGI
+import Foundation
+import Glibc
+import Testing
+
+/// A server on its own Unix socket whose handler echoes what it got.
+final class EchoServer {
+    let path: String
+    let server: FastCGIServer
+    let calls = Counter()
+
+    init(threads: Int = 4, maxBody: Int = 1024, delay: Double = 0, answerBytes: Int = 0) throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("fcgi-\(UUID().uuidString.prefix(8)).sock").path
+        let calls = self.calls
+        server = FastCGIServer(
+            configuration: .init(address: .unix(path: path, mode: 0o600), threads: threads, maxBodyBytes: maxBody, shutdownGrace: 30),
+            handler: { request in
+                calls.increment()
+                if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+                let text = "\(request.params["REQUEST_METHOD"] ?? "?") \(request.body.count) \(String(decoding: request.body, as: UTF8.self))"
+                return FastCGIResponse(
+                    status: 200, headers: [("Content-Type", "text/plain"), ("X-Bad", "a\r\nSet-Cookie: x=1")],
+                    body: Array(text.utf8) + [UInt8](repeating: 65, count: answerBytes))
+            })
+        try server.start()
+    }
+
+    func client() throws -> FastCGIClient { try FastCGIClient(path: path) }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
+
+@Suite struct FastCGIServerTests {
+    @Test func servesARequestWithItsBody() throws {
+        let echo = try EchoServer()
+        defer { echo.server.stop() }
+        let answer = try echo.client().request(["REQUEST_METHOD": "POST", "CONTENT_LENGTH": "5"], stdin: Array("hello".utf8))
+        #expect(answer == "Status: 200 OK\r\nContent-Type: text/plain\r\n\r\nPOST 5 hello")
+    }
+
+    @Test func servesSeveralRequestsOnAKeptConnection() throws {
+        let echo = try EchoServer(threads: 1)
+        defer { echo.server.stop() }
+        let client = try echo.client()
+        for i in 0..<3 {
+            let body = Array("n\(i)".utf8)
+            let answer = try client.request(["REQUEST_METHOD": "POST", "CONTENT_LENGTH": "2"], stdin: body, keepConnection: true)
+            #expect(answer.hasSuffix("POST 2 n\(i)"))
+        }
+    }
+
+    @Test func refusesABodyOverTheCapWith413WithoutCallingTheHandler() throws {
+        let echo = try EchoServer(threads: 1, maxBody: 1024)
+        defer { echo.server.stop() }
+        let client = try echo.client()
+        let answer = try client.request(
+            ["REQUEST_METHOD": "POST", "CONTENT_LENGTH": "5000"], stdin: [UInt8](repeating: 1, count: 5000), keepConnection: true)
+        #expect(answer.hasPrefix("Status: 413 Content Too Large\r\n"))
+        #expect(echo.calls.value == 0)
+        // The drained connection is still in step for the next request.
+        #expect(try client.request(["REQUEST_METHOD": "GET"], keepConnection: true).hasSuffix("GET 0 "))
+    }
+
+    @Test func answersAShortOrMalformedBodyWith400InsteadOfHanging() throws {
+        let echo = try EchoServer()
+        defer { echo.server.stop() }
+        let short = try echo.client().request(["REQUEST_METHOD": "POST", "CONTENT_LENGTH": "100"], stdin: Array("only ten..".utf8))
+        #expect(short.hasPrefix("Status: 400 Bad Request\r\n"))
+        let nonsense = try echo.client().request(["REQUEST_METHOD": "POST", "CONTENT_LENGTH": "-1"])
+        #expect(nonsense.hasPrefix("Status: 400 Bad Request\r\n"))
+        #expect(echo.calls.value == 0)
+    }
+
+    @Test func survivesAClientThatLeavesMidAnswer() throws {
+        let echo = try EchoServer(answerBytes: 4 << 20)
+        defer { echo.server.stop() }
+        do {
+            let leaving = try echo.client()
+            leaving.send(params: ["REQUEST_METHOD": "GET"])
+        }  // closed before reading the 4 MiB answer
+        Thread.sleep(forTimeInterval: 0.2)
+        let answer = try echo.client().request(["REQUEST_METHOD": "GET"])
+        #expect(answer.hasPrefix("Status: 200 OK\r\n"))
+        #expect(echo.calls.value == 2)
+    }
+
+    @Test func stopLetsInFlightRequestsFinishAndWakesIdleWorkers() throws {
+        let echo = try EchoServer(threads: 4, delay: 0.5)
+        let idle = try echo.client()
+        _ = try idle.request(["REQUEST_METHOD": "GET"], keepConnection: true)  // now a worker waits on it
+
+        let busy = try echo.client()
+        busy.send(params: ["REQUEST_METHOD": "GET"])
+        Thread.sleep(forTimeInterval: 0.1)
+        let result = echo.server.stop()
+        #expect(result.requestsFinished)
+        #expect(result.workersExited)
+        #expect(try busy.receive().hasSuffix("GET 0 "))
+        #expect(throws: FastCGIClient.ClientError.self) { try FastCGIClient(path: echo.path) }
+    }
+}
+
+@Suite struct FastCGIValueTests {
+    @Test func parsesListenAddresses() {
+        #expect(ListenAddress("unix:/run/a.sock") == .unix(path: "/run/a.sock", mode: 0o660))
+        #expect(ListenAddress("/run/a.sock", socketMode: 0o600) == .unix(path: "/run/a.sock", mode: 0o600))
+        #expect(ListenAddress("127.0.0.1:9000") == .tcp(host: "127.0.0.1", port: 9000))
+        #expect(ListenAddress("stdin") == .inherited)
+        #expect(ListenAddress("unix:relative") == nil)
+        #expect(ListenAddress("localhost:0") == nil)
+        #expect(ListenAddress(":9000") == nil)
+        #expect(ListenAddress("nonsense") == nil)
+    }
+
+    @Test func dropsHeadersThatWouldSplitTheResponse() {
+        let response = FastCGIResponse(status: 302, headers: [("Location", "/x"), ("X-Evil", "a\r\nSet-Cookie: s=1")])
+        #expect(String(decoding: response.encodedHead, as: UTF8.self) == "Status: 302 Found\r\nLocation: /x\r\n\r\n")
+    }
+}
