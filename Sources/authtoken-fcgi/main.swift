@@ -9,6 +9,8 @@ import Logging
 // Block SIGTERM/SIGINT before anything can start a thread; the server takes them with sigwait.
 let signals = TerminationSignals()
 
+PasswordHasher.returnMemoryAfterEachHash()
+
 let configuration: AppConfiguration
 do {
     configuration = try await AppConfiguration.load()
