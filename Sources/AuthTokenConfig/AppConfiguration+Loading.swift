@@ -57,6 +57,26 @@ extension AppConfiguration {
             logLevel: logLevel, auth: auth)
     }
 
+    /// `load` for synchronous programs. The FastCGI server's `main` must stay synchronous:
+    /// an async `main` parks the main thread in libdispatch's `sigsuspend`, which unblocks
+    /// SIGTERM there and lets it bypass the server's `sigwait`.
+    public static func loadBlocking(environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> AppConfiguration
+    {
+        let box = ResultBox()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { box.result = .success(try await load(environment: environment)) } catch { box.result = .failure(error) }
+            done.signal()
+        }
+        done.wait()
+        return try box.result!.get()
+    }
+
+    private final class ResultBox: @unchecked Sendable {
+        var result: Result<AppConfiguration, any Error>?
+    }
+
     static func list(_ text: String) -> [String] {
         text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }

@@ -6,14 +6,15 @@ import FastCGI
 import Foundation
 import Logging
 
-// Block SIGTERM/SIGINT before anything can start a thread; the server takes them with sigwait.
+// Block SIGTERM/SIGINT before anything can start a thread; the server takes them with sigwait
+// on this, the main thread. (main stays synchronous: see AppConfiguration.loadBlocking.)
 let signals = TerminationSignals()
 
 PasswordHasher.returnMemoryAfterEachHash()
 
 let configuration: AppConfiguration
 do {
-    configuration = try await AppConfiguration.load()
+    configuration = try AppConfiguration.loadBlocking()
 } catch {
     FileHandle.standardError.write(Data("authtoken-fcgi: \(error)\n".utf8))
     exit(2)
