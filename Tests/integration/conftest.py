@@ -1,0 +1,183 @@
+"""Integration fixtures: real authtoken-fcgi behind real nginx, started by scripts/run."""
+import datetime
+import hashlib
+import os
+import pathlib
+import re
+import secrets
+import signal
+import socket
+import sqlite3
+import subprocess
+import threading
+import time
+
+import pytest
+import requests
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+PATHS = ["/apiauthtoken/create", "/apiauthtoken/nb/create"]
+FORMS = ["get", "post-query", "post-body"]
+SCOPE = "ZohoCRM/crmapi"
+DATE_LINE = re.compile(r"^#[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} \S+ \d{4}$")
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+# Every password and token the suite uses; test_zz_logs checks none reached a log.
+SECRETS = []
+# Every instance started, so the log test can read all of their logs.
+INSTANCES = []
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def new_password(extra=""):
+    pw = "pw-" + secrets.token_hex(8) + extra
+    SECRETS.append(pw)
+    return pw
+
+
+class Instance:
+    """One scripts/run process with its own DATA_DIR and port."""
+
+    def __init__(self, data_dir, env=None):
+        self.data_dir = pathlib.Path(data_dir)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = dict(os.environ, AUTHTOKEN_SKIP_BUILD="1", DATA_DIR=str(self.data_dir),
+                        PORT=str(self.port), **(env or {}))
+        self.env.pop("AUTHTOKEN_CONFIG", None)
+        self.lines = []
+        self.running = threading.Event()
+        self.proc = None
+        self.http = requests.Session()
+        INSTANCES.append(self)
+
+    def start(self, timeout=120):
+        self.proc = subprocess.Popen([str(ROOT / "scripts/run")], env=self.env, cwd=ROOT,
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True,
+                                     start_new_session=True)
+        threading.Thread(target=self._read, daemon=True).start()
+        deadline = time.monotonic() + timeout
+        while not self.running.wait(0.2):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError("scripts/run did not start:\n" + self.output())
+        out = self.output()
+        self.demo_email = re.search(r"e-mail:\s+(\S+)", out).group(1)
+        self.demo_password = re.search(r"password:\s+(\S+)", out).group(1)
+        SECRETS.append(self.demo_password)
+        assert self.http.get(self.url + "/static/style.css", timeout=10).status_code == 200
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line)
+            if "authtoken is running on" in line:
+                self.running.set()
+
+    def output(self):
+        return "".join(self.lines)
+
+    def stop(self, sig=signal.SIGINT, timeout=30):
+        """Signal scripts/run and return its exit status."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+            raise AssertionError("scripts/run did not stop:\n" + self.output())
+
+    def fcgi_pid(self):
+        return int((self.data_dir / "authtoken-fcgi.pid").read_text())
+
+    def admin(self, *args, input=None):
+        return subprocess.run([str(ROOT / "scripts/admin"), *args], env=self.env, input=input,
+                              capture_output=True, text=True, timeout=60)
+
+    def add_user(self, email, password, confirmed=True, name=None):
+        args = ["user", "add", email]
+        if name:
+            args += ["--name", name]
+        if confirmed:
+            args.append("--confirmed")
+        r = self.admin(*args, input=password + "\n")
+        assert r.returncode == 0, r.stderr
+        return r
+
+    def db(self):
+        con = sqlite3.connect(f"file:{self.data_dir / 'authtoken.sqlite'}?mode=ro", uri=True)
+        con.row_factory = sqlite3.Row
+        return con
+
+    def tokens_of(self, email):
+        with self.db() as con:
+            return con.execute(
+                "SELECT token.* FROM token JOIN account ON account.id = token.account_id"
+                " WHERE account.email_key = ? OR account.email = ?",
+                (email.lower(), email)).fetchall()
+
+    def create(self, params, form="get", path=PATHS[0], **kw):
+        """One token request in one of the three forms clients use."""
+        url = self.url + path
+        if form == "get":
+            return self.http.get(url, params=params, timeout=30, **kw)
+        if form == "post-query":
+            return self.http.post(url, params=params, timeout=30, **kw)
+        assert form == "post-body"
+        return self.http.post(url, data=params, timeout=30, **kw)
+
+
+def split_body(r):
+    """Check what every answer shares and return its two key lines."""
+    assert r.status_code == 200, (r.status_code, r.text)
+    assert r.headers["Content-Type"] == "text/plain; charset=UTF-8"
+    body = r.content.decode("utf-8")
+    parts = body.split("\n")
+    assert len(parts) == 5, repr(body)
+    assert parts[0] == "#" and parts[4] == "", repr(body)
+    assert DATE_LINE.match(parts[1]), repr(body)
+    zone = parts[1].split()[4]
+    if zone in ("UTC", "GMT"):
+        when = datetime.datetime.strptime(parts[1][1:].replace(zone, "UTC"),
+                                          "%a %b %d %H:%M:%S UTC %Y")
+        now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+        assert abs((now - when).total_seconds()) < 300, parts[1]
+    return parts[2], parts[3]
+
+
+def assert_cause(r, cause):
+    assert split_body(r) == (f"CAUSE={cause}", "RESULT=FALSE"), r.text
+
+
+def assert_token(r):
+    key, result = split_body(r)
+    assert result == "RESULT=TRUE", r.text
+    assert key.startswith("AUTHTOKEN="), r.text
+    token = key[len("AUTHTOKEN="):]
+    assert TOKEN.match(token), token
+    SECRETS.append(token)
+    return token
+
+
+def digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+_counter = iter(range(1, 1_000_000))
+
+
+def new_email(prefix="user"):
+    return f"{prefix}{next(_counter)}-{secrets.token_hex(3)}@example.com"
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    inst = Instance(tmp_path_factory.mktemp("main"))
+    inst.start()
+    yield inst
+    assert inst.stop() == 0, inst.output()
