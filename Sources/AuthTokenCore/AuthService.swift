@@ -9,12 +9,15 @@ public final class AuthService: Sendable {
     public let store: any AuthStore
     public let settings: AuthSettings
     public let hasher: PasswordHasher
+    /// Last-used times noted by the token check, written to the store in batches.
+    public let usage: UsageRecorder
     let now: @Sendable () -> Date
 
     public init(store: any AuthStore, settings: AuthSettings, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.settings = settings
         self.hasher = PasswordHasher(parameters: settings.argon2, maxConcurrent: settings.maxConcurrentHashes)
+        self.usage = UsageRecorder(store: store)
         self.now = now
     }
 }

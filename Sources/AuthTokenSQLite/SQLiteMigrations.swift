@@ -33,6 +33,12 @@ enum SQLiteMigrations {
                 CREATE INDEX token_account ON token(account_id);
                 """)
         }
+        migrator.registerMigration("2026-11-29-token-last-used") { db in
+            try db.execute(sql: """
+                ALTER TABLE token ADD COLUMN last_used_at INTEGER;
+                ALTER TABLE token ADD COLUMN last_used_from TEXT;
+                """)
+        }
         return migrator
     }
 }

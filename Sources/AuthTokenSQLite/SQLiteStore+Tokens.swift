@@ -3,7 +3,8 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-    static let tokenColumns = "id, account_id, digest, hint, scopes, display_name, created_at"
+    static let tokenColumns =
+        "id, account_id, digest, hint, scopes, display_name, created_at, last_used_at, last_used_from"
 
     public func insertToken(_ new: NewToken, limit: Int) throws -> TokenRecord {
         try writeImmediately { db in
@@ -55,11 +56,20 @@ extension SQLiteStore {
         }
     }
 
+    public func deleteToken(digest: String) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM token WHERE digest = ?", arguments: [digest])
+            return db.changesCount > 0
+        }
+    }
+
     static func token(from row: Row) -> TokenRecord {
         let scopes: String = row["scopes"]
         return TokenRecord(
             id: row["id"], accountID: row["account_id"], digest: row["digest"], hint: row["hint"],
             scopes: scopes.split(separator: ",").map(String.init), displayName: row["display_name"],
-            createdAt: Date(timeIntervalSince1970: Double(row["created_at"] as Int64)))
+            createdAt: Date(timeIntervalSince1970: Double(row["created_at"] as Int64)),
+            lastUsedAt: (row["last_used_at"] as Int64?).map { Date(timeIntervalSince1970: Double($0)) },
+            lastUsedFrom: row["last_used_from"])
     }
 }

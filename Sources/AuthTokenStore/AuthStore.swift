@@ -33,4 +33,15 @@ public protocol AuthStore: Sendable {
     /// includes a token that belongs to another account.
     @discardableResult
     func deleteToken(id: Int64, accountID: Int64) throws -> Bool
+    /// Deletes the token with this digest, whoever owns it. Returns false when there was none.
+    @discardableResult
+    func deleteToken(digest: String) throws -> Bool
+
+    // MARK: The token check (hot path)
+    /// The token with this digest and its account, in one read; nil when there is none.
+    /// Called on every guarded request: a backend answers it with one prepared statement
+    /// and no write.
+    func grant(digest: String) throws -> TokenGrant?
+    /// Stores the latest use of several tokens at once (tokens deleted meanwhile are skipped).
+    func recordUses(_ uses: [TokenUse]) throws
 }

@@ -11,10 +11,15 @@ public struct TokenRecord: Sendable, Equatable {
     public var scopes: [String]
     public var displayName: String
     public var createdAt: Date
+    /// When the token check last let the token through (coalesced: up to a minute late).
+    public var lastUsedAt: Date?
+    /// The client address of that use.
+    public var lastUsedFrom: String?
 
     public init(
         id: Int64, accountID: Int64, digest: String, hint: String,
-        scopes: [String], displayName: String, createdAt: Date
+        scopes: [String], displayName: String, createdAt: Date,
+        lastUsedAt: Date? = nil, lastUsedFrom: String? = nil
     ) {
         self.id = id
         self.accountID = accountID
@@ -23,6 +28,8 @@ public struct TokenRecord: Sendable, Equatable {
         self.scopes = scopes
         self.displayName = displayName
         self.createdAt = createdAt
+        self.lastUsedAt = lastUsedAt
+        self.lastUsedFrom = lastUsedFrom
     }
 }
 

@@ -12,11 +12,15 @@ import Foundation
 public enum LegacyAnswer: Sendable, Equatable {
     case token(String)
     case cause(LegacyCause)
+    /// `/apiauthtoken/delete` succeeded. The key line is ours (see the README): the
+    /// contract fixes only the four-line shape and `RESULT=TRUE`.
+    case deleted
 
     public func body(date: String) -> String {
         switch self {
         case .token(let token): "#\n#\(date)\nAUTHTOKEN=\(token)\nRESULT=TRUE\n"
         case .cause(let cause): "#\n#\(date)\nCAUSE=\(cause.rawValue)\nRESULT=FALSE\n"
+        case .deleted: "#\n#\(date)\nAUTHTOKEN_DELETED=TRUE\nRESULT=TRUE\n"
         }
     }
 

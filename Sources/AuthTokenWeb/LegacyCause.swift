@@ -1,8 +1,8 @@
 import AuthTokenCore
 
 /// The `CAUSE=` values of the legacy answer. The first ten were seen in the legacy
-/// service's documentation or its clients; `INVALID_SCOPE` and `INVALID_DISPLAY_NAME` are
-/// ours, named in the same style (see the README).
+/// service's documentation or its clients; `INVALID_SCOPE`, `INVALID_DISPLAY_NAME` and
+/// `INVALID_AUTHTOKEN` are ours, named in the same style (see the README).
 public enum LegacyCause: String, Sendable, CaseIterable {
     case noSuchUser = "NO_SUCH_USER"
     case invalidPassword = "INVALID_PASSWORD"
@@ -16,6 +16,7 @@ public enum LegacyCause: String, Sendable, CaseIterable {
     case serverError = "REMOTE_SERVER_ERROR"
     case invalidScope = "INVALID_SCOPE"
     case invalidDisplayName = "INVALID_DISPLAY_NAME"
+    case invalidAuthtoken = "INVALID_AUTHTOKEN"
 
     public init(_ refusal: TokenRefusal) {
         switch refusal {

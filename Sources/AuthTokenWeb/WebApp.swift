@@ -25,6 +25,13 @@ public struct WebApp: Sendable {
                 return HTTPResponse.plain(405, "Use GET or POST.").adding("Allow", "GET, POST")
             }
             return withParameters(request) { createToken($0) }
+        case "/apiauthtoken/delete":
+            guard request.method == "GET" || request.method == "POST" else {
+                return HTTPResponse.plain(405, "Use GET or POST.").adding("Allow", "GET, POST")
+            }
+            return withParameters(request) { deleteToken($0) }
+        case WebApp.checkPath:
+            return checkToken(request)
         default:
             return .plain(404, "Not found.")
         }

@@ -29,18 +29,23 @@ let logger = Logger(label: "authtoken")
 
 do {
     let store = try SQLiteStore(path: configuration.databasePath, readers: configuration.threads)
-    let app = WebApp(auth: AuthService(store: store, settings: configuration.auth), logger: logger)
+    let auth = AuthService(store: store, settings: configuration.auth)
+    let app = WebApp(auth: auth, logger: logger)
     let server = FastCGIServer(
         configuration: .init(
             address: configuration.listen, threads: configuration.threads,
             maxBodyBytes: configuration.maxBodyBytes, shutdownGrace: configuration.shutdownGraceSeconds),
         handler: { app.handle(HTTPRequest(cgi: $0.params, body: $0.body)).fastCGI })
+    auth.usage.startFlushing { error in
+        logger.error("cannot record token use", metadata: ["error": "\(error)"])
+    }
     let result = try server.run(until: signals) {
         logger.info("listening", metadata: [
             "address": "\(configuration.listen)", "threads": "\(configuration.threads)",
             "database": "\(configuration.databasePath)",
         ])
     }
+    try auth.usage.stopFlushing()
     logger.info(
         result.requestsFinished ? "stopped" : "stopped with requests still running after the grace period",
         metadata: ["workersExited": "\(result.workersExited)"])

@@ -1,0 +1,49 @@
+import AuthTokenStore
+import Foundation
+
+/// The answer of the token check that guards other services.
+public enum TokenCheck: Sendable, Equatable {
+    /// Valid, of an active account, and holding the wanted scope (its full name here).
+    case allowed(TokenGrant, scope: String)
+    /// Missing, malformed, unknown, deleted, regenerated, or of a deactivated account.
+    case invalidToken
+    /// A live token that lacks the wanted scope (or no scope was named).
+    case scopeDenied
+}
+
+extension AuthService {
+    /// Checks a token for a scope. Runs on every guarded request, so it does one indexed
+    /// read and no write: the use is noted in memory for `usage` to write later.
+    ///
+    /// Nothing is cached: a deleted or regenerated token, or a deactivated account, fails
+    /// on the very next request.
+    public func checkToken(_ token: String?, scope wanted: String?, from address: String) throws -> TokenCheck {
+        guard let token, TokenSecret.isWellFormed(token) else { return .invalidToken }
+        guard let grant = try store.grant(digest: TokenSecret.digest(of: token)), grant.accountActive else {
+            return .invalidToken
+        }
+        guard let wanted, let scope = ScopeList.match(wanted, in: grant.scopes) else { return .scopeDenied }
+        usage.record(tokenID: grant.tokenID, at: now(), from: address)
+        return .allowed(grant, scope: scope)
+    }
+
+    /// Deletes a token given its value (`/apiauthtoken/delete`): holding a token is
+    /// authority enough to throw it away.
+    public func deleteToken(value token: String?) throws -> Bool {
+        guard let token, TokenSecret.isWellFormed(token) else { return false }
+        return try store.deleteToken(digest: TokenSecret.digest(of: token))
+    }
+}
+
+extension ScopeList {
+    /// The granted scope that `wanted` names: its full `Service/apiname`, or only the api
+    /// half as legacy calls send it (`scope=recruitapi`). Letter case is ignored.
+    public static func match(_ wanted: String, in granted: [String]) -> String? {
+        let wanted = wanted.lowercased()
+        guard !wanted.isEmpty else { return nil }
+        if wanted.contains("/") {
+            return granted.first { $0.lowercased() == wanted }
+        }
+        return granted.first { $0.split(separator: "/").last?.lowercased() == wanted }
+    }
+}

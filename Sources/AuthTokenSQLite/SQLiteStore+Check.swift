@@ -1,0 +1,35 @@
+import AuthTokenStore
+import GRDB
+
+extension SQLiteStore {
+    static let grantSQL = """
+        SELECT token.id, token.account_id, account.email, account.active, token.scopes
+        FROM token JOIN account ON account.id = token.account_id
+        WHERE token.digest = ?
+        """
+
+    /// One cached statement on a reader connection, outside a transaction: a single SELECT
+    /// is consistent on its own, and skipping BEGIN/COMMIT saves two round trips into
+    /// SQLite on every guarded request.
+    public func grant(digest: String) throws -> TokenGrant? {
+        try pool.unsafeRead { db in
+            let statement = try db.cachedStatement(sql: Self.grantSQL)
+            guard let row = try Row.fetchOne(statement, arguments: [digest]) else { return nil }
+            let scopes: String = row[4]
+            return TokenGrant(
+                tokenID: row[0], accountID: row[1], email: row[2], accountActive: row[3],
+                scopes: scopes.split(separator: ",").map(String.init))
+        }
+    }
+
+    public func recordUses(_ uses: [TokenUse]) throws {
+        guard !uses.isEmpty else { return }
+        try pool.write { db in
+            let statement = try db.cachedStatement(
+                sql: "UPDATE token SET last_used_at = ?, last_used_from = ? WHERE id = ?")
+            for use in uses {
+                try statement.execute(arguments: [use.at, use.from, use.tokenID])
+            }
+        }
+    }
+}

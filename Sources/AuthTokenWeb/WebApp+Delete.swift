@@ -1,0 +1,18 @@
+/// `/apiauthtoken/delete?AUTHTOKEN=<token>`: deletes that token, permanently.
+extension WebApp {
+    func deleteToken(_ parameters: FormData) -> HTTPResponse {
+        let answer: LegacyAnswer
+        do {
+            if try auth.deleteToken(value: parameters["AUTHTOKEN"] ?? parameters["authtoken"]) {
+                logger.info("token deleted over HTTP")
+                answer = .deleted
+            } else {
+                answer = .cause(.invalidAuthtoken)
+            }
+        } catch {
+            logger.error("token deletion failed", metadata: ["error": "\(error)"])
+            answer = .cause(.serverError)
+        }
+        return answer.response(at: now())
+    }
+}
