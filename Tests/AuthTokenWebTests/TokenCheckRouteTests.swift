@@ -1,0 +1,66 @@
+import AuthTokenCore
+import AuthTokenTestKit
+import AuthTokenWeb
+import Logging
+import Testing
+
+@Suite struct TokenCheckRouteTests {
+    let t: TestStore
+    let app: WebApp
+    let token: String
+
+    init() throws {
+        t = try TestStore()
+        app = WebApp(auth: t.auth, logger: Logger(label: "test"))
+        let account = try t.auth.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
+        token = try t.auth.issueToken(accountID: account.id, scopes: ["ZohoRecruit/recruitapi"], displayName: "x").get().secret.value
+    }
+
+    func check(uri: String, headers: [String: String] = [:]) -> HTTPResponse {
+        var all = headers
+        all["x-original-uri"] = uri
+        return app.handle(HTTPRequest(method: "GET", path: WebApp.checkPath, headers: all, remoteAddress: "10.1.2.3"))
+    }
+
+    @Test func answers200WithTheAccountForUpstream() {
+        let response = check(uri: "/recruit/private/xml/JobOpenings/getRecords?authtoken=\(token)&scope=recruitapi")
+        #expect(response.status == 200)
+        #expect(response.header("X-Authtoken-Email") == "ann@example.com")
+        #expect(response.header("X-Authtoken-Scope") == "ZohoRecruit/recruitapi")
+        #expect(response.header("X-Authtoken-Account-Id") != nil)
+        #expect(response.body.isEmpty)
+    }
+
+    @Test func readsTheTokenFromEitherAuthorizationScheme() {
+        for header in ["Zoho-authtoken \(token)", "Bearer \(token)", "bearer  \(token)"] {
+            #expect(check(uri: "/x?scope=recruitapi", headers: ["authorization": header]).status == 200, "\(header)")
+        }
+        #expect(check(uri: "/x?scope=recruitapi", headers: ["authorization": "Basic \(token)"]).status == 401)
+    }
+
+    @Test func aFixedScopeWinsOverTheQuery() {
+        let uri = "/x?authtoken=\(token)&scope=crmapi"
+        #expect(check(uri: uri).status == 403)
+        #expect(check(uri: uri, headers: ["x-authtoken-scope": "ZohoRecruit/recruitapi"]).status == 200)
+        #expect(check(uri: "/x?authtoken=\(token)&scope=recruitapi", headers: ["x-authtoken-scope": "ZohoCRM/crmapi"]).status == 403)
+    }
+
+    @Test func refusesMissingMalformedAndUnknownTokensWith401() {
+        #expect(check(uri: "/x?scope=recruitapi").status == 401)
+        #expect(check(uri: "/x").status == 401)
+        #expect(check(uri: "/x?authtoken=%zz&scope=recruitapi").status == 401)
+        #expect(check(uri: "/x?authtoken=\(token.uppercased())&scope=recruitapi").status == 401)
+        #expect(check(uri: "/x?authtoken=\(TokenSecret.generate().value)&scope=recruitapi").status == 401)
+    }
+
+    @Test func deleteAnswersInTheLegacyFormat() {
+        let first = app.handle(HTTPRequest(method: "GET", path: "/apiauthtoken/delete", query: "AUTHTOKEN=\(token)"))
+        let lines = first.bodyText.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 5)
+        #expect(Array(lines[2...]) == ["AUTHTOKEN_DELETED=TRUE", "RESULT=TRUE", ""])
+        let again = app.handle(HTTPRequest(method: "GET", path: "/apiauthtoken/delete", query: "AUTHTOKEN=\(token)"))
+        #expect(Array(again.bodyText.split(separator: "\n", omittingEmptySubsequences: false)[2...])
+            == ["CAUSE=INVALID_AUTHTOKEN", "RESULT=FALSE", ""])
+        #expect(check(uri: "/x?authtoken=\(token)&scope=recruitapi").status == 401)
+    }
+}
