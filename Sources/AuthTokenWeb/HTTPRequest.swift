@@ -27,15 +27,26 @@ public struct HTTPRequest: Sendable {
     /// which is what nginx's `fastcgi_params` passes.
     public init(cgi params: [String: String], body: [UInt8]) {
         var headers: [String: String] = [:]
-        for (key, value) in params where key.hasPrefix("HTTP_") {
-            headers[key.dropFirst(5).lowercased().replacingUnderscores()] = value
+        for (key, value) in params where key.utf8.starts(with: "HTTP_".utf8) {
+            headers[Self.headerName(cgi: key)] = value
         }
         if let type = params["CONTENT_TYPE"], !type.isEmpty { headers["content-type"] = type }
         let requestURI = params["REQUEST_URI"] ?? ""
-        let path = params["DOCUMENT_URI"] ?? String(requestURI.prefix { $0 != "?" })
+        let path = params["DOCUMENT_URI"] ?? String(decoding: requestURI.utf8.prefix { $0 != UInt8(ascii: "?") }, as: UTF8.self)
         self.init(
             method: params["REQUEST_METHOD"] ?? "GET", path: path, query: params["QUERY_STRING"] ?? "",
             headers: headers, body: body, remoteAddress: params["REMOTE_ADDR"] ?? "")
+    }
+
+    /// `HTTP_X_ORIGINAL_URI` → `x-original-uri`, on bytes (every header of every request).
+    static func headerName(cgi key: String) -> String {
+        String(decoding: key.utf8.dropFirst(5).map { byte -> UInt8 in
+            switch byte {
+            case UInt8(ascii: "_"): UInt8(ascii: "-")
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte + 32
+            default: byte
+            }
+        }, as: UTF8.self)
     }
 
     /// True when the body is an HTML form post (`application/x-www-form-urlencoded`).
@@ -47,10 +58,6 @@ public struct HTTPRequest: Sendable {
 }
 
 extension String {
-    func replacingUnderscores() -> String {
-        String(map { $0 == "_" ? "-" : $0 })
-    }
-
     func trimmingCharacters(in set: String) -> String {
         var s = Substring(self)
         while let c = s.first, set.contains(c) { s.removeFirst() }

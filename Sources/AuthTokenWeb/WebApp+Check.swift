@@ -36,7 +36,7 @@ extension WebApp {
     /// The query of the original request URI; nil when there is none or it is malformed
     /// (a malformed query cannot carry a valid token).
     static func originalQuery(_ uri: String?) -> FormData? {
-        guard let uri, let mark = uri.firstIndex(of: "?") else { return nil }
+        guard let uri, let mark = uri.utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
         return try? FormData(parsing: uri.utf8[uri.utf8.index(after: mark)...])
     }
 

@@ -52,16 +52,22 @@ extension FastCGIServer {
         write(response, to: request.out)
     }
 
-    /// `KEY=VALUE` strings to a dictionary; the first of repeated keys wins.
+    /// `KEY=VALUE` strings to a dictionary; the first of repeated keys wins. Works on the
+    /// bytes (`memchr` for the `=`): this runs for every parameter of every request.
     static func params(_ envp: FCGX_ParamArray?) -> [String: String] {
         var params: [String: String] = [:]
+        params.reserveCapacity(48)
         guard var cursor = envp else { return params }
         while let entry = cursor.pointee {
-            let text = String(decoding: UnsafeRawBufferPointer(start: entry, count: strlen(entry)), as: UTF8.self)
-            if let eq = text.firstIndex(of: "="), params[String(text[..<eq])] == nil {
-                params[String(text[..<eq])] = String(text[text.index(after: eq)...])
-            }
             cursor += 1
+            let length = strlen(entry)
+            guard let eq = memchr(entry, Int32(UInt8(ascii: "=")), length) else { continue }
+            let nameLength = entry.distance(to: eq.assumingMemoryBound(to: CChar.self))
+            let name = String(decoding: UnsafeRawBufferPointer(start: entry, count: nameLength), as: UTF8.self)
+            if params[name] != nil { continue }
+            params[name] = String(
+                decoding: UnsafeRawBufferPointer(start: entry + nameLength + 1, count: length - nameLength - 1),
+                as: UTF8.self)
         }
         return params
     }
