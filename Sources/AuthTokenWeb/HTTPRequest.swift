@@ -10,6 +10,8 @@ public struct HTTPRequest: Sendable {
     public var headers: [String: String]
     public var body: [UInt8]
     public var remoteAddress: String
+    /// `http` or `https`, as nginx saw the request (links on the pages are built with it).
+    public var scheme: String = "http"
 
     public init(
         method: String, path: String, query: String = "", headers: [String: String] = [:],
@@ -36,6 +38,7 @@ public struct HTTPRequest: Sendable {
         self.init(
             method: params["REQUEST_METHOD"] ?? "GET", path: path, query: params["QUERY_STRING"] ?? "",
             headers: headers, body: body, remoteAddress: params["REMOTE_ADDR"] ?? "")
+        if params["REQUEST_SCHEME"] == "https" || params["HTTPS"] == "on" { scheme = "https" }
     }
 
     /// True when the body is an HTML form post (`application/x-www-form-urlencoded`).
