@@ -11,10 +11,16 @@ public struct WebApp: Sendable {
     public let auth: AuthService
     let logger: Logger
     let now: @Sendable () -> Date
+    /// The browser pages; nil serves API mode only.
+    let browser: BrowserSettings?
 
-    public init(auth: AuthService, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        auth: AuthService, logger: Logger, browser: BrowserSettings? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.auth = auth
         self.logger = logger
+        self.browser = browser
         self.now = now
     }
 
@@ -24,7 +30,10 @@ public struct WebApp: Sendable {
             guard request.method == "GET" || request.method == "POST" else {
                 return HTTPResponse.plain(405, "Use GET or POST.").adding("Allow", "GET, POST")
             }
-            return withParameters(request) { createToken($0) }
+            return withParameters(request) { isBrowserMode($0) ? browserMode(request, $0) : createToken($0) }
+        case "/", "/signin", "/signout", "/register", "/confirm", "/tokens", "/tokens/remove",
+             "/tokens/regenerate", "/developer":
+            return browserPage(request)
         default:
             return .plain(404, "Not found.")
         }
