@@ -12,6 +12,9 @@ public struct HTTPRequest: Sendable {
     public var remoteAddress: String
     /// `http` or `https`, as nginx saw the request (links on the pages are built with it).
     public var scheme: String = "http"
+    /// The port nginx took the request on (`SERVER_PORT`). Debian's `fastcgi_params` pass
+    /// `$host` as the Host, without the port, so links need this to point back here.
+    public var serverPort: String = ""
 
     public init(
         method: String, path: String, query: String = "", headers: [String: String] = [:],
@@ -39,6 +42,7 @@ public struct HTTPRequest: Sendable {
             method: params["REQUEST_METHOD"] ?? "GET", path: path, query: params["QUERY_STRING"] ?? "",
             headers: headers, body: body, remoteAddress: params["REMOTE_ADDR"] ?? "")
         if params["REQUEST_SCHEME"] == "https" || params["HTTPS"] == "on" { scheme = "https" }
+        serverPort = params["SERVER_PORT"] ?? ""
     }
 
     /// True when the body is an HTML form post (`application/x-www-form-urlencoded`).

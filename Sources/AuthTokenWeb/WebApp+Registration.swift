@@ -83,14 +83,17 @@ extension WebApp {
         }
     }
 
-    /// This server as browsers reach it: `AUTHTOKEN_PUBLIC_URL`, else the request's scheme
-    /// and Host (reduced to host-name characters, so a forged Host cannot inject markup or
-    /// a path).
+    /// This server as browsers reach it: `AUTHTOKEN_PUBLIC_URL`, else the request's scheme,
+    /// Host (reduced to host-name characters, so a forged Host cannot inject markup or a
+    /// path) and, when the Host has none and it is not the scheme's default, the port.
     func baseURL(_ request: HTTPRequest, _ browser: BrowserSettings) -> String {
         if let url = browser.publicURL { return url }
         var host = request.headers["host"] ?? ""
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
         if host.isEmpty || !host.allSatisfy(allowed.contains) { host = "localhost" }
+        let hasPort = host.split(separator: "]").last?.contains(":") ?? false
+        let defaultPort = request.scheme == "https" ? "443" : "80"
+        if !hasPort, let port = Int(request.serverPort), String(port) != defaultPort { host += ":\(port)" }
         return "\(request.scheme)://\(host)"
     }
 }

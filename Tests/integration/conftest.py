@@ -248,12 +248,22 @@ class Browser:
 
     def submit(self, text):
         """Presses the button labelled `text` and waits for the next page."""
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.wait import WebDriverWait
         button = self.d.find_element(By.XPATH, f"//button[normalize-space()='{text}']")
+        # A mark on the old page's window: gone once the next page has loaded. (Waiting for
+        # the button to go stale races with Chromium's inspector during navigation.)
+        self.d.execute_script("window.leavingPage = true")
         button.click()
-        WebDriverWait(self.d, 20).until(expected_conditions.staleness_of(button))
+
+        def arrived(driver):
+            try:
+                return driver.execute_script(
+                    "return !window.leavingPage && document.readyState === 'complete'")
+            except WebDriverException:
+                return False
+        WebDriverWait(self.d, 20).until(arrived)
 
     def sign_in(self, email, password):
         self.fill(email=email, password=password)
