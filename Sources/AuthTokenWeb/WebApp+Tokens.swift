@@ -11,12 +11,14 @@ extension WebApp {
         withSession(request, form, browser) { user in
             let tokens = try auth.store.tokens(accountID: user.account.id)
             let max = auth.settings.maxTokensPerAccount
-            return page("tokens", browser, user: user, [
+            var values: [String: Any] = [
                 "title": "Active Authtokens", "tokens": tokens.map(Self.row), "hasTokens": !tokens.isEmpty,
                 "count": tokens.count, "max": max, "full": tokens.count >= max,
                 "scopeOptions": auth.settings.scopes.scopes.map { ["value": $0] },
-                "notice": form["done"].flatMap { Self.doneMessages[$0] } ?? "",
-            ])
+            ]
+            // Absent rather than empty: an empty string still opens a Mustache section here.
+            if let notice = form["done"].flatMap({ Self.doneMessages[$0] }) { values["notice"] = notice }
+            return page("tokens", browser, user: user, values)
         }
     }
 

@@ -270,9 +270,11 @@ class Browser:
         self.submit("Sign in")
 
     def shot(self, name, width=1280):
-        """Saves a full-page screenshot (and one at phone width when width is small)."""
+        """Saves a screenshot of the whole page at `width` CSS pixels (390: a phone)."""
+        self.d.set_window_size(width, 900)
         height = self.d.execute_script("return document.documentElement.scrollHeight")
-        self.d.set_window_size(width, max(600, min(height + 100, 4000)))
+        inner = self.d.execute_script("return window.innerHeight")
+        self.d.set_window_size(width, max(600, min(height + 900 - inner, 5000)))
         self.d.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
         self.d.set_window_size(1280, 900)
 
