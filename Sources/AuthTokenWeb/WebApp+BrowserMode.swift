@@ -15,7 +15,8 @@ extension WebApp {
         guard let browser else { return createToken(form) }
         var back = request.path + "?SCOPE=" + Self.formEncode(form["SCOPE"] ?? "")
         if let name = form["DISPLAY_NAME"] { back += "&DISPLAY_NAME=" + Self.formEncode(name) }
-        return withSession(request, form, browser, next: back) { user in
+        // A GET comes back to exactly what was asked for; a POST to the GET that shows it.
+        return withSession(request, form, browser, next: request.method == "POST" ? back : nil) { user in
             let scopes: [String]
             do {
                 scopes = try auth.settings.scopes.resolve(form["SCOPE"])

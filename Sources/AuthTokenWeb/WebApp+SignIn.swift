@@ -4,7 +4,9 @@ import AuthTokenCore
 ///
 /// Before sign-in there is no session to tie a form token to, so the sign-in, registration
 /// and confirmation forms use a pre-session cookie: a random id set with the form, and the
-/// form's token is its HMAC. A forged cross-site POST has neither (login CSRF).
+/// form's token is its HMAC. A forged cross-site POST has neither (login CSRF). The
+/// pre-session cookie outlives sign-in: it grants nothing, and a second open sign-in tab
+/// keeps working.
 extension WebApp {
     /// The browser's pre-session id, or a new one with the header that sets it.
     func preSession(_ request: HTTPRequest, _ browser: BrowserSettings) -> (secret: String, header: (String, String)?) {
@@ -73,8 +75,6 @@ extension WebApp {
                 let lifetime = Int(auth.settings.sessions.absoluteTimeout)
                 response.headers.append(Cookies.setCookie(
                     browser.cookieName(Self.sessionCookie), secret.value, maxAge: lifetime, secure: browser.secureCookies))
-                response.headers.append(Cookies.setCookie(
-                    browser.cookieName(Self.preSessionCookie), "", maxAge: 0, secure: browser.secureCookies))
                 return response
             }
         } catch {

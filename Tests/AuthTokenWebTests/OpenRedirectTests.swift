@@ -6,7 +6,7 @@ import Testing
         "//evil.example", "//evil.example/tokens", "///evil.example", "/\\evil.example", "\\\\evil.example",
         "/\\/evil.example", "https://evil.example", "http:evil.example", "javascript:alert(1)",
         "evil.example", "", " /tokens", "/\t/evil.example", "/\n/evil.example", "/tokens\r\nSet-Cookie: x=1",
-        "%2F%2Fevil.example", "/ /evil.example", "\u{FF0F}\u{FF0F}evil.example", "/tokens\u{0}",
+        "%2F%2Fevil.example", "/ /evil.example", "\u{FF0F}\u{FF0F}evil.example",
     ]
 
     @Test(arguments: hostile)
@@ -19,6 +19,15 @@ import Testing
         #expect(answer.header("Location") == "/tokens")
         // Once signed in, the sign-in page itself redirects; the guard holds there too.
         #expect(b.get("/signin?next=" + BrowserHarness.encode(next)).header("Location") == "/tokens")
+    }
+
+    /// A NUL byte is refused before any page logic runs.
+    @Test func nulInNextIs400() throws {
+        let b = try BrowserHarness()
+        try b.addAccount("ann@example.com")
+        let answer = b.signIn("ann@example.com", "password1", next: "/tokens\u{0}")
+        #expect(answer.status == 400)
+        #expect(answer.header("Location") == nil)
     }
 
     @Test(arguments: [

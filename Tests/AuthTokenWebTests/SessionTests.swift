@@ -40,9 +40,15 @@ import Testing
         b.cookies["authtoken_session"] = planted
         b.signIn("ann@example.com", "password1")
         #expect(b.cookies["authtoken_session"] != planted)
-        // Signing in again ends the earlier session.
+        // Signing in again (from a second open sign-in form) ends the earlier session.
         let first = try #require(b.cookies["authtoken_session"])
-        b.signIn("ann@example.com", "password1")
+        let token = BrowserHarness.formToken(try BrowserHarness().get("/signin"))
+        #expect(b.post("/signin", [("csrf", token), ("email", "ann@example.com"), ("password", "password1")]).status == 403)
+        let jar = b.cookies
+        b.cookies["authtoken_session"] = nil
+        let second = BrowserHarness.formToken(b.get("/signin"))
+        b.cookies = jar
+        #expect(b.post("/signin", [("csrf", second), ("email", "ann@example.com"), ("password", "password1")]).status == 303)
         #expect(b.cookies["authtoken_session"] != first)
         #expect(try b.t.store.session(digest: RandomSecret(value: first).digest) == nil)
     }
