@@ -73,7 +73,6 @@ extension WebApp {
             "title": "Too many tokens",
             "text": "You already hold \(auth.settings.maxTokensPerAccount) tokens, the most one account may have. "
                 + "Remove one you no longer use on the Active Authtokens page, then try again.",
-            "tokensLink": true,
         ])
     }
 }

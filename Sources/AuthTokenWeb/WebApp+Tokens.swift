@@ -27,14 +27,13 @@ extension WebApp {
         withSession(request, form, browser) { user in
             guard let scope = form["scope"], auth.settings.scopes.scopes.contains(scope) else {
                 return page("message", browser, user: user, status: 400, [
-                    "title": "Unknown scope", "text": "Choose one of the listed scopes.", "tokensLink": true,
+                    "title": "Unknown scope", "text": "Choose one of the listed scopes.",
                 ])
             }
             guard let name = AuthService.applicationName(form["name"], scopes: [scope]) else {
                 return page("message", browser, user: user, status: 400, [
                     "title": "Unusable application name",
                     "text": "The application name must have at most 100 characters and no control characters.",
-                    "tokensLink": true,
                 ])
             }
             return try issue(user, scopes: [scope], name: name, browser)
@@ -77,7 +76,7 @@ extension WebApp {
 
     func noSuchToken(_ user: SignedIn, _ browser: BrowserSettings) -> HTTPResponse {
         page("message", browser, user: user, status: 404, [
-            "title": "No such token", "text": "You have no token with this number.", "tokensLink": true,
+            "title": "No such token", "text": "You have no token with this number.",
         ])
     }
 
