@@ -48,13 +48,16 @@ extension AppConfiguration {
             maxTokensPerAccount: try values.int("AUTHTOKEN_MAX_TOKENS", default: 10, in: 1...10_000),
             scopes: scopes, argon2: argon2,
             maxConcurrentHashes: try values.int(
-                "AUTHTOKEN_HASH_CONCURRENCY", default: defaultHashConcurrency, in: 1...256))
+                "AUTHTOKEN_HASH_CONCURRENCY", default: defaultHashConcurrency, in: 1...256),
+            sessions: SessionSettings(
+                idleTimeout: Double(try values.int("AUTHTOKEN_SESSION_IDLE_MINUTES", default: 30, in: 1...1440)) * 60,
+                absoluteTimeout: Double(try values.int("AUTHTOKEN_SESSION_MAX_HOURS", default: 8, in: 1...168)) * 3600))
         return AppConfiguration(
             configFile: file, databasePath: database, listen: listen,
             threads: try values.int("AUTHTOKEN_THREADS", default: 32, in: 1...4096),
             maxBodyBytes: try values.int("AUTHTOKEN_MAX_BODY_BYTES", default: 65_536, in: 1024...16_777_216),
             shutdownGraceSeconds: Double(try values.int("AUTHTOKEN_SHUTDOWN_GRACE_SECONDS", default: 5, in: 0...300)),
-            logLevel: logLevel, auth: auth)
+            logLevel: logLevel, auth: auth, browser: try BrowserConfiguration(values))
     }
 
     /// `load` for synchronous programs. The FastCGI server's `main` must stay synchronous:
@@ -110,7 +113,7 @@ extension AppConfiguration {
 
 /// Reads raw strings through swift-configuration and converts them here, so a bad value
 /// is an error that names its key rather than a silent fall-back to the default.
-private struct Values {
+struct Values {
     let reader: ConfigReader
 
     /// `AUTHTOKEN_MAX_TOKENS` is looked up as `authtoken.max.tokens`, which the
@@ -126,6 +129,17 @@ private struct Values {
             throw ConfigurationError(key: name, problem: "'\(text)' is not a valid value")
         }
         return value
+    }
+
+    /// `on` or `off` (also `true`/`false`, `yes`/`no`, `1`/`0`).
+    func flag(_ name: String, default fallback: Bool) throws -> Bool {
+        try parse(name, default: fallback ? "on" : "off") {
+            switch $0.lowercased() {
+            case "on", "true", "yes", "1": true
+            case "off", "false", "no", "0": false
+            default: nil
+            }
+        }
     }
 
     func int(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {

@@ -17,6 +17,8 @@ public struct AppConfiguration: Sendable {
     public var shutdownGraceSeconds: Double
     public var logLevel: String
     public var auth: AuthSettings
+    /// The browser pages' settings; see `BrowserConfiguration`.
+    public var browser: BrowserConfiguration
 
     /// Every key the file may hold; anything else in it is a mistake worth stopping for.
     public static let keys: [String] = [
@@ -24,7 +26,7 @@ public struct AppConfiguration: Sendable {
         "AUTHTOKEN_MAX_BODY_BYTES", "AUTHTOKEN_SHUTDOWN_GRACE_SECONDS", "AUTHTOKEN_LOG_LEVEL",
         "AUTHTOKEN_MAX_TOKENS", "AUTHTOKEN_SCOPES", "AUTHTOKEN_ARGON2_MEMORY_KIB",
         "AUTHTOKEN_ARGON2_ITERATIONS", "AUTHTOKEN_ARGON2_PARALLELISM", "AUTHTOKEN_HASH_CONCURRENCY",
-    ]
+    ] + BrowserConfiguration.keys
 
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 }

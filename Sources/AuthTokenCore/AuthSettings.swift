@@ -7,16 +7,20 @@ public struct AuthSettings: Sendable {
     public var argon2: Argon2Parameters
     /// Most Argon2 hashes computed at once, across all worker threads.
     public var maxConcurrentHashes: Int
+    /// Web sign-in: session timeouts and confirmation-link lifetime.
+    public var sessions: SessionSettings
 
     public init(
         maxTokensPerAccount: Int = 10,
         scopes: ScopeList,
         argon2: Argon2Parameters = .minimum,
-        maxConcurrentHashes: Int = 2
+        maxConcurrentHashes: Int = 2,
+        sessions: SessionSettings = SessionSettings()
     ) {
         self.maxTokensPerAccount = maxTokensPerAccount
         self.scopes = scopes
         self.argon2 = argon2
         self.maxConcurrentHashes = maxConcurrentHashes
+        self.sessions = sessions
     }
 }

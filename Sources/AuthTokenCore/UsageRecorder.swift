@@ -32,6 +32,13 @@ public final class UsageRecorder: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Drops a pending use, for a token whose value was just replaced.
+    public func forget(tokenID: Int64) {
+        lock.lock()
+        pending[tokenID] = nil
+        lock.unlock()
+    }
+
     /// How many token rows have been written so far.
     public var writes: Int {
         lock.lock()

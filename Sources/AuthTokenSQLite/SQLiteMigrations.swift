@@ -39,6 +39,27 @@ enum SQLiteMigrations {
                 ALTER TABLE token ADD COLUMN last_used_from TEXT;
                 """)
         }
+        migrator.registerMigration("2026-11-29-browser-sessions") { db in
+            try db.execute(sql: """
+                CREATE TABLE web_session (
+                    digest TEXT PRIMARY KEY,
+                    account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    created_at INTEGER NOT NULL,
+                    last_seen_at INTEGER NOT NULL
+                );
+                CREATE INDEX web_session_account ON web_session(account_id);
+                """)
+        }
+        migrator.registerMigration("2026-11-29-browser-confirmations") { db in
+            try db.execute(sql: """
+                CREATE TABLE confirmation (
+                    digest TEXT PRIMARY KEY,
+                    account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    expires_at INTEGER NOT NULL
+                );
+                CREATE INDEX confirmation_account ON confirmation(account_id);
+                """)
+        }
         return migrator
     }
 }

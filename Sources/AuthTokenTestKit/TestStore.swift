@@ -10,6 +10,7 @@ public struct TestStore: Sendable {
     public let auth: AuthService
 
     public init(maxTokens: Int = 10, argon2: Argon2Parameters = .minimum,
+        sessions: SessionSettings = SessionSettings(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("authtoken-test-\(UUID().uuidString)")
@@ -17,7 +18,7 @@ public struct TestStore: Sendable {
         store = try SQLiteStore(path: directory.appendingPathComponent("test.sqlite").path, readers: 8)
         let settings = AuthSettings(
             maxTokensPerAccount: maxTokens, scopes: try ScopeList(ScopeList.defaults), argon2: argon2,
-            maxConcurrentHashes: 2)
+            maxConcurrentHashes: 2, sessions: sessions)
         auth = AuthService(store: store, settings: settings, now: now)
     }
 }

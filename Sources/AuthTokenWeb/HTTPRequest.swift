@@ -10,6 +10,11 @@ public struct HTTPRequest: Sendable {
     public var headers: [String: String]
     public var body: [UInt8]
     public var remoteAddress: String
+    /// `http` or `https`, as nginx saw the request (links on the pages are built with it).
+    public var scheme: String = "http"
+    /// The port nginx took the request on (`SERVER_PORT`). Debian's `fastcgi_params` pass
+    /// `$host` as the Host, without the port, so links need this to point back here.
+    public var serverPort: String = ""
 
     public init(
         method: String, path: String, query: String = "", headers: [String: String] = [:],
@@ -36,6 +41,8 @@ public struct HTTPRequest: Sendable {
         self.init(
             method: params["REQUEST_METHOD"] ?? "GET", path: path, query: params["QUERY_STRING"] ?? "",
             headers: headers, body: body, remoteAddress: params["REMOTE_ADDR"] ?? "")
+        if params["REQUEST_SCHEME"] == "https" || params["HTTPS"] == "on" { scheme = "https" }
+        serverPort = params["SERVER_PORT"] ?? ""
     }
 
     /// `HTTP_X_ORIGINAL_URI` → `x-original-uri`, on bytes (every header of every request).

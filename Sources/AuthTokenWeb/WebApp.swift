@@ -11,10 +11,16 @@ public struct WebApp: Sendable {
     public let auth: AuthService
     let logger: Logger
     let now: @Sendable () -> Date
+    /// The browser pages; nil serves API mode only.
+    let browser: BrowserSettings?
 
-    public init(auth: AuthService, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        auth: AuthService, logger: Logger, browser: BrowserSettings? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.auth = auth
         self.logger = logger
+        self.browser = browser
         self.now = now
     }
 
@@ -24,7 +30,7 @@ public struct WebApp: Sendable {
             guard request.method == "GET" || request.method == "POST" else {
                 return HTTPResponse.plain(405, "Use GET or POST.").adding("Allow", "GET, POST")
             }
-            return withParameters(request) { createToken($0) }
+            return withParameters(request) { isBrowserMode($0) ? browserMode(request, $0) : createToken($0) }
         case "/apiauthtoken/delete":
             guard request.method == "GET" || request.method == "POST" else {
                 return HTTPResponse.plain(405, "Use GET or POST.").adding("Allow", "GET, POST")
@@ -32,6 +38,9 @@ public struct WebApp: Sendable {
             return withParameters(request) { deleteToken($0) }
         case WebApp.checkPath:
             return checkToken(request)
+        case "/", "/signin", "/signout", "/register", "/confirm", "/tokens", "/tokens/remove",
+             "/tokens/regenerate", "/developer":
+            return browserPage(request)
         default:
             return .plain(404, "Not found.")
         }

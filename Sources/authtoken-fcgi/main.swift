@@ -20,6 +20,19 @@ do {
     exit(2)
 }
 
+// The templates are read once, now: a server that cannot render its pages must not start.
+let pages: Pages
+do {
+    pages = try Pages(directory: configuration.browser.templatesDirectory)
+} catch {
+    FileHandle.standardError.write(Data("authtoken-fcgi: configuration: AUTHTOKEN_WWW_DIR: \(error)\n".utf8))
+    exit(2)
+}
+let browser = BrowserSettings(
+    pages: pages, secureCookies: configuration.browser.secureCookies,
+    registration: configuration.browser.registration, publicURL: configuration.browser.publicURL,
+    mailer: configuration.browser.sendmail.map { .command($0) } ?? .log)
+
 LoggingSystem.bootstrap { label in
     var handler = StreamLogHandler.standardError(label: label)
     handler.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
@@ -30,7 +43,7 @@ let logger = Logger(label: "authtoken")
 do {
     let store = try SQLiteStore(path: configuration.databasePath, readers: configuration.threads)
     let auth = AuthService(store: store, settings: configuration.auth)
-    let app = WebApp(auth: auth, logger: logger)
+    let app = WebApp(auth: auth, logger: logger, browser: browser)
     let server = FastCGIServer(
         configuration: .init(
             address: configuration.listen, threads: configuration.threads,

@@ -6,7 +6,10 @@ import Testing
 @Suite struct MigrationTests {
     @Test func appliesTheNamedStepsInOrderAndOnlyOnce() throws {
         let t = try TestStore()
-        let expected = ["2026-11-29-accounts", "2026-11-29-tokens", "2026-11-29-token-last-used"]
+        let expected = [
+            "2026-11-29-accounts", "2026-11-29-tokens", "2026-11-29-token-last-used",
+            "2026-11-29-browser-sessions", "2026-11-29-browser-confirmations",
+        ]
         #expect(try t.store.appliedMigrations() == expected)
         // Opening the same file again runs nothing twice and keeps the data.
         _ = try t.auth.addAccount(email: "keep@example.com", displayName: nil, password: "password1", confirmed: true)

@@ -181,3 +181,110 @@ def server(tmp_path_factory):
     inst.start()
     yield inst
     assert inst.stop() == 0, inst.output()
+
+
+# ---- Browser tests: Debian's headless Chromium through Selenium ----------------------
+
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
+        terminalreporter.write_line(f"browser screenshots: {SCREENSHOTS}")
+
+
+@pytest.fixture(scope="session")
+def chrome():
+    """One headless Chromium for the whole run; each test starts with no cookies."""
+    # Paths are given explicitly and Selenium Manager is kept offline: nothing is downloaded.
+    os.environ["SE_OFFLINE"] = "true"
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1280,900", "--lang=en-US"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    yield driver
+    driver.quit()
+
+
+class Browser:
+    """A person at the browser: open pages, fill forms, take screenshots."""
+
+    def __init__(self, driver, server):
+        self.d = driver
+        self.server = server
+
+    def open(self, path):
+        self.d.get(self.server.url + path)
+
+    def path(self):
+        return self.d.current_url[len(self.server.url):]
+
+    def find(self, css):
+        from selenium.webdriver.common.by import By
+        return self.d.find_element(By.CSS_SELECTOR, css)
+
+    def find_all(self, css):
+        from selenium.webdriver.common.by import By
+        return self.d.find_elements(By.CSS_SELECTOR, css)
+
+    def h1(self):
+        return self.find("h1").text
+
+    def fill(self, **fields):
+        for name, value in fields.items():
+            field = self.find(f"[name={name}]")
+            field.clear()
+            field.send_keys(value)
+
+    def submit(self, text):
+        """Presses the button labelled `text` and waits for the next page."""
+        from selenium.common.exceptions import WebDriverException
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.wait import WebDriverWait
+        button = self.d.find_element(By.XPATH, f"//button[normalize-space()='{text}']")
+        # A mark on the old page's window: gone once the next page has loaded. (Waiting for
+        # the button to go stale races with Chromium's inspector during navigation.)
+        self.d.execute_script("window.leavingPage = true")
+        button.click()
+
+        def arrived(driver):
+            try:
+                return driver.execute_script(
+                    "return !window.leavingPage && document.readyState === 'complete'")
+            except WebDriverException:
+                return False
+        WebDriverWait(self.d, 20).until(arrived)
+
+    def sign_in(self, email, password):
+        self.fill(email=email, password=password)
+        self.submit("Sign in")
+
+    def shot(self, name, width=1280):
+        """Saves a screenshot of the whole page at `width` CSS pixels (390: a phone)."""
+        self.d.set_window_size(width, 900)
+        height = self.d.execute_script("return document.documentElement.scrollHeight")
+        inner = self.d.execute_script("return window.innerHeight")
+        self.d.set_window_size(width, max(600, min(height + 900 - inner, 5000)))
+        self.d.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+        self.d.set_window_size(1280, 900)
+
+    def console_errors(self):
+        return [e for e in self.d.get_log("browser") if e["level"] == "SEVERE"]
+
+
+@pytest.fixture
+def browser(chrome, server):
+    chrome.delete_all_cookies()
+    chrome.get_log("browser")  # start each test with an empty console
+    yield Browser(chrome, server)
+    chrome.delete_all_cookies()

@@ -10,11 +10,12 @@ import fcgi_client
 from conftest import ROOT, free_port
 
 BIN = ROOT / ".build/release/authtoken-fcgi"
-REQUEST = {"REQUEST_METHOD": "GET", "DOCUMENT_URI": "/apiauthtoken/create", "QUERY_STRING": "SCOPE=ZohoCRM/crmapi"}
+REQUEST = {"REQUEST_METHOD": "GET", "DOCUMENT_URI": "/apiauthtoken/create", "QUERY_STRING": "SCOPE=ZohoCRM/crmapi&EMAIL_ID=a%40b.c"}
 
 
 def env_for(tmp_path, listen):
-    return dict(os.environ, DATA_DIR=str(tmp_path), AUTHTOKEN_LISTEN=listen, AUTHTOKEN_THREADS="2")
+    return dict(os.environ, DATA_DIR=str(tmp_path), AUTHTOKEN_LISTEN=listen, AUTHTOKEN_THREADS="2",
+                AUTHTOKEN_WWW_DIR=str(ROOT / "www"))
 
 
 def wait_for(connect, proc, timeout=30):

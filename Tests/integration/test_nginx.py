@@ -15,17 +15,18 @@ SECURITY = {
 @pytest.mark.parametrize("path,status", [
     ("/static/style.css", 200),
     ("/static/missing.css", 404),
-    ("/", 404),
+    ("/", 303),
+    ("/signin", 200),
     ("/apiauthtoken/create?EMAIL_ID=x%40example.com&SCOPE=" + SCOPE, 200),
     ("/apiauthtoken/nb/create?EMAIL_ID=x%40example.com", 200),
 ])
 def test_security_headers(server, path, status):
-    r = server.http.get(server.url + path, timeout=30)
+    r = server.http.get(server.url + path, timeout=30, allow_redirects=False)
     assert r.status_code == status
     for name, value in SECURITY.items():
         assert r.headers.get(name) == value, name
     assert r.headers.get("Server") == "nginx"
-    if path.startswith("/apiauthtoken/"):
+    if path.startswith("/apiauthtoken/") or not path.startswith("/static/"):
         assert r.headers.get("Cache-Control") == "no-store"
 
 

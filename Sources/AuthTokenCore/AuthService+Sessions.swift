@@ -1,0 +1,51 @@
+import AuthTokenStore
+import Foundation
+
+/// Browser sign-in. The session id is a fresh `RandomSecret` on every sign-in (nothing the
+/// browser brought is reused, so no fixation), and only its digest is stored.
+extension AuthService {
+    /// Checks e-mail and password like API mode does, and on success starts a session.
+    /// Deactivated and unconfirmed are told only after the password matched.
+    public func signIn(email: String, password: String) throws -> Result<(RandomSecret, WebSession), SignInRefusal> {
+        guard !email.isEmpty, !password.isEmpty else { return .failure(.missingCredentials) }
+        // One answer for both on the page; API mode's NO_SUCH_USER already tells whether an
+        // address exists, so no decoy hash is spent on unknown addresses here.
+        guard let account = try store.account(email: email.trimmingSpaces()) else { return .failure(.wrongCredentials) }
+        guard hasher.verify(password, against: account.passwordHash) else { return .failure(.wrongCredentials) }
+        guard account.active else { return .failure(.notActive) }
+        guard account.confirmed else { return .failure(.notConfirmed) }
+        try rehashIfNeeded(account, password: password)
+        let time = now()
+        let limits = settings.sessions
+        try store.deleteExpiredSessions(
+            idleBefore: time - limits.idleTimeout, createdBefore: time - limits.absoluteTimeout)
+        let secret = RandomSecret.generate()
+        try store.createSession(digest: secret.digest, accountID: account.id, at: time)
+        let created = Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
+        return .success((secret, WebSession(account: account, createdAt: created)))
+    }
+
+    /// The live session for a cookie value, or nil. Expired sessions are deleted when
+    /// seen; a live one's idle clock restarts.
+    public func session(secret: String) throws -> WebSession? {
+        guard RandomSecret.isWellFormed(secret) else { return nil }
+        let digest = RandomSecret(value: secret).digest
+        guard let record = try store.session(digest: digest) else { return nil }
+        let time = now()
+        let limits = settings.sessions
+        if time.timeIntervalSince(record.lastSeenAt) >= limits.idleTimeout
+            || time.timeIntervalSince(record.createdAt) >= limits.absoluteTimeout
+        {
+            try store.deleteSession(digest: digest)
+            return nil
+        }
+        try store.touchSession(digest: digest, at: time)
+        return WebSession(account: record.account, createdAt: record.createdAt)
+    }
+
+    /// Deletes the session on the server; the cookie alone is worth nothing afterwards.
+    public func signOut(secret: String) throws {
+        guard RandomSecret.isWellFormed(secret) else { return }
+        try store.deleteSession(digest: RandomSecret(value: secret).digest)
+    }
+}

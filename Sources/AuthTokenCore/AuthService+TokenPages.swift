@@ -1,0 +1,27 @@
+import AuthTokenStore
+import Foundation
+
+/// What the Active Authtokens page does besides issuing: always for one account, so a
+/// token id of another account behaves exactly like one that does not exist.
+extension AuthService {
+    /// Gives the token a new secret; the old one stops working with this write. Same id,
+    /// name and scopes. Nil when the account has no token with this id.
+    public func regenerateToken(id: Int64, accountID: Int64) throws -> IssuedToken? {
+        let secret = TokenSecret.generate()
+        guard let record = try store.replaceTokenSecret(
+            id: id, accountID: accountID, digest: secret.digest, hint: secret.hint)
+        else { return nil }
+        usage.forget(tokenID: id)  // a use of the old value must not show as the new one's
+        return IssuedToken(secret: secret, record: TokenRecordSummary(record))
+    }
+
+    /// Deletes the token permanently; false when the account has no token with this id.
+    public func removeToken(id: Int64, accountID: Int64) throws -> Bool {
+        try store.deleteToken(id: id, accountID: accountID)
+    }
+
+    /// Checks a browser's application name the way API mode checks `DISPLAY_NAME`.
+    public static func applicationName(_ raw: String?, scopes: [String]) -> String? {
+        displayName(raw, scopes: scopes)
+    }
+}

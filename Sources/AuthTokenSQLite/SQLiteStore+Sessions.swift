@@ -1,0 +1,66 @@
+import AuthTokenStore
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func createSession(digest: String, accountID: Int64, at date: Date) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO web_session (digest, account_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+                arguments: [digest, accountID, Self.seconds(date), Self.seconds(date)])
+        }
+    }
+
+    /// One query with the account, filtered on `active`: a deactivated account's session
+    /// stops working on its very next request.
+    public func session(digest: String) throws -> SessionRecord? {
+        let columns = Self.accountColumns.split(separator: ",")
+            .map { "account.\($0.trimmingCharacters(in: .whitespaces))" }.joined(separator: ", ")
+        return try pool.read { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: """
+                    SELECT \(columns), web_session.digest AS session_digest,
+                           web_session.created_at AS session_created_at, web_session.last_seen_at
+                    FROM web_session JOIN account ON account.id = web_session.account_id
+                    WHERE web_session.digest = ? AND account.active = 1
+                    """),
+                arguments: [digest]
+            ).map { row in
+                SessionRecord(
+                    digest: row["session_digest"],
+                    createdAt: Date(timeIntervalSince1970: Double(row["session_created_at"] as Int64)),
+                    lastSeenAt: Date(timeIntervalSince1970: Double(row["last_seen_at"] as Int64)),
+                    account: Self.account(from: row))
+            }
+        }
+    }
+
+    public func touchSession(digest: String, at date: Date) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "UPDATE web_session SET last_seen_at = ? WHERE digest = ?",
+                arguments: [Self.seconds(date), digest])
+        }
+    }
+
+    public func deleteSession(digest: String) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM web_session WHERE digest = ?", arguments: [digest])
+            return db.changesCount > 0
+        }
+    }
+
+    public func deleteExpiredSessions(idleBefore: Date, createdBefore: Date) throws -> Int {
+        try pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM web_session WHERE last_seen_at < ? OR created_at < ?",
+                arguments: [Self.seconds(idleBefore), Self.seconds(createdBefore)])
+            return db.changesCount
+        }
+    }
+
+    /// Whole seconds, as every other timestamp in this schema.
+    static func seconds(_ date: Date) -> Int64 {
+        Int64(date.timeIntervalSince1970.rounded(.down))
+    }
+}

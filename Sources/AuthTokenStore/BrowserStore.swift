@@ -1,0 +1,36 @@
+import Foundation
+
+/// What the browser pages need from a backend: sessions, one-time confirmation links and
+/// replacing a token's secret. `AuthStore` refines it, so every backend implements it; it
+/// lives in its own file so the API-mode requirements stay readable on their own.
+///
+/// Rules a backend must keep:
+/// - `session(digest:)` returns nothing for a deactivated account (checked in the same
+///   query), so signing someone out needs no extra step when an admin deactivates them;
+/// - `useConfirmation(digest:now:)` deletes the link and confirms the account in one atomic
+///   step, so a link works at most once even when clicked twice at the same moment;
+/// - token methods that take an `accountID` never touch another account's token.
+public protocol BrowserStore: Sendable {
+    // MARK: Sessions
+    func createSession(digest: String, accountID: Int64, at: Date) throws
+    /// The session with this digest whose account is active, or nil.
+    func session(digest: String) throws -> SessionRecord?
+    func touchSession(digest: String, at: Date) throws
+    @discardableResult
+    func deleteSession(digest: String) throws -> Bool
+    /// Removes sessions idle since before `idleBefore` or created before `createdBefore`.
+    @discardableResult
+    func deleteExpiredSessions(idleBefore: Date, createdBefore: Date) throws -> Int
+
+    // MARK: Confirmation links
+    func createConfirmation(digest: String, accountID: Int64, expiresAt: Date) throws
+    /// Consumes the link and marks its account confirmed; nil when the link is unknown,
+    /// used or expired (an expired link is deleted too).
+    func useConfirmation(digest: String, now: Date) throws -> Int64?
+
+    // MARK: Tokens
+    func token(id: Int64, accountID: Int64) throws -> TokenRecord?
+    /// Replaces the secret of the account's token `id` (same id, name and scopes); nil when
+    /// the account has no such token.
+    func replaceTokenSecret(id: Int64, accountID: Int64, digest: String, hint: String) throws -> TokenRecord?
+}

@@ -1,0 +1,18 @@
+import Foundation
+
+/// A signed-in web session as the store keeps it. The browser holds the random session id;
+/// the store holds only its SHA-256 `digest`, so a copy of the database signs nobody in.
+public struct SessionRecord: Sendable, Equatable {
+    public var digest: String
+    public var createdAt: Date
+    public var lastSeenAt: Date
+    /// The owner, read in the same query, so a deactivated account is seen at once.
+    public var account: Account
+
+    public init(digest: String, createdAt: Date, lastSeenAt: Date, account: Account) {
+        self.digest = digest
+        self.createdAt = createdAt
+        self.lastSeenAt = lastSeenAt
+        self.account = account
+    }
+}

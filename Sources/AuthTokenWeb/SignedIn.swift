@@ -1,0 +1,12 @@
+import AuthTokenCore
+import AuthTokenStore
+
+/// The person behind a request with a live session cookie.
+struct SignedIn {
+    /// The cookie's value (the session id); never logged, never rendered.
+    let secret: String
+    let session: WebSession
+    var account: Account { session.account }
+    /// The form token every state-changing form of this session carries.
+    var formToken: String { FormToken.make(secret: secret, purpose: FormToken.sessionPurpose) }
+}

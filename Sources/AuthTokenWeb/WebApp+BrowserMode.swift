@@ -1,0 +1,78 @@
+import AuthTokenCore
+import Foundation
+
+/// Browser mode: `/apiauthtoken/create?SCOPE=…[&DISPLAY_NAME=…]` without credentials, for a
+/// person whose signed-in session stands in for the legacy account session. GET shows what
+/// would be created; the POST from that page creates it.
+extension WebApp {
+    /// No `EMAIL_ID` and no `PASSWORD` at all; either one present means API mode, whose
+    /// answers stay exactly as they were.
+    func isBrowserMode(_ form: FormData) -> Bool {
+        browser != nil && form["EMAIL_ID"] == nil && form["PASSWORD"] == nil
+    }
+
+    func browserMode(_ request: HTTPRequest, _ form: FormData) -> HTTPResponse {
+        guard let browser else { return createToken(form) }
+        var back = request.path + "?SCOPE=" + Self.formEncode(form["SCOPE"] ?? "")
+        if let name = form["DISPLAY_NAME"] { back += "&DISPLAY_NAME=" + Self.formEncode(name) }
+        // A GET comes back to exactly what was asked for; a POST to the GET that shows it.
+        return withSession(request, form, browser, next: request.method == "POST" ? back : nil) { user in
+            let scopes: [String]
+            do {
+                scopes = try auth.settings.scopes.resolve(form["SCOPE"])
+            } catch {
+                return page("message", browser, user: user, status: 400, [
+                    "title": "Unknown scope",
+                    "text": "This link asks for the scope “\(form["SCOPE"] ?? "")”, which this server does not "
+                        + "issue tokens for. It issues: \(auth.settings.scopes.scopes.joined(separator: ", ")).",
+                ])
+            }
+            guard let name = AuthService.applicationName(form["DISPLAY_NAME"], scopes: scopes) else {
+                return page("message", browser, user: user, status: 400, [
+                    "title": "Unusable application name",
+                    "text": "The application name must have at most 100 characters and no control characters.",
+                ])
+            }
+            if request.method == "GET" {
+                let held = try auth.store.tokens(accountID: user.account.id).count
+                if held >= auth.settings.maxTokensPerAccount { return capPage(user, browser) }
+                return page("browser-confirm", browser, user: user, [
+                    "title": "Create an auth token", "action": request.path, "scopes": scopes.joined(separator: ", "),
+                    "name": name, "scopeValue": form["SCOPE"] ?? "", "nameValue": form["DISPLAY_NAME"] ?? "",
+                ])
+            }
+            return try issue(user, scopes: scopes, name: name, browser)
+        }
+    }
+
+    /// Issues a token and shows it once, with the API-mode answer beside it.
+    func issue(_ user: SignedIn, scopes: [String], name: String, _ browser: BrowserSettings) throws -> HTTPResponse {
+        switch try auth.issueToken(accountID: user.account.id, scopes: scopes, displayName: name) {
+        case .success(let issued):
+            logger.info("token created in the browser", metadata: [
+                "token.id": "\(issued.record.id)", "token.hint": "\(issued.record.hint)",
+            ])
+            return shownOnce(issued, user, browser, regenerated: false)
+        case .failure:
+            return capPage(user, browser)
+        }
+    }
+
+    /// The page that shows a token's value, the only time it is ever shown.
+    func shownOnce(_ issued: IssuedToken, _ user: SignedIn, _ browser: BrowserSettings, regenerated: Bool) -> HTTPResponse {
+        page("token-created", browser, user: user, [
+            "title": regenerated ? "Token regenerated" : "Token created", "regenerated": regenerated,
+            "token": issued.secret.value, "name": issued.record.displayName,
+            "scopes": issued.record.scopes.joined(separator: ", "), "hint": issued.record.hint,
+            "answer": LegacyAnswer.token(issued.secret.value).body(date: JavaDate.localString(from: now())),
+        ])
+    }
+
+    func capPage(_ user: SignedIn, _ browser: BrowserSettings) -> HTTPResponse {
+        page("message", browser, user: user, status: 409, [
+            "title": "Too many tokens",
+            "text": "You already hold \(auth.settings.maxTokensPerAccount) tokens, the most one account may have. "
+                + "Remove one you no longer use on the Active Authtokens page, then try again.",
+        ])
+    }
+}

@@ -1,0 +1,41 @@
+/// The browser pages' routes: path and method to handler. Every page that changes
+/// something takes POST only; GET never changes anything.
+extension WebApp {
+    func browserPage(_ request: HTTPRequest) -> HTTPResponse {
+        guard let browser else { return .plain(404, "Not found.") }
+        return withParameters(request) { form in
+            switch (request.path, request.method) {
+            case ("/", "GET"): home(request, browser)
+            case ("/signin", "GET"): signInForm(request, form, browser)
+            case ("/signin", "POST"): signIn(request, form, browser)
+            case ("/signout", "POST"): signOut(request, form, browser)
+            case ("/register", _) where !browser.registration: .plain(404, "Not found.")
+            case ("/register", "GET"): registerForm(request, browser)
+            case ("/register", "POST"): register(request, form, browser)
+            case ("/confirm", "GET"): confirmForm(request, form, browser)
+            case ("/confirm", "POST"): confirm(request, form, browser)
+            case ("/tokens", "GET"): tokensPage(request, form, browser)
+            case ("/tokens", "POST"): createFromTokensPage(request, form, browser)
+            case ("/tokens/remove", "GET"), ("/tokens/regenerate", "GET"): confirmTokenAction(request, form, browser)
+            case ("/tokens/remove", "POST"): removeToken(request, form, browser)
+            case ("/tokens/regenerate", "POST"): regenerateToken(request, form, browser)
+            case ("/developer", "GET"): developerSpace(request, browser)
+            case ("/signout", _):
+                HTTPResponse.plain(405, "Use POST.").adding("Allow", "POST")
+            case ("/", _), ("/developer", _):
+                HTTPResponse.plain(405, "Use GET.").adding("Allow", "GET")
+            default:
+                HTTPResponse.plain(405, "Use GET or POST.").adding("Allow", "GET, POST")
+            }
+        }
+    }
+
+    /// `/`: the token list for a signed-in person, the sign-in form for anyone else.
+    func home(_ request: HTTPRequest, _ browser: BrowserSettings) -> HTTPResponse {
+        do {
+            return .redirect(try signedIn(request, browser) != nil ? "/tokens" : "/signin")
+        } catch {
+            return failure(error, browser)
+        }
+    }
+}

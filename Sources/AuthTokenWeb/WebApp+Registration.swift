@@ -1,0 +1,99 @@
+import AuthTokenCore
+
+/// Registration (when `AUTHTOKEN_REGISTRATION=on`) and the confirmation link.
+///
+/// The link in the e-mail opens a page with a button rather than confirming on GET: GET
+/// changes nothing here, and mail scanners that open links cannot use one up.
+extension WebApp {
+    func registerForm(_ request: HTTPRequest, _ browser: BrowserSettings) -> HTTPResponse {
+        preSessionPage("register", request, browser, ["title": "Create an account"])
+    }
+
+    func register(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
+        let email = (form["email"] ?? "").trimmingCharacters(in: " ")
+        var values: [String: Any] = ["title": "Create an account", "emailValue": email, "nameValue": form["name"] ?? ""]
+        guard hasPreSessionToken(request, form, browser) else {
+            values["error"] = "The form had expired. Please try again."
+            return preSessionPage("register", request, browser, status: 403, values)
+        }
+        guard let password = form["password"], password == form["password2"] else {
+            values["error"] = "The two passwords differ."
+            return preSessionPage("register", request, browser, values)
+        }
+        let secret: RandomSecret
+        do {
+            secret = try auth.register(email: email, displayName: form["name"], password: password)
+        } catch AccountError.duplicateEmail {
+            // Same page as for a new address, and no mail: the form must not tell strangers
+            // which addresses have accounts (the owner can still sign in or ask an admin).
+            logger.info("registration for an existing address ignored")
+            return page("registered", browser, user: nil, ["title": "Check your e-mail", "emailValue": email])
+        } catch let error as AccountError {
+            values["error"] = "That did not work: \(error)."
+            return preSessionPage("register", request, browser, values)
+        } catch {
+            return failure(error, browser)
+        }
+        let link = baseURL(request, browser) + "/confirm?token=" + secret.value
+        let text = """
+            Someone, hopefully you, created an authtoken account for this address.
+            Open this link within 24 hours to confirm it:
+
+            \(link)
+
+            If it was not you, ignore this message: the account stays unusable.
+
+            """
+        guard browser.mailer.send(
+            to: email, subject: "Confirm your authtoken account", text: text, link: link, logger: logger)
+        else {
+            return page("message", browser, user: nil, status: 500, [
+                "title": "Could not send the e-mail",
+                "text": "Your account was created but the confirmation e-mail could not be sent. "
+                    + "Ask an administrator to confirm it.",
+            ])
+        }
+        logger.info("registered; confirmation link sent")
+        return page("registered", browser, user: nil, ["title": "Check your e-mail", "emailValue": email])
+    }
+
+    func confirmForm(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
+        preSessionPage("confirm", request, browser, ["title": "Confirm your account", "token": form["token"] ?? ""])
+    }
+
+    func confirm(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
+        guard hasPreSessionToken(request, form, browser) else {
+            return preSessionPage("confirm", request, browser, status: 403, [
+                "title": "Confirm your account", "token": form["token"] ?? "",
+                "error": "The form had expired. Please press the button again.",
+            ])
+        }
+        do {
+            guard try auth.confirm(secret: form["token"] ?? "") else {
+                return page("message", browser, user: nil, status: 400, [
+                    "title": "This link does not work",
+                    "text": "The confirmation link is wrong, was used already, or is older than 24 hours. "
+                        + "Register again, or ask an administrator to confirm your account.",
+                ])
+            }
+            logger.info("account confirmed through its link")
+            return .redirect("/signin?confirmed=1")
+        } catch {
+            return failure(error, browser)
+        }
+    }
+
+    /// This server as browsers reach it: `AUTHTOKEN_PUBLIC_URL`, else the request's scheme,
+    /// Host (reduced to host-name characters, so a forged Host cannot inject markup or a
+    /// path) and, when the Host has none and it is not the scheme's default, the port.
+    func baseURL(_ request: HTTPRequest, _ browser: BrowserSettings) -> String {
+        if let url = browser.publicURL { return url }
+        var host = request.headers["host"] ?? ""
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
+        if host.isEmpty || !host.allSatisfy(allowed.contains) { host = "localhost" }
+        let hasPort = host.split(separator: "]").last?.contains(":") ?? false
+        let defaultPort = request.scheme == "https" ? "443" : "80"
+        if !hasPort, let port = Int(request.serverPort), String(port) != defaultPort { host += ":\(port)" }
+        return "\(request.scheme)://\(host)"
+    }
+}

@@ -1,0 +1,78 @@
+import AuthTokenCore
+import Foundation
+
+/// Sessions on the web side: the cookie, the form token, and rendering pages for a person.
+extension WebApp {
+    static let sessionCookie = "authtoken_session"
+    static let preSessionCookie = "authtoken_presession"
+
+    /// The live session this request's cookie names, if any.
+    func signedIn(_ request: HTTPRequest, _ browser: BrowserSettings) throws -> SignedIn? {
+        guard let secret = Cookies.value(browser.cookieName(Self.sessionCookie), in: request),
+              let session = try auth.session(secret: secret)
+        else { return nil }
+        return SignedIn(secret: secret, session: session)
+    }
+
+    /// Runs `body` for a signed-in person. Others are sent to sign-in, and come back to
+    /// this page afterwards when it was a GET. A POST without this session's form token
+    /// gets 403 before `body` can change anything.
+    func withSession(
+        _ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings,
+        next: String? = nil, _ body: (SignedIn) throws -> HTTPResponse
+    ) -> HTTPResponse {
+        do {
+            guard let user = try signedIn(request, browser) else {
+                let back = next ?? (request.method == "GET" ? request.pathAndQuery : nil)
+                return .redirect(back.map { "/signin?next=" + Self.formEncode($0) } ?? "/signin")
+            }
+            if request.method == "POST"
+                && !FormToken.isValid(form["csrf"], secret: user.secret, purpose: FormToken.sessionPurpose)
+            {
+                logger.notice("form refused: missing or wrong form token", metadata: ["path": "\(request.path)"])
+                return page("message", browser, user: user, status: 403, [
+                    "title": "Form expired",
+                    "text": "This form was not sent from a current page of this site, so nothing was changed. "
+                        + "Go back, reload the page and try again.",
+                ])
+            }
+            return try body(user)
+        } catch {
+            return failure(error, browser)
+        }
+    }
+
+    /// Renders `name` in the layout, with what every page needs to know about its viewer.
+    func page(
+        _ name: String, _ browser: BrowserSettings, user: SignedIn?, status: Int = 200, _ values: [String: Any] = [:]
+    ) -> HTTPResponse {
+        var context = values
+        context["signedIn"] = user != nil
+        context["registration"] = browser.registration
+        if let user {
+            context["email"] = user.account.email
+            context["csrf"] = user.formToken
+        }
+        return .html(status, browser.pages.render(name, context))
+    }
+
+    /// A store failure: logged with its cause, shown as a plain apology.
+    func failure(_ error: any Error, _ browser: BrowserSettings) -> HTTPResponse {
+        logger.error("browser request failed", metadata: ["error": "\(error)"])
+        return page("message", browser, user: nil, status: 500, [
+            "title": "Something went wrong",
+            "text": "The server could not finish this request. Please try again in a moment.",
+        ])
+    }
+
+    /// `application/x-www-form-urlencoded` for one value.
+    static func formEncode(_ text: String) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._*")
+        return (text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+    }
+}
+
+extension HTTPRequest {
+    /// The path with its query, as the browser asked for it.
+    var pathAndQuery: String { query.isEmpty ? path : path + "?" + query }
+}

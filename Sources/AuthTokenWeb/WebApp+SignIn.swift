@@ -1,0 +1,104 @@
+import AuthTokenCore
+
+/// Sign-in and sign-out.
+///
+/// Before sign-in there is no session to tie a form token to, so the sign-in, registration
+/// and confirmation forms use a pre-session cookie: a random id set with the form, and the
+/// form's token is its HMAC. A forged cross-site POST has neither (login CSRF). The
+/// pre-session cookie outlives sign-in: it grants nothing, and a second open sign-in tab
+/// keeps working.
+extension WebApp {
+    /// The browser's pre-session id, or a new one with the header that sets it.
+    func preSession(_ request: HTTPRequest, _ browser: BrowserSettings) -> (secret: String, header: (String, String)?) {
+        let name = browser.cookieName(Self.preSessionCookie)
+        if let value = Cookies.value(name, in: request), RandomSecret.isWellFormed(value) {
+            return (value, nil)
+        }
+        let fresh = RandomSecret.generate().value
+        return (fresh, Cookies.setCookie(name, fresh, maxAge: nil, secure: browser.secureCookies))
+    }
+
+    /// True when the form carries the token of the browser's pre-session cookie.
+    func hasPreSessionToken(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> Bool {
+        guard let value = Cookies.value(browser.cookieName(Self.preSessionCookie), in: request),
+              RandomSecret.isWellFormed(value)
+        else { return false }
+        return FormToken.isValid(form["csrf"], secret: value, purpose: FormToken.signInPurpose)
+    }
+
+    /// A page with a pre-session form (sign-in, registration, confirmation).
+    func preSessionPage(
+        _ name: String, _ request: HTTPRequest, _ browser: BrowserSettings, status: Int = 200,
+        _ values: [String: Any]
+    ) -> HTTPResponse {
+        let pre = preSession(request, browser)
+        var values = values
+        values["formToken"] = FormToken.make(secret: pre.secret, purpose: FormToken.signInPurpose)
+        var response = page(name, browser, user: nil, status: status, values)
+        if let header = pre.header { response.headers.append(header) }
+        return response
+    }
+
+    func signInForm(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
+        do {
+            if try signedIn(request, browser) != nil { return .redirect(LocalPath.target(form["next"])) }
+        } catch {
+            return failure(error, browser)
+        }
+        var values: [String: Any] = ["title": "Sign in"]
+        if let next = form["next"], LocalPath.isSafe(next) { values["next"] = next }
+        if form["signedout"] != nil { values["notice"] = "You are signed out." }
+        if form["confirmed"] != nil { values["notice"] = "Your account is confirmed. You can sign in now." }
+        return preSessionPage("signin", request, browser, values)
+    }
+
+    func signIn(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
+        var values: [String: Any] = ["title": "Sign in", "emailValue": form["email"] ?? ""]
+        if let next = form["next"], LocalPath.isSafe(next) { values["next"] = next }
+        guard hasPreSessionToken(request, form, browser) else {
+            values["error"] = "The sign-in form had expired. Please sign in again."
+            return preSessionPage("signin", request, browser, status: 403, values)
+        }
+        do {
+            switch try auth.signIn(email: form["email"] ?? "", password: form["password"] ?? "") {
+            case .failure(let refusal):
+                values["error"] = Self.message(refusal)
+                logger.info("sign-in refused", metadata: ["reason": "\(refusal)"])
+                return preSessionPage("signin", request, browser, values)
+            case .success(let (secret, session)):
+                // A session the browser already had is ended: one person, one session here.
+                if let old = Cookies.value(browser.cookieName(Self.sessionCookie), in: request) {
+                    try auth.signOut(secret: old)
+                }
+                logger.info("signed in", metadata: ["account.id": "\(session.account.id)"])
+                var response = HTTPResponse.redirect(LocalPath.target(form["next"]))
+                let lifetime = Int(auth.settings.sessions.absoluteTimeout)
+                response.headers.append(Cookies.setCookie(
+                    browser.cookieName(Self.sessionCookie), secret.value, maxAge: lifetime, secure: browser.secureCookies))
+                return response
+            }
+        } catch {
+            return failure(error, browser)
+        }
+    }
+
+    func signOut(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
+        withSession(request, form, browser) { user in
+            try auth.signOut(secret: user.secret)
+            logger.info("signed out", metadata: ["account.id": "\(user.account.id)"])
+            var response = HTTPResponse.redirect("/signin?signedout=1")
+            response.headers.append(Cookies.setCookie(
+                browser.cookieName(Self.sessionCookie), "", maxAge: 0, secure: browser.secureCookies))
+            return response
+        }
+    }
+
+    static func message(_ refusal: SignInRefusal) -> String {
+        switch refusal {
+        case .missingCredentials: "Enter your e-mail address and password."
+        case .wrongCredentials: "The e-mail address or the password is wrong."
+        case .notActive: "This account is deactivated. Ask an administrator to activate it again."
+        case .notConfirmed: "This account is not confirmed yet. Open the link in the confirmation e-mail first."
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import AuthTokenCore
+import AuthTokenStore
+import Foundation
+
+/// The Active Authtokens page: list, create, remove, regenerate. Every look-up is by token
+/// id AND the signed-in account, so someone else's id is a 404 that changes nothing.
+extension WebApp {
+    static let doneMessages = ["removed": "The token was removed. Programs using it no longer work."]
+
+    func tokensPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
+        withSession(request, form, browser) { user in
+            let tokens = try auth.store.tokens(accountID: user.account.id)
+            let max = auth.settings.maxTokensPerAccount
+            var values: [String: Any] = [
+                "title": "Active Authtokens", "tokens": tokens.map(Self.row), "hasTokens": !tokens.isEmpty,
+                "count": tokens.count, "max": max, "full": tokens.count >= max,
+                "scopeOptions": auth.settings.scopes.scopes.map { ["value": $0] },
+            ]
+            // Absent rather than empty: an empty string still opens a Mustache section here.
+            if let notice = form["done"].flatMap({ Self.doneMessages[$0] }) { values["notice"] = notice }
+            return page("tokens", browser, user: user, values)
+        }
+    }
+
+    /// The create form on the token page: one scope from the configured list and a name.
+    func createFromTokensPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
+        withSession(request, form, browser) { user in
+            guard let scope = form["scope"], auth.settings.scopes.scopes.contains(scope) else {
+                return page("message", browser, user: user, status: 400, [
+                    "title": "Unknown scope", "text": "Choose one of the listed scopes.",
+                ])
+            }
+            guard let name = AuthService.applicationName(form["name"], scopes: [scope]) else {
+                return page("message", browser, user: user, status: 400, [
+                    "title": "Unusable application name",
+                    "text": "The application name must have at most 100 characters and no control characters.",
+                ])
+            }
+            return try issue(user, scopes: [scope], name: name, browser)
+        }
+    }
+
+    /// GET of remove or regenerate: a page that names the token and asks to confirm.
+    func confirmTokenAction(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
+        withSession(request, form, browser) { user in
+            guard let id = form["id"].flatMap(Int64.init),
+                  let token = try auth.store.token(id: id, accountID: user.account.id)
+            else { return noSuchToken(user, browser) }
+            let remove = request.path == "/tokens/remove"
+            return page(remove ? "token-remove" : "token-regenerate", browser, user: user, [
+                "title": remove ? "Remove token" : "Regenerate token", "token": Self.row(token),
+            ])
+        }
+    }
+
+    func removeToken(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
+        withSession(request, form, browser) { user in
+            guard let id = form["id"].flatMap(Int64.init), try auth.removeToken(id: id, accountID: user.account.id)
+            else { return noSuchToken(user, browser) }
+            logger.info("token removed in the browser", metadata: ["token.id": "\(id)"])
+            return .redirect("/tokens?done=removed")
+        }
+    }
+
+    func regenerateToken(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
+        withSession(request, form, browser) { user in
+            guard let id = form["id"].flatMap(Int64.init),
+                  let issued = try auth.regenerateToken(id: id, accountID: user.account.id)
+            else { return noSuchToken(user, browser) }
+            logger.info("token regenerated in the browser", metadata: [
+                "token.id": "\(id)", "token.hint": "\(issued.record.hint)",
+            ])
+            return shownOnce(issued, user, browser, regenerated: true)
+        }
+    }
+
+    func noSuchToken(_ user: SignedIn, _ browser: BrowserSettings) -> HTTPResponse {
+        page("message", browser, user: user, status: 404, [
+            "title": "No such token", "text": "You have no token with this number.",
+        ])
+    }
+
+    /// What a template shows of a stored token (never its digest).
+    static func row(_ token: TokenRecord) -> [String: Any] {
+        var row: [String: Any] = [
+            "id": String(token.id), "name": token.displayName, "scopes": token.scopes.joined(separator: ", "),
+            "created": PageDate.string(from: token.createdAt), "createdISO": PageDate.iso(token.createdAt),
+            "hint": token.hint,
+        ]
+        if let used = token.lastUsedAt {
+            row["lastUsed"] = PageDate.string(from: used)
+            row["lastUsedISO"] = PageDate.iso(used)
+            row["lastUsedFrom"] = token.lastUsedFrom ?? ""
+        }
+        return row
+    }
+}

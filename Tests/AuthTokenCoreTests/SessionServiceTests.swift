@@ -1,0 +1,116 @@
+import AuthTokenCore
+import AuthTokenStore
+import AuthTokenTestKit
+import Foundation
+import Testing
+
+/// A hand-moved clock for the core's `now`.
+final class ManualClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date(timeIntervalSince1970: 1_795_000_000)
+    var now: Date { lock.withLock { current } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
+}
+
+@Suite struct SessionServiceTests {
+    let clock = ManualClock()
+    let t: TestStore
+
+    init() throws {
+        let clock = self.clock
+        t = try TestStore(sessions: SessionSettings(idleTimeout: 600, absoluteTimeout: 3600), now: { clock.now })
+        _ = try t.auth.addAccount(email: "ann@example.com", displayName: "Ann", password: "password1", confirmed: true)
+    }
+
+    func signIn() throws -> RandomSecret {
+        try t.auth.signIn(email: "ann@example.com", password: "password1").get().0
+    }
+
+    @Test func lifeCycle() throws {
+        let secret = try signIn()
+        #expect(RandomSecret.isWellFormed(secret.value))
+        #expect(try t.auth.session(secret: secret.value)?.account.email == "ann@example.com")
+        #expect(try t.store.session(digest: secret.digest) != nil)
+        try t.auth.signOut(secret: secret.value)
+        #expect(try t.auth.session(secret: secret.value) == nil)
+        #expect(try t.store.session(digest: secret.digest) == nil)
+    }
+
+    @Test func idleTimeoutCountsFromTheLastUse() throws {
+        let secret = try signIn()
+        clock.advance(599)
+        #expect(try t.auth.session(secret: secret.value) != nil)
+        clock.advance(599)
+        #expect(try t.auth.session(secret: secret.value) != nil)
+        clock.advance(600)
+        #expect(try t.auth.session(secret: secret.value) == nil)
+        #expect(try t.store.session(digest: secret.digest) == nil)  // deleted when seen expired
+    }
+
+    @Test func absoluteTimeoutCountsFromSignIn() throws {
+        let secret = try signIn()
+        for _ in 0..<5 {
+            clock.advance(590)
+            #expect(try t.auth.session(secret: secret.value) != nil)
+        }
+        clock.advance(660)  // 3610 s after sign-in
+        #expect(try t.auth.session(secret: secret.value) == nil)
+    }
+
+    @Test func signInClearsExpiredSessionsOfEveryone() throws {
+        let old = try signIn()
+        clock.advance(601)
+        _ = try signIn()
+        #expect(try t.store.session(digest: old.digest) == nil)
+    }
+
+    @Test func refusals() throws {
+        _ = try t.auth.addAccount(email: "new@example.com", displayName: nil, password: "password1", confirmed: false)
+        let off = try t.auth.addAccount(email: "off@example.com", displayName: nil, password: "password1", confirmed: true)
+        try t.store.setActive(accountID: off.id, false)
+        func refusal(_ email: String, _ password: String) throws -> SignInRefusal? {
+            if case .failure(let why) = try t.auth.signIn(email: email, password: password) { return why }
+            return nil
+        }
+        #expect(try refusal("", "password1") == .missingCredentials)
+        #expect(try refusal("nobody@example.com", "password1") == .wrongCredentials)
+        #expect(try refusal("ann@example.com", "password2") == .wrongCredentials)
+        #expect(try refusal("off@example.com", "password2") == .wrongCredentials)
+        #expect(try refusal("off@example.com", "password1") == .notActive)
+        #expect(try refusal("new@example.com", "password1") == .notConfirmed)
+        #expect(try refusal("ANN@example.com", "password1") == nil)
+    }
+
+    @Test func malformedCookieValuesAreNotLookedUp() throws {
+        for value in ["", "x", String(repeating: "A", count: 64), String(repeating: "a", count: 63)] {
+            #expect(try t.auth.session(secret: value) == nil)
+        }
+    }
+
+    @Test func confirmationLinkIsSingleUseAndExpires() throws {
+        let first = try t.auth.register(email: "eve@example.com", displayName: nil, password: "password1")
+        #expect(try t.store.account(email: "eve@example.com")?.confirmed == false)
+        #expect(try t.auth.confirm(secret: first.value))
+        #expect(try t.store.account(email: "eve@example.com")?.confirmed == true)
+        #expect(try !t.auth.confirm(secret: first.value))
+        let late = try t.auth.register(email: "max@example.com", displayName: nil, password: "password1")
+        clock.advance(24 * 3600)
+        #expect(try !t.auth.confirm(secret: late.value))
+        #expect(try t.store.account(email: "max@example.com")?.confirmed == false)
+    }
+
+    @Test func regenerateAndRemoveTouchOnlyTheOwnersTokens() throws {
+        let ann = try t.auth.existingAccount(email: "ann@example.com")
+        let bob = try t.auth.addAccount(email: "bob@example.com", displayName: nil, password: "password1", confirmed: true)
+        let token = try t.auth.issueToken(accountID: ann.id, scopes: ["ZohoCRM/crmapi"], displayName: "a").get()
+        #expect(try t.auth.regenerateToken(id: token.record.id, accountID: bob.id) == nil)
+        #expect(try !t.auth.removeToken(id: token.record.id, accountID: bob.id))
+        #expect(try t.store.token(digest: token.secret.digest) != nil)
+        let renewed = try #require(try t.auth.regenerateToken(id: token.record.id, accountID: ann.id))
+        #expect(renewed.record.id == token.record.id)
+        #expect(try t.store.token(digest: token.secret.digest) == nil)
+        #expect(try t.store.token(digest: renewed.secret.digest)?.id == token.record.id)
+        #expect(try t.auth.removeToken(id: token.record.id, accountID: ann.id))
+        #expect(try t.store.tokens(accountID: ann.id).isEmpty)
+    }
+}
