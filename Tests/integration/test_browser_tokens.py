@@ -1,6 +1,7 @@
 """Browser mode and the Active Authtokens page, in a real headless Chromium, checked
 against the database."""
 import re
+import time
 
 import pytest
 
@@ -14,6 +15,15 @@ def person(browser, server):
     email, pw = new_email("tokens"), new_password()
     server.add_user(email, pw)
     return email, pw
+
+
+def guarded_call(server, token, fmt="xml"):
+    return server.http.get(f"{server.url}/recruit/private/{fmt}/JobOpenings/getRecords",
+                           params={"authtoken": token, "scope": "recruitapi"}, timeout=10)
+
+
+def is_4834(response):
+    return response.status_code == 200 and "<code>4834</code>" in response.text
 
 
 def shown_token(browser):
@@ -56,7 +66,18 @@ def test_browser_mode_signs_in_confirms_and_shows_the_token(browser, server, per
     assert len(cards) == 1
     assert cards[0].find_element("css selector", "h2").text == HOSTILE
     assert cards[0].find_element("css selector", "code.hint").text == "…" + token[-4:]
+    assert cards[0].find_element("css selector", "dd.last-used").text == "never"
     assert token not in browser.d.page_source
+
+    # The token works in API-style use, and the page then shows its last use.
+    assert guarded_call(server, token).status_code == 200
+    assert "JobOpenings" in guarded_call(server, token).text
+    deadline = time.monotonic() + 10
+    while "from 127.0.0.1" not in browser.find("li.token dd.last-used").text and time.monotonic() < deadline:
+        time.sleep(0.3)
+        browser.open("/tokens")
+    assert browser.find("li.token span.last-used-from").text == "127.0.0.1"
+    browser.shot("tokens-last-used")
 
 
 def test_nb_path_and_bad_scope_get_clear_pages(browser, server, person):
@@ -80,9 +101,9 @@ def test_create_regenerate_and_remove_on_the_token_page(browser, server, person)
     browser.open("/signin")
     browser.sign_in(email, pw)
     assert "You have no tokens yet." in browser.find("main").text
-    browser.fill(name="Nightly CRM sync")
+    browser.fill(name="Nightly recruiting sync")
     from selenium.webdriver.support.select import Select
-    Select(browser.find("#scope")).select_by_value("ZohoCRM/crmapi")
+    Select(browser.find("#scope")).select_by_value("ZohoRecruit/recruitapi")
     browser.submit("Create token")
     first = shown_token(browser)
     browser.open("/tokens")
@@ -92,14 +113,14 @@ def test_create_regenerate_and_remove_on_the_token_page(browser, server, person)
     second = shown_token(browser)
     browser.open("/tokens")
     assert [c.find_element("css selector", "h2").text for c in browser.find_all("li.token")] == [
-        "Nightly CRM sync", "Invoices"]
+        "Nightly recruiting sync", "Invoices"]
     browser.shot("tokens")
     browser.shot("tokens-phone", width=390)
 
     # Regenerate the first: same id, name and scope; new digest; the old one is gone.
     rows = {r["display_name"]: r for r in server.tokens_of(email)}
-    first_id = rows["Nightly CRM sync"]["id"]
-    assert rows["Nightly CRM sync"]["digest"] == digest(first)
+    first_id = rows["Nightly recruiting sync"]["id"]
+    assert rows["Nightly recruiting sync"]["digest"] == digest(first)
     browser.find(f"#token-{first_id} a[href^='/tokens/regenerate']").click()
     assert browser.h1() == "Regenerate this token?"
     browser.shot("token-regenerate-confirm")
@@ -110,11 +131,15 @@ def test_create_regenerate_and_remove_on_the_token_page(browser, server, person)
     with server.db() as con:
         assert con.execute("SELECT COUNT(*) FROM token WHERE digest = ?", (digest(first),)).fetchone()[0] == 0
     rows = {r["display_name"]: r for r in server.tokens_of(email)}
-    assert rows["Nightly CRM sync"]["id"] == first_id
-    assert rows["Nightly CRM sync"]["digest"] == digest(renewed)
-    assert rows["Nightly CRM sync"]["scopes"] == "ZohoCRM/crmapi"
+    assert rows["Nightly recruiting sync"]["id"] == first_id
+    assert rows["Nightly recruiting sync"]["digest"] == digest(renewed)
+    assert rows["Nightly recruiting sync"]["scopes"] == "ZohoRecruit/recruitapi"
     browser.open("/tokens")
     assert browser.find(f"#token-{first_id} code.hint").text == "…" + renewed[-4:]
+    # The old value is refused at once; the new one works.
+    assert is_4834(guarded_call(server, first))
+    renewed_call = guarded_call(server, renewed)
+    assert renewed_call.status_code == 200 and "JobOpenings" in renewed_call.text
 
     # Remove the second, after its confirmation page.
     second_id = rows["Invoices"]["id"]
