@@ -12,13 +12,16 @@ extension FastCGIServer {
                 state.unlock()
                 break
             }
-            if request.ipcFd >= 0 { idleConnections[index] = request.ipcFd }
+            // A kept connection is registered as a duplicate fd: libfcgi may close its own
+            // fd inside FCGX_Accept_r, and the number could then name another socket by the
+            // time `stop()` shuts it down. The duplicate keeps naming this one.
+            if request.ipcFd >= 0 { idleConnections[index] = dup(request.ipcFd) }
             state.unlock()
 
             let accepted = FCGX_Accept_r(&request)
 
             state.lock()
-            idleConnections[index] = nil
+            if let duplicate = idleConnections.removeValue(forKey: index) { close(duplicate) }
             if accepted >= 0 { busy += 1 }
             state.unlock()
             guard accepted >= 0 else { break }

@@ -21,7 +21,8 @@ public final class FastCGIServer: @unchecked Sendable {
     var stopping = false
     var busy = 0
     var running = 0
-    /// Kept-alive connections on which a worker waits for the next request, by worker.
+    /// Kept-alive connections on which a worker waits for the next request, by worker, as
+    /// duplicate fds owned by the server.
     var idleConnections: [Int: Int32] = [:]
 
     public init(configuration: Configuration, handler: @escaping Handler) {
@@ -59,11 +60,10 @@ public final class FastCGIServer: @unchecked Sendable {
     public func stop() -> StopResult {
         state.lock()
         stopping = true
-        let idle = Array(idleConnections.values)
-        state.unlock()
-
         shutdown(listenFD, Int32(SHUT_RDWR))
-        for fd in idle { shutdown(fd, Int32(SHUT_RDWR)) }
+        // Under the lock, so no worker closes its duplicate fd while we use it.
+        for fd in idleConnections.values { shutdown(fd, Int32(SHUT_RDWR)) }
+        state.unlock()
 
         let deadline = Date().addingTimeInterval(configuration.shutdownGrace)
         state.lock()

@@ -33,13 +33,22 @@ final class Counter: @unchecked Sendable {
     private var count = 0
     func increment() { lock.withLock { count += 1 } }
     var value: Int { lock.withLock { count } }
+
+    /// Waits (up to 10 s) until the count reaches `target`.
+    func wait(until target: Int) throws {
+        let deadline = Date().addingTimeInterval(10)
+        while value < target {
+            guard Date() < deadline else { throw TimedOut() }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+    }
+
+    struct TimedOut: Error {}
 }
 
-/// Serialized: `stop()` shuts down the fds its workers last held as idle kept-alive
-/// connections, and a number libfcgi has closed meanwhile may already belong to another
-/// test's connection in this process (seen as a rare `.closed` in the kept-connection test
-/// once more suites ran beside it). One server at a time keeps each test's fds its own.
-@Suite(.serialized) struct FastCGIServerTests {
+/// Not serialized on purpose: servers in parallel tests share one fd table, which is how
+/// a race in `stop()` (shutting down a reused fd number) showed up; it must stay fixed.
+@Suite struct FastCGIServerTests {
     @Test func servesARequestWithItsBody() throws {
         let echo = try EchoServer()
         defer { echo.server.stop() }
@@ -87,7 +96,7 @@ final class Counter: @unchecked Sendable {
             let leaving = try echo.client()
             leaving.send(params: ["REQUEST_METHOD": "GET"])
         }  // closed before reading the 4 MiB answer
-        Thread.sleep(forTimeInterval: 0.2)
+        try echo.calls.wait(until: 1)
         let answer = try echo.client().request(["REQUEST_METHOD": "GET"])
         #expect(answer.hasPrefix("Status: 200 OK\r\n"))
         #expect(echo.calls.value == 2)
@@ -100,7 +109,7 @@ final class Counter: @unchecked Sendable {
 
         let busy = try echo.client()
         busy.send(params: ["REQUEST_METHOD": "GET"])
-        Thread.sleep(forTimeInterval: 0.1)
+        try echo.calls.wait(until: 2)  // the slow request is in the handler now
         let result = echo.server.stop()
         #expect(result.requestsFinished)
         #expect(result.workersExited)
