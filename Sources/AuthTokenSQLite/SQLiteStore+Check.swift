@@ -8,11 +8,11 @@ extension SQLiteStore {
         WHERE token.digest = ?
         """
 
-    /// One cached statement on a reader connection, outside a transaction: a single SELECT
-    /// is consistent on its own, and skipping BEGIN/COMMIT saves two round trips into
-    /// SQLite on every guarded request.
+    /// One cached statement on the calling thread's own read-only connection, outside a
+    /// transaction: a single SELECT is consistent on its own, and skipping BEGIN/COMMIT
+    /// saves two round trips into SQLite on every guarded request.
     public func grant(digest: String) throws -> TokenGrant? {
-        try pool.unsafeRead { db in
+        try checkReaders.connection().unsafeRead { db in
             let statement = try db.cachedStatement(sql: Self.grantSQL)
             guard let row = try Row.fetchOne(statement, arguments: [digest]) else { return nil }
             let scopes: String = row[4]

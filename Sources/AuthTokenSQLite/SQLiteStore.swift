@@ -8,6 +8,8 @@ import GRDB
 /// pool of FastCGI worker threads needs: token checks read in parallel while writes queue.
 public final class SQLiteStore: AuthStore, @unchecked Sendable {
     let pool: DatabasePool
+    /// Per-thread read-only connections for the token check (see `ThreadReaders`).
+    let checkReaders: ThreadReaders
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     /// - Parameter readers: the most read connections held at once; match the worker
@@ -21,6 +23,7 @@ public final class SQLiteStore: AuthStore, @unchecked Sendable {
         }
         pool = try DatabasePool(path: path, configuration: config)
         try SQLiteMigrations.migrator.migrate(pool)
+        checkReaders = ThreadReaders(path: path)
     }
 
     /// Names of the migrations applied to this database, in order.
