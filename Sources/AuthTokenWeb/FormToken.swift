@@ -1,3 +1,4 @@
+import AuthTokenCore
 import Crypto
 
 /// Anti-CSRF form tokens: HMAC-SHA256 of a fixed purpose, keyed with a secret only the
@@ -12,7 +13,7 @@ enum FormToken {
 
     static func make(secret: String, purpose: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Array(purpose.utf8), using: SymmetricKey(data: Array(secret.utf8)))
-        return hex(code)
+        return Hex.encode(code)
     }
 
     /// Compared in constant time by swift-crypto.
@@ -20,10 +21,6 @@ enum FormToken {
         guard let token, let bytes = unhex(token), bytes.count == 32 else { return false }
         return HMAC<SHA256>.isValidAuthenticationCode(
             bytes, authenticating: Array(purpose.utf8), using: SymmetricKey(data: Array(secret.utf8)))
-    }
-
-    static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 
     static func unhex(_ text: String) -> [UInt8]? {
