@@ -6,20 +6,27 @@ import Glibc
 final class FastCGIClient {
     let fd: Int32
 
+    /// Connects on a local fd and stores it only on success: a class whose init throws
+    /// after `fd` is set still runs `deinit`, which would close the number a second time,
+    /// by then perhaps another test's socket.
     init(path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let socketFD = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { buffer in
             for (i, byte) in path.utf8.enumerated() { buffer[i] = byte }
         }
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard result == 0 else {
-            close(fd)
-            throw ClientError.cannotConnect(errno)
+            let error = errno
+            close(socketFD)
+            throw ClientError.cannotConnect(error)
         }
+        fd = socketFD
     }
 
     deinit { close(fd) }
