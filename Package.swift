@@ -73,7 +73,13 @@ let package = Package(
 
         .target(name: "AuthTokenTestKit", dependencies: ["AuthTokenCore", "AuthTokenSQLite"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
-        .testTarget(name: "AuthTokenCoreTests", dependencies: ["AuthTokenCore", "AuthTokenSQLite", "AuthTokenTestKit"]),
+        .testTarget(
+            name: "AuthTokenCoreTests",
+            dependencies: [
+                "AuthTokenCore", "AuthTokenSQLite", "AuthTokenTestKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(
             name: "AuthTokenWebTests",
             dependencies: ["AuthTokenWeb", "AuthTokenTestKit", .product(name: "Logging", package: "swift-log")]

@@ -5,7 +5,9 @@ import Foundation
 /// database alone (a backup, a stolen copy) cannot produce codes. The account id is bound
 /// in as associated data: a sealed secret copied to another account's row does not open.
 public struct SecretBox: Sendable {
-    let key: SymmetricKey
+    /// Raw bytes: `SymmetricKey` is not `Sendable`, and the settings travel between threads.
+    let keyBytes: [UInt8]
+    var key: SymmetricKey { SymmetricKey(data: keyBytes) }
 
     /// `hex`: 64 hex characters (32 bytes). Nil for anything else.
     public init?(hexKey hex: String) {
@@ -18,7 +20,7 @@ public struct SecretBox: Sendable {
             bytes.append(high << 4 | low)
             index += 2
         }
-        key = SymmetricKey(data: bytes)
+        keyBytes = bytes
     }
 
     public func seal(_ secret: [UInt8], accountID: Int64) throws -> [UInt8] {
