@@ -50,6 +50,9 @@ def test_two_factor_sign_in_and_application_passwords(browser, server):
     browser.fill(code="000000" if totp(secret) != "000000" else "111111")
     browser.submit("Turn on")
     assert "did not match" in browser.find(".error").text
+    # The refusal is a 400, which Chromium logs; nothing else may be in the console.
+    assert [e["message"] for e in browser.console_errors()] == [
+        f"{server.url}/twofactor/confirm - Failed to load resource: the server responded with a status of 400 (Bad Request)"]
     browser.fill(code=totp(secret))
     browser.submit("Turn on")
     codes = [c.text for c in browser.find_all(".recovery-codes code")]
