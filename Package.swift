@@ -24,6 +24,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
         .target(name: "FastCGI", dependencies: ["CFastCGI"]),
         .target(name: "AuthTokenStore"),
@@ -41,7 +42,7 @@ let package = Package(
         .target(
             name: "AuthTokenWeb",
             dependencies: [
-                "AuthTokenCore",
+                "AuthTokenCore", "CQRencode",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -72,7 +73,13 @@ let package = Package(
 
         .target(name: "AuthTokenTestKit", dependencies: ["AuthTokenCore", "AuthTokenSQLite"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
-        .testTarget(name: "AuthTokenCoreTests", dependencies: ["AuthTokenCore", "AuthTokenSQLite", "AuthTokenTestKit"]),
+        .testTarget(
+            name: "AuthTokenCoreTests",
+            dependencies: [
+                "AuthTokenCore", "AuthTokenSQLite", "AuthTokenTestKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(
             name: "AuthTokenWebTests",
             dependencies: ["AuthTokenWeb", "AuthTokenTestKit", .product(name: "Logging", package: "swift-log")]

@@ -44,6 +44,14 @@ extension AppConfiguration {
             memoryKiB: UInt32(try values.int("AUTHTOKEN_ARGON2_MEMORY_KIB", default: 19_456, in: 19_456...4_194_304)),
             iterations: UInt32(try values.int("AUTHTOKEN_ARGON2_ITERATIONS", default: 2, in: 2...64)),
             parallelism: UInt32(try values.int("AUTHTOKEN_ARGON2_PARALLELISM", default: 1, in: 1...16)))
+        // Optional: without it the server runs, and two-factor pages say it is unavailable.
+        var secretBox: SecretBox?
+        if let keyText = values.string("AUTHTOKEN_SECRET_KEY"), !keyText.isEmpty {
+            guard let box = SecretBox(hexKey: keyText) else {
+                throw ConfigurationError(key: "AUTHTOKEN_SECRET_KEY", problem: "must be 64 hex characters (32 bytes)")
+            }
+            secretBox = box
+        }
         let auth = AuthSettings(
             maxTokensPerAccount: try values.int("AUTHTOKEN_MAX_TOKENS", default: 10, in: 1...10_000),
             scopes: scopes, argon2: argon2,
@@ -51,7 +59,8 @@ extension AppConfiguration {
                 "AUTHTOKEN_HASH_CONCURRENCY", default: defaultHashConcurrency, in: 1...256),
             sessions: SessionSettings(
                 idleTimeout: Double(try values.int("AUTHTOKEN_SESSION_IDLE_MINUTES", default: 30, in: 1...1440)) * 60,
-                absoluteTimeout: Double(try values.int("AUTHTOKEN_SESSION_MAX_HOURS", default: 8, in: 1...168)) * 3600))
+                absoluteTimeout: Double(try values.int("AUTHTOKEN_SESSION_MAX_HOURS", default: 8, in: 1...168)) * 3600),
+            secretBox: secretBox)
         return AppConfiguration(
             configFile: file, databasePath: database, listen: listen,
             threads: try values.int("AUTHTOKEN_THREADS", default: 32, in: 1...4096),

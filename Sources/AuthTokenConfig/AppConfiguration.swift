@@ -26,6 +26,7 @@ public struct AppConfiguration: Sendable {
         "AUTHTOKEN_MAX_BODY_BYTES", "AUTHTOKEN_SHUTDOWN_GRACE_SECONDS", "AUTHTOKEN_LOG_LEVEL",
         "AUTHTOKEN_MAX_TOKENS", "AUTHTOKEN_SCOPES", "AUTHTOKEN_ARGON2_MEMORY_KIB",
         "AUTHTOKEN_ARGON2_ITERATIONS", "AUTHTOKEN_ARGON2_PARALLELISM", "AUTHTOKEN_HASH_CONCURRENCY",
+        "AUTHTOKEN_SECRET_KEY",
     ] + BrowserConfiguration.keys
 
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]

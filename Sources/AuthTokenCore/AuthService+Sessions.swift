@@ -15,6 +15,36 @@ extension AuthService {
         guard account.active else { return .failure(.notActive) }
         guard account.confirmed else { return .failure(.notConfirmed) }
         try rehashIfNeeded(account, password: password)
+        if try hasTwoFactor(accountID: account.id) {
+            _ = try requireBox()  // fail clearly now, not after the person typed a code
+            let pending = RandomSecret.generate()
+            try store.createPendingSignIn(
+                digest: pending.digest, accountID: account.id, expiresAt: now() + Self.pendingSignInLifetime)
+            return .failure(.secondFactorNeeded(pending: pending))
+        }
+        return .success(try startSession(account))
+    }
+
+    /// How long the code page waits after the password: enough to open the app, no more.
+    static let pendingSignInLifetime: TimeInterval = 300
+
+    /// The second step: the half-done sign-in (used up by this call, whatever the outcome)
+    /// and a TOTP or recovery code. Only now is a session created.
+    public func completeSignIn(pending: String, code: String) throws
+        -> Result<(RandomSecret, WebSession), SecondFactorRefusal>
+    {
+        guard RandomSecret.isWellFormed(pending),
+              let accountID = try store.takePendingSignIn(digest: RandomSecret(value: pending).digest, now: now()),
+              let account = try store.account(id: accountID), account.active
+        else { return .failure(.expired) }
+        guard try checkSecondFactor(accountID: accountID, code: code) else {
+            secondFactorFailed(accountID: accountID)
+            return .failure(.wrongCode)
+        }
+        return .success(try startSession(account))
+    }
+
+    func startSession(_ account: Account) throws -> (RandomSecret, WebSession) {
         let time = now()
         let limits = settings.sessions
         try store.deleteExpiredSessions(
@@ -22,7 +52,7 @@ extension AuthService {
         let secret = RandomSecret.generate()
         try store.createSession(digest: secret.digest, accountID: account.id, at: time)
         let created = Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
-        return .success((secret, WebSession(account: account, createdAt: created)))
+        return (secret, WebSession(account: account, createdAt: created))
     }
 
     /// The live session for a cookie value, or nil. Expired sessions are deleted when

@@ -6,7 +6,9 @@ extension AuthService {
     ///
     /// The order of checks is part of the contract: cheap request checks first, then the
     /// account, then the password, and only after the password matched does the answer
-    /// reveal that the account is deactivated or unconfirmed.
+    /// reveal that the account is deactivated or unconfirmed. An account with two-factor on
+    /// gets `webLoginRequired` for its main password (after those checks: a deactivated
+    /// account is told so whichever password it used) and a token for an application password.
     public func createToken(_ request: TokenRequest) throws -> Result<IssuedToken, TokenRefusal> {
         guard let email = request.email, !email.isEmpty,
               let password = request.password, !password.isEmpty
@@ -17,21 +19,30 @@ extension AuthService {
             return .failure(.invalidDisplayName)
         }
         guard let account = try store.account(email: email) else { return .failure(.noSuchUser) }
-        guard hasher.verify(password, against: account.passwordHash) else { return .failure(.invalidPassword) }
+        // The main password first (one hash), then the account's few application passwords.
+        let mainPassword = hasher.verify(password, against: account.passwordHash)
+        let appPassword = mainPassword ? nil : try matchingAppPassword(password, accountID: account.id)
+        guard mainPassword || appPassword != nil else { return .failure(.invalidPassword) }
         guard account.active else { return .failure(.notActive) }
         guard account.confirmed else { return .failure(.notConfirmed) }
-        try rehashIfNeeded(account, password: password)
-        return try issueToken(accountID: account.id, scopes: scopes, displayName: displayName)
+        if mainPassword {
+            guard try !hasTwoFactor(accountID: account.id) else { return .failure(.webLoginRequired) }
+            try rehashIfNeeded(account, password: password)
+        }
+        let result = try issueToken(
+            accountID: account.id, scopes: scopes, displayName: displayName, appPasswordID: appPassword?.id)
+        if let appPassword, case .success = result { try store.touchAppPassword(id: appPassword.id, at: now()) }
+        return result
     }
 
     /// Stores a new token for an account that has already been authenticated.
-    public func issueToken(accountID: Int64, scopes: [String], displayName: String) throws
+    public func issueToken(accountID: Int64, scopes: [String], displayName: String, appPasswordID: Int64? = nil) throws
         -> Result<IssuedToken, TokenRefusal>
     {
         let secret = TokenSecret.generate()
         let new = NewToken(
             accountID: accountID, digest: secret.digest, hint: secret.hint,
-            scopes: scopes, displayName: displayName, createdAt: now())
+            scopes: scopes, displayName: displayName, createdAt: now(), appPasswordID: appPasswordID)
         do {
             let record = try store.insertToken(new, limit: settings.maxTokensPerAccount)
             return .success(IssuedToken(secret: secret, record: TokenRecordSummary(record)))

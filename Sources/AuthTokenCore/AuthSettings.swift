@@ -9,18 +9,22 @@ public struct AuthSettings: Sendable {
     public var maxConcurrentHashes: Int
     /// Web sign-in: session timeouts and confirmation-link lifetime.
     public var sessions: SessionSettings
+    /// Seals TOTP secrets (`AUTHTOKEN_SECRET_KEY`); nil: two-factor cannot be used.
+    public var secretBox: SecretBox?
 
     public init(
         maxTokensPerAccount: Int = 10,
         scopes: ScopeList,
         argon2: Argon2Parameters = .minimum,
         maxConcurrentHashes: Int = 2,
-        sessions: SessionSettings = SessionSettings()
+        sessions: SessionSettings = SessionSettings(),
+        secretBox: SecretBox? = nil
     ) {
         self.maxTokensPerAccount = maxTokensPerAccount
         self.scopes = scopes
         self.argon2 = argon2
         self.maxConcurrentHashes = maxConcurrentHashes
         self.sessions = sessions
+        self.secretBox = secretBox
     }
 }

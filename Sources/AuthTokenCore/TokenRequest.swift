@@ -23,6 +23,8 @@ public enum TokenRefusal: Error, Equatable, Sendable {
     case notConfirmed
     case notActive
     case tooManyTokens
+    /// Two-factor account, main password: an application-specific password is needed.
+    case webLoginRequired
 }
 
 /// A token that was just issued: the secret (shown once) and what was stored.

@@ -14,4 +14,7 @@ public enum SignInRefusal: Error, Equatable, Sendable {
     case wrongCredentials
     case notActive
     case notConfirmed
+    /// Not a refusal of the password: it was right, but the account has two-factor on, so
+    /// the session waits for a code. `pending` names the half-done sign-in (store: digest).
+    case secondFactorNeeded(pending: RandomSecret)
 }

@@ -60,6 +60,44 @@ enum SQLiteMigrations {
                 CREATE INDEX confirmation_account ON confirmation(account_id);
                 """)
         }
+        migrator.registerMigration("2026-11-29-2fa-totp") { db in
+            try db.execute(sql: """
+                CREATE TABLE two_factor (
+                    account_id INTEGER PRIMARY KEY REFERENCES account(id) ON DELETE CASCADE,
+                    sealed_secret BLOB NOT NULL,
+                    enabled INTEGER NOT NULL DEFAULT 0,
+                    last_step INTEGER
+                );
+                CREATE TABLE recovery_code (
+                    account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    digest TEXT NOT NULL,
+                    PRIMARY KEY (account_id, digest)
+                );
+                CREATE TABLE pending_sign_in (
+                    digest TEXT PRIMARY KEY,
+                    account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    expires_at INTEGER NOT NULL
+                );
+                CREATE INDEX pending_sign_in_account ON pending_sign_in(account_id);
+                """)
+        }
+        migrator.registerMigration("2026-11-29-2fa-app-passwords") { db in
+            try db.execute(sql: """
+                CREATE TABLE app_password (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    password_hash TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    last_used_at INTEGER
+                );
+                CREATE INDEX app_password_account ON app_password(account_id);
+                """)
+        }
+        // No foreign key: a revoked app password is deleted, and its tokens stay (permanent).
+        migrator.registerMigration("2026-11-29-2fa-token-app-password") { db in
+            try db.execute(sql: "ALTER TABLE token ADD COLUMN app_password_id INTEGER")
+        }
         return migrator
     }
 }

@@ -4,7 +4,7 @@ import GRDB
 
 extension SQLiteStore {
     static let tokenColumns =
-        "id, account_id, digest, hint, scopes, display_name, created_at, last_used_at, last_used_from"
+        "id, account_id, digest, hint, scopes, display_name, created_at, last_used_at, last_used_from, app_password_id"
 
     public func insertToken(_ new: NewToken, limit: Int) throws -> TokenRecord {
         try writeImmediately { db in
@@ -16,17 +16,17 @@ extension SQLiteStore {
             let created = Int64(new.createdAt.timeIntervalSince1970)
             try db.execute(
                 sql: """
-                    INSERT INTO token (account_id, digest, hint, scopes, display_name, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO token (account_id, digest, hint, scopes, display_name, created_at, app_password_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     new.accountID, new.digest, new.hint, new.scopes.joined(separator: ","),
-                    new.displayName, created,
+                    new.displayName, created, new.appPasswordID,
                 ])
             return TokenRecord(
                 id: db.lastInsertedRowID, accountID: new.accountID, digest: new.digest,
                 hint: new.hint, scopes: new.scopes, displayName: new.displayName,
-                createdAt: Date(timeIntervalSince1970: Double(created)))
+                createdAt: Date(timeIntervalSince1970: Double(created)), appPasswordID: new.appPasswordID)
         }
     }
 
@@ -70,6 +70,6 @@ extension SQLiteStore {
             scopes: scopes.split(separator: ",").map(String.init), displayName: row["display_name"],
             createdAt: Date(timeIntervalSince1970: Double(row["created_at"] as Int64)),
             lastUsedAt: (row["last_used_at"] as Int64?).map { Date(timeIntervalSince1970: Double($0)) },
-            lastUsedFrom: row["last_used_from"])
+            lastUsedFrom: row["last_used_from"], appPasswordID: row["app_password_id"])
     }
 }

@@ -15,11 +15,14 @@ public struct TokenRecord: Sendable, Equatable {
     public var lastUsedAt: Date?
     /// The client address of that use.
     public var lastUsedFrom: String?
+    /// The application-specific password that got this token in API mode, if one did. It
+    /// may have been revoked since: tokens are permanent.
+    public var appPasswordID: Int64?
 
     public init(
         id: Int64, accountID: Int64, digest: String, hint: String,
         scopes: [String], displayName: String, createdAt: Date,
-        lastUsedAt: Date? = nil, lastUsedFrom: String? = nil
+        lastUsedAt: Date? = nil, lastUsedFrom: String? = nil, appPasswordID: Int64? = nil
     ) {
         self.id = id
         self.accountID = accountID
@@ -30,6 +33,7 @@ public struct TokenRecord: Sendable, Equatable {
         self.createdAt = createdAt
         self.lastUsedAt = lastUsedAt
         self.lastUsedFrom = lastUsedFrom
+        self.appPasswordID = appPasswordID
     }
 }
 
@@ -41,10 +45,11 @@ public struct NewToken: Sendable {
     public var scopes: [String]
     public var displayName: String
     public var createdAt: Date
+    public var appPasswordID: Int64?
 
     public init(
         accountID: Int64, digest: String, hint: String,
-        scopes: [String], displayName: String, createdAt: Date
+        scopes: [String], displayName: String, createdAt: Date, appPasswordID: Int64? = nil
     ) {
         self.accountID = accountID
         self.digest = digest
@@ -52,5 +57,6 @@ public struct NewToken: Sendable {
         self.scopes = scopes
         self.displayName = displayName
         self.createdAt = createdAt
+        self.appPasswordID = appPasswordID
     }
 }

@@ -11,6 +11,7 @@ public struct TestStore: Sendable {
 
     public init(maxTokens: Int = 10, argon2: Argon2Parameters = .minimum,
         sessions: SessionSettings = SessionSettings(),
+        secretBox: SecretBox? = TestStore.secretBox,
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("authtoken-test-\(UUID().uuidString)")
@@ -18,7 +19,10 @@ public struct TestStore: Sendable {
         store = try SQLiteStore(path: directory.appendingPathComponent("test.sqlite").path, readers: 8)
         let settings = AuthSettings(
             maxTokensPerAccount: maxTokens, scopes: try ScopeList(ScopeList.defaults), argon2: argon2,
-            maxConcurrentHashes: 2, sessions: sessions)
+            maxConcurrentHashes: 2, sessions: sessions, secretBox: secretBox)
         auth = AuthService(store: store, settings: settings, now: now)
     }
+
+    /// A fixed key for sealing TOTP secrets in tests.
+    public static let secretBox = SecretBox(hexKey: String(repeating: "5a", count: 32))
 }

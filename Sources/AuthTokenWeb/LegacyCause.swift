@@ -28,6 +28,7 @@ public enum LegacyCause: String, Sendable, CaseIterable {
         case .notConfirmed: self = .notConfirmed
         case .notActive: self = .notActive
         case .tooManyTokens: self = .tooManyTokens
+        case .webLoginRequired: self = .webLoginRequired
         }
     }
 }

@@ -12,6 +12,7 @@ public struct Pages: Sendable {
     public static let names = [
         "layout", "signin", "register", "registered", "confirm", "message", "tokens",
         "token-created", "token-remove", "token-regenerate", "browser-confirm", "developer",
+        "signin-code", "twofactor", "twofactor-setup", "twofactor-codes", "app-passwords", "app-password-created",
     ]
 
     /// Loads the templates from `directory` (the `templates` folder inside the www folder).

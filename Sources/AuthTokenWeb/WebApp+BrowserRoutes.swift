@@ -20,6 +20,20 @@ extension WebApp {
             case ("/tokens/remove", "POST"): removeToken(request, form, browser)
             case ("/tokens/regenerate", "POST"): regenerateToken(request, form, browser)
             case ("/developer", "GET"): developerSpace(request, browser)
+            case ("/signin/code", "GET"): codeForm(request, form, browser)
+            case ("/signin/code", "POST"): signInWithCode(request, form, browser)
+            case ("/twofactor", "GET"): twoFactorPage(request, form, browser)
+            case ("/twofactor/setup", "POST"): startTwoFactor(request, form, browser)
+            case ("/twofactor/confirm", "POST"): confirmTwoFactor(request, form, browser)
+            case ("/twofactor/disable", "POST"): disableTwoFactor(request, form, browser)
+            case ("/app-passwords", "GET"): appPasswordsPage(request, form, browser)
+            case ("/app-passwords", "POST"): createAppPassword(request, form, browser)
+            case ("/app-passwords/revoke", "POST"): revokeAppPassword(request, form, browser)
+            case ("/twofactor/setup", _), ("/twofactor/confirm", _), ("/twofactor/disable", _),
+                 ("/app-passwords/revoke", _):
+                HTTPResponse.plain(405, "Use POST.").adding("Allow", "POST")
+            case ("/twofactor", _):
+                HTTPResponse.plain(405, "Use GET.").adding("Allow", "GET")
             case ("/signout", _):
                 HTTPResponse.plain(405, "Use POST.").adding("Allow", "POST")
             case ("/", _), ("/developer", _):

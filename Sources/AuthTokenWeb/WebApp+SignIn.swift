@@ -61,6 +61,8 @@ extension WebApp {
         }
         do {
             switch try auth.signIn(email: form["email"] ?? "", password: form["password"] ?? "") {
+            case .failure(.secondFactorNeeded(let pending)):
+                return askForCode(pending, next: form["next"], browser)
             case .failure(let refusal):
                 values["error"] = Self.message(refusal)
                 logger.info("sign-in refused", metadata: ["reason": "\(refusal)"])
@@ -99,6 +101,7 @@ extension WebApp {
         case .wrongCredentials: "The e-mail address or the password is wrong."
         case .notActive: "This account is deactivated. Ask an administrator to activate it again."
         case .notConfirmed: "This account is not confirmed yet. Open the link in the confirmation e-mail first."
+        case .secondFactorNeeded: "Enter the code from your authenticator app."
         }
     }
 }

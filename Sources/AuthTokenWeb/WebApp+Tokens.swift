@@ -11,8 +11,10 @@ extension WebApp {
         withSession(request, form, browser) { user in
             let tokens = try auth.store.tokens(accountID: user.account.id)
             let max = auth.settings.maxTokensPerAccount
+            let appPasswords = Dictionary(
+                uniqueKeysWithValues: try auth.appPasswords(accountID: user.account.id).map { ($0.id, $0.name) })
             var values: [String: Any] = [
-                "title": "Active Authtokens", "tokens": tokens.map(Self.row), "hasTokens": !tokens.isEmpty,
+                "title": "Active Authtokens", "tokens": tokens.map { Self.row($0, appPasswords: appPasswords) }, "hasTokens": !tokens.isEmpty,
                 "count": tokens.count, "max": max, "full": tokens.count >= max,
                 "scopeOptions": auth.settings.scopes.scopes.map { ["value": $0] },
             ]
@@ -81,7 +83,9 @@ extension WebApp {
     }
 
     /// What a template shows of a stored token (never its digest).
-    static func row(_ token: TokenRecord) -> [String: Any] {
+    /// `appPasswords` (id to name) says which application password got the token; one
+    /// revoked since is named as such, since its tokens live on.
+    static func row(_ token: TokenRecord, appPasswords: [Int64: String] = [:]) -> [String: Any] {
         var row: [String: Any] = [
             "id": String(token.id), "name": token.displayName, "scopes": token.scopes.joined(separator: ", "),
             "created": PageDate.string(from: token.createdAt), "createdISO": PageDate.iso(token.createdAt),
@@ -91,6 +95,10 @@ extension WebApp {
             row["lastUsed"] = PageDate.string(from: used)
             row["lastUsedISO"] = PageDate.iso(used)
             row["lastUsedFrom"] = token.lastUsedFrom ?? ""
+        }
+        if let id = token.appPasswordID {
+            row["appPassword"] = appPasswords[id].map { "application password “\($0)”" }
+                ?? "an application password revoked since"
         }
         return row
     }

@@ -39,7 +39,8 @@ public struct WebApp: Sendable {
         case WebApp.checkPath:
             return checkToken(request)
         case "/", "/signin", "/signout", "/register", "/confirm", "/tokens", "/tokens/remove",
-             "/tokens/regenerate", "/developer":
+             "/tokens/regenerate", "/developer", "/signin/code", "/twofactor", "/twofactor/setup",
+             "/twofactor/confirm", "/twofactor/disable", "/app-passwords", "/app-passwords/revoke":
             return browserPage(request)
         default:
             return .plain(404, "Not found.")

@@ -4,7 +4,22 @@ import AuthTokenCore
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Create, confirm, deactivate and list accounts.",
-        subcommands: [Add.self, Confirm.self, Deactivate.self, Activate.self, List.self])
+        subcommands: [Add.self, Confirm.self, Deactivate.self, Activate.self, List.self, ResetTwoFactor.self])
+
+    /// For a lost phone: two-factor off and recovery codes gone; application passwords stay
+    /// (they are not on the phone's authenticator, and the person can revoke them).
+    struct ResetTwoFactor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-2fa",
+            abstract: "Turn two-factor sign-in off and delete the recovery codes (application passwords stay).")
+        @Argument(help: "The account's e-mail address.") var email: String
+        func run() async throws {
+            let context = try await AdminContext.open()
+            let account = try context.auth.existingAccount(email: email)
+            let changed = try context.auth.resetTwoFactor(accountID: account.id)
+            print("\(account.email): \(changed ? "two-factor sign-in turned off" : "two-factor sign-in was not on")")
+        }
+    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

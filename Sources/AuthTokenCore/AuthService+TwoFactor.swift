@@ -1,0 +1,103 @@
+import AuthTokenStore
+import Crypto
+import Foundation
+
+/// Turning TOTP on and off, and checking a second factor. Secrets are sealed with
+/// `settings.secretBox`; without one every method here throws `noKeyConfigured`.
+extension AuthService {
+    static let recoveryCodeCount = 10
+    static let recoveryCodeLength = 10
+    /// 20 bytes (160 bits): RFC 4226's recommended secret length.
+    static let totpSecretLength = 20
+
+    /// True when the account has two-factor sign-in on.
+    public func hasTwoFactor(accountID: Int64) throws -> Bool {
+        try store.twoFactor(accountID: accountID)?.enabled ?? false
+    }
+
+    public func recoveryCodesLeft(accountID: Int64) throws -> Int {
+        try store.recoveryCodeCount(accountID: accountID)
+    }
+
+    /// A fresh secret, stored (sealed, not yet on) until the person confirms a code from it.
+    /// Nil when two-factor is already on.
+    public func startTwoFactorSetup(account: Account) throws -> TwoFactorSetup? {
+        let box = try requireBox()
+        let secret = SymmetricKey(size: .init(bitCount: Self.totpSecretLength * 8)).withUnsafeBytes { Array($0) }
+        guard try store.storePendingTwoFactor(accountID: account.id, sealedSecret: box.seal(secret, accountID: account.id))
+        else { return nil }
+        let encoded = Base32.encode(secret)
+        return TwoFactorSetup(secret: encoded, uri: Self.otpauthURI(email: account.email, secret: encoded))
+    }
+
+    /// The setup not yet confirmed, shown again (e.g. after a mistyped code); nil when none.
+    public func pendingTwoFactorSetup(account: Account) throws -> TwoFactorSetup? {
+        guard let record = try store.twoFactor(accountID: account.id), !record.enabled else { return nil }
+        let encoded = Base32.encode(try requireBox().open(record.sealedSecret, accountID: account.id))
+        return TwoFactorSetup(secret: encoded, uri: Self.otpauthURI(email: account.email, secret: encoded))
+    }
+
+    /// Turns two-factor on when `code` is current for the pending secret, and returns the
+    /// ten recovery codes to show once (the store keeps their digests). Nil: wrong code.
+    public func confirmTwoFactorSetup(accountID: Int64, code: String) throws -> [String]? {
+        guard let record = try store.twoFactor(accountID: accountID), !record.enabled else { return nil }
+        let secret = try requireBox().open(record.sealedSecret, accountID: accountID)
+        guard let step = TOTP.matchingStep(secret: secret, code: code, at: now()) else { return nil }
+        let codes = (0..<Self.recoveryCodeCount).map { _ in
+            RandomCode.grouped(RandomCode.make(length: Self.recoveryCodeLength), by: 5, separator: "-")
+        }
+        guard try store.enableTwoFactor(
+            accountID: accountID, step: step, recoveryDigests: codes.map(Self.recoveryDigest))
+        else { return nil }
+        return codes
+    }
+
+    /// Turns two-factor off after the password and a current code (or a recovery code).
+    public func disableTwoFactor(account: Account, password: String, code: String) throws -> Bool {
+        guard hasher.verify(password, against: account.passwordHash),
+              try checkSecondFactor(accountID: account.id, code: code)
+        else { return false }
+        return try store.disableTwoFactor(accountID: account.id)
+    }
+
+    /// The admin's way out for a lost phone: two-factor off, recovery codes gone.
+    /// Application passwords stay; see the README.
+    public func resetTwoFactor(accountID: Int64) throws -> Bool {
+        try store.disableTwoFactor(accountID: accountID)
+    }
+
+    /// True for a current TOTP code not used before, or an unused recovery code (which is
+    /// then used up). A code's step is stored when accepted, so it cannot be replayed.
+    public func checkSecondFactor(accountID: Int64, code: String) throws -> Bool {
+        guard let record = try store.twoFactor(accountID: accountID), record.enabled else { return false }
+        let typed = code.filter { $0 != " " }
+        if typed.count == TOTP.digits && typed.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            let secret = try requireBox().open(record.sealedSecret, accountID: accountID)
+            guard let step = TOTP.matchingStep(secret: secret, code: typed, at: now()) else { return false }
+            return try store.acceptStep(accountID: accountID, step: step)
+        }
+        let recovery = RandomCode.normalized(code)
+        guard recovery.count == Self.recoveryCodeLength else { return false }
+        return try store.useRecoveryCode(accountID: accountID, digest: Self.recoveryDigest(recovery))
+    }
+
+    /// Hook for failed second factors, counted like failed passwords. Nothing is throttled
+    /// yet; the issue that adds failure counters and lock-outs fills this in.
+    public func secondFactorFailed(accountID: Int64) {}
+
+    /// Recovery codes have about 51 random bits and work once, so a fast digest is enough.
+    static func recoveryDigest(_ code: String) -> String {
+        TokenSecret.digest(of: RandomCode.normalized(code))
+    }
+
+    static func otpauthURI(email: String, secret: String) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~@")
+        let label = "authtoken:" + (email.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+        return "otpauth://totp/\(label)?secret=\(secret)&issuer=authtoken"
+    }
+
+    func requireBox() throws -> SecretBox {
+        guard let box = settings.secretBox else { throw SecretBoxError.noKeyConfigured }
+        return box
+    }
+}

@@ -1,0 +1,15 @@
+/// A new TOTP secret on its way to the person's authenticator app.
+public struct TwoFactorSetup: Sendable, Equatable {
+    /// Base32, as apps take it when typed in.
+    public let secret: String
+    /// `otpauth://totp/...`: what the QR code holds.
+    public let uri: String
+}
+
+/// Why the second step of a sign-in did not start a session.
+public enum SecondFactorRefusal: Error, Equatable, Sendable {
+    /// The half-done sign-in is unknown, used or expired: start again with the password.
+    case expired
+    /// Wrong, replayed or already used code. The half-done sign-in is used up too.
+    case wrongCode
+}

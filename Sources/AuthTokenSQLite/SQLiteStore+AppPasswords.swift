@@ -1,0 +1,52 @@
+import AuthTokenStore
+import Foundation
+import GRDB
+
+/// Application-specific passwords, always scoped to their account.
+extension SQLiteStore {
+    public func insertAppPassword(accountID: Int64, name: String, passwordHash: String, createdAt: Date) throws
+        -> AppPasswordRecord
+    {
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO app_password (account_id, name, password_hash, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [accountID, name, passwordHash, Self.seconds(createdAt)])
+            return AppPasswordRecord(
+                id: db.lastInsertedRowID, accountID: accountID, name: name, passwordHash: passwordHash,
+                createdAt: Date(timeIntervalSince1970: Double(Self.seconds(createdAt))), lastUsedAt: nil)
+        }
+    }
+
+    public func appPasswords(accountID: Int64) throws -> [AppPasswordRecord] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, account_id, name, password_hash, created_at, last_used_at
+                    FROM app_password WHERE account_id = ? ORDER BY id
+                    """,
+                arguments: [accountID]
+            ).map { row in
+                AppPasswordRecord(
+                    id: row["id"], accountID: row["account_id"], name: row["name"],
+                    passwordHash: row["password_hash"],
+                    createdAt: Date(timeIntervalSince1970: Double(row["created_at"] as Int64)),
+                    lastUsedAt: (row["last_used_at"] as Int64?).map { Date(timeIntervalSince1970: Double($0)) })
+            }
+        }
+    }
+
+    public func deleteAppPassword(id: Int64, accountID: Int64) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM app_password WHERE id = ? AND account_id = ?", arguments: [id, accountID])
+            return db.changesCount > 0
+        }
+    }
+
+    public func touchAppPassword(id: Int64, at date: Date) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "UPDATE app_password SET last_used_at = ? WHERE id = ?", arguments: [Self.seconds(date), id])
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import AuthTokenStore
+import Foundation
+import GRDB
+
+/// TOTP secrets, recovery codes and half-done sign-ins.
+extension SQLiteStore {
+    public func twoFactor(accountID: Int64) throws -> TwoFactorRecord? {
+        try pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT account_id, sealed_secret, enabled, last_step FROM two_factor WHERE account_id = ?",
+                arguments: [accountID]
+            ).map { row in
+                TwoFactorRecord(
+                    accountID: row["account_id"], sealedSecret: [UInt8](row["sealed_secret"] as Data),
+                    enabled: row["enabled"], lastStep: row["last_step"])
+            }
+        }
+    }
+
+    public func storePendingTwoFactor(accountID: Int64, sealedSecret: [UInt8]) throws -> Bool {
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO two_factor (account_id, sealed_secret, enabled) VALUES (?, ?, 0)
+                    ON CONFLICT (account_id) DO UPDATE SET sealed_secret = excluded.sealed_secret
+                    WHERE two_factor.enabled = 0
+                    """,
+                arguments: [accountID, Data(sealedSecret)])
+            return db.changesCount > 0
+        }
+    }
+
+    public func enableTwoFactor(accountID: Int64, step: Int64, recoveryDigests: [String]) throws -> Bool {
+        try writeImmediately { db in
+            try db.execute(
+                sql: "UPDATE two_factor SET enabled = 1, last_step = ? WHERE account_id = ? AND enabled = 0",
+                arguments: [step, accountID])
+            guard db.changesCount > 0 else { return false }
+            try db.execute(sql: "DELETE FROM recovery_code WHERE account_id = ?", arguments: [accountID])
+            for digest in recoveryDigests {
+                try db.execute(
+                    sql: "INSERT INTO recovery_code (account_id, digest) VALUES (?, ?)", arguments: [accountID, digest])
+            }
+            return true
+        }
+    }
+
+    public func disableTwoFactor(accountID: Int64) throws -> Bool {
+        try writeImmediately { db in
+            try db.execute(sql: "DELETE FROM two_factor WHERE account_id = ?", arguments: [accountID])
+            let removed = db.changesCount > 0
+            try db.execute(sql: "DELETE FROM recovery_code WHERE account_id = ?", arguments: [accountID])
+            try db.execute(sql: "DELETE FROM pending_sign_in WHERE account_id = ?", arguments: [accountID])
+            return removed
+        }
+    }
+
+    /// One conditional UPDATE: two requests with the same code cannot both see the old step.
+    public func acceptStep(accountID: Int64, step: Int64) throws -> Bool {
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE two_factor SET last_step = ?
+                    WHERE account_id = ? AND enabled = 1 AND (last_step IS NULL OR last_step < ?)
+                    """,
+                arguments: [step, accountID, step])
+            return db.changesCount > 0
+        }
+    }
+
+    public func useRecoveryCode(accountID: Int64, digest: String) throws -> Bool {
+        try pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM recovery_code WHERE account_id = ? AND digest = ?", arguments: [accountID, digest])
+            return db.changesCount > 0
+        }
+    }
+
+    public func recoveryCodeCount(accountID: Int64) throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM recovery_code WHERE account_id = ?", arguments: [accountID]) ?? 0
+        }
+    }
+
+    public func createPendingSignIn(digest: String, accountID: Int64, expiresAt: Date) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO pending_sign_in (digest, account_id, expires_at) VALUES (?, ?, ?)",
+                arguments: [digest, accountID, Self.seconds(expiresAt)])
+        }
+    }
+
+    public func takePendingSignIn(digest: String, now: Date) throws -> Int64? {
+        try pool.write { db in
+            let row = try Row.fetchOne(
+                db, sql: "SELECT account_id, expires_at FROM pending_sign_in WHERE digest = ?", arguments: [digest])
+            try db.execute(sql: "DELETE FROM pending_sign_in WHERE digest = ?", arguments: [digest])
+            // Abandoned half-done sign-ins go here, so the table never grows.
+            try db.execute(sql: "DELETE FROM pending_sign_in WHERE expires_at <= ?", arguments: [Self.seconds(now)])
+            guard let row, (row["expires_at"] as Int64) > Self.seconds(now) else { return nil }
+            return row["account_id"]
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// What two-factor sign-in and application-specific passwords need from a backend.
+/// `AuthStore` refines it; it has its own file so the feature merges without touching the
+/// other protocols' requirements.
+///
+/// Rules a backend must keep:
+/// - `acceptStep` compares and stores the step in one atomic step, so one code cannot be
+///   accepted twice even by two requests at the same moment;
+/// - `useRecoveryCode` and `takePendingSignIn` delete what they return, atomically, so each
+///   works at most once;
+/// - methods that take an `accountID` never touch another account's rows.
+public protocol TwoFactorStore: Sendable {
+    // MARK: TOTP
+    func twoFactor(accountID: Int64) throws -> TwoFactorRecord?
+    /// Stores a new, not yet enabled secret; replaces an earlier unconfirmed one. Does
+    /// nothing (returns false) when two-factor is already on.
+    @discardableResult
+    func storePendingTwoFactor(accountID: Int64, sealedSecret: [UInt8]) throws -> Bool
+    /// Turns the stored secret on, with `step` as its first used step, and replaces the
+    /// recovery codes with `recoveryDigests`. False when there was no pending secret.
+    @discardableResult
+    func enableTwoFactor(accountID: Int64, step: Int64, recoveryDigests: [String]) throws -> Bool
+    /// Removes the secret, the recovery codes and pending sign-ins. False when there was nothing.
+    @discardableResult
+    func disableTwoFactor(accountID: Int64) throws -> Bool
+    /// Records `step` as used when it is later than the last used one; false for a replay.
+    func acceptStep(accountID: Int64, step: Int64) throws -> Bool
+
+    // MARK: Recovery codes
+    /// Deletes the account's recovery code with this digest; false when there is none.
+    func useRecoveryCode(accountID: Int64, digest: String) throws -> Bool
+    func recoveryCodeCount(accountID: Int64) throws -> Int
+
+    // MARK: Half-done sign-ins (password given, code still missing)
+    func createPendingSignIn(digest: String, accountID: Int64, expiresAt: Date) throws
+    /// Deletes the record and returns its account when it has not expired.
+    func takePendingSignIn(digest: String, now: Date) throws -> Int64?
+
+    // MARK: Application-specific passwords
+    func insertAppPassword(accountID: Int64, name: String, passwordHash: String, createdAt: Date) throws
+        -> AppPasswordRecord
+    func appPasswords(accountID: Int64) throws -> [AppPasswordRecord]
+    @discardableResult
+    func deleteAppPassword(id: Int64, accountID: Int64) throws -> Bool
+    func touchAppPassword(id: Int64, at: Date) throws
+}

@@ -1,0 +1,64 @@
+import AuthTokenCore
+import AuthTokenStore
+import Foundation
+
+/// `/app-passwords`: list, generate (shown once) and revoke application-specific passwords.
+extension WebApp {
+    func appPasswordsPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
+        withSession(request, form, browser) { user in
+            var values = try appPasswordValues(user)
+            if form["done"] == "revoked" { values["notice"] = "The application password was revoked." }
+            return page("app-passwords", browser, user: user, values)
+        }
+    }
+
+    func createAppPassword(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
+        withSession(request, form, browser) { user in
+            guard let (password, record) = try auth.createAppPassword(
+                account: user.account, name: form["name"] ?? "", currentPassword: form["password"] ?? "")
+            else {
+                logger.notice("application password refused", metadata: ["account.id": "\(user.account.id)"])
+                var values = try appPasswordValues(user)
+                values["error"] = "Give a name of at most 100 characters and your current password."
+                values["nameValue"] = form["name"] ?? ""
+                return page("app-passwords", browser, user: user, status: 400, values)
+            }
+            logger.info("application password created", metadata: ["app_password.id": "\(record.id)"])
+            return page("app-password-created", browser, user: user, [
+                "title": "New application password", "name": record.name, "password": password,
+            ])
+        }
+    }
+
+    func revokeAppPassword(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
+        withSession(request, form, browser) { user in
+            guard let id = form["id"].flatMap(Int64.init), try auth.revokeAppPassword(id: id, accountID: user.account.id)
+            else {
+                return page("message", browser, user: user, status: 404, [
+                    "title": "No such application password", "text": "You have no application password with this number.",
+                ])
+            }
+            logger.info("application password revoked", metadata: ["app_password.id": "\(id)"])
+            return .redirect("/app-passwords?done=revoked")
+        }
+    }
+
+    func appPasswordValues(_ user: SignedIn) throws -> [String: Any] {
+        let list = try auth.appPasswords(accountID: user.account.id)
+        return [
+            "title": "Application passwords", "hasPasswords": !list.isEmpty,
+            "twoFactorOn": try auth.hasTwoFactor(accountID: user.account.id),
+            "passwords": list.map { record -> [String: Any] in
+                var row: [String: Any] = [
+                    "id": String(record.id), "name": record.name,
+                    "created": PageDate.string(from: record.createdAt), "createdISO": PageDate.iso(record.createdAt),
+                ]
+                if let used = record.lastUsedAt {
+                    row["lastUsed"] = PageDate.string(from: used)
+                    row["lastUsedISO"] = PageDate.iso(used)
+                }
+                return row
+            },
+        ]
+    }
+}

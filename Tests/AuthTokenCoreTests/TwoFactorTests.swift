@@ -1,0 +1,157 @@
+import AuthTokenCore
+import AuthTokenStore
+import AuthTokenTestKit
+import Foundation
+import GRDB
+import Testing
+
+/// A clock tests move by hand.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var time = Date(timeIntervalSince1970: 1_800_000_000)
+    var now: Date { lock.withLock { time } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { time += seconds } }
+}
+
+@Suite struct TwoFactorTests {
+    let clock = TestClock()
+
+    func setUp() throws -> (TestStore, Account) {
+        let clock = self.clock
+        let t = try TestStore(now: { clock.now })
+        let account = try t.auth.addAccount(email: "two@example.com", displayName: nil, password: "password1", confirmed: true)
+        return (t, account)
+    }
+
+    func currentCode(_ setup: TwoFactorSetup, offset: Int64 = 0) -> String {
+        TOTP.code(secret: Base32.decode(setup.secret)!, step: TOTP.step(at: clock.now) + offset)
+    }
+
+    func enable(_ t: TestStore, _ account: Account) throws -> (TwoFactorSetup, [String]) {
+        let setup = try #require(try t.auth.startTwoFactorSetup(account: account))
+        #expect(setup.uri == "otpauth://totp/authtoken:two@example.com?secret=\(setup.secret)&issuer=authtoken")
+        #expect(try t.auth.confirmTwoFactorSetup(accountID: account.id, code: "000000") == nil)
+        let codes = try #require(try t.auth.confirmTwoFactorSetup(accountID: account.id, code: currentCode(setup)))
+        return (setup, codes)
+    }
+
+    func token(_ t: TestStore, _ password: String) throws -> Result<IssuedToken, TokenRefusal> {
+        try t.auth.createToken(TokenRequest(email: "two@example.com", password: password, scope: "ZohoCRM/crmapi", displayName: nil))
+    }
+
+    @Test func turningOnNeedsACurrentCodeAndGivesTenRecoveryCodes() throws {
+        let (t, account) = try setUp()
+        #expect(try !t.auth.hasTwoFactor(accountID: account.id))
+        let (_, codes) = try enable(t, account)
+        #expect(codes.count == 10 && Set(codes).count == 10)
+        #expect(try t.auth.hasTwoFactor(accountID: account.id))
+        #expect(try t.auth.recoveryCodesLeft(accountID: account.id) == 10)
+        // Already on: no new secret replaces the confirmed one.
+        #expect(try t.auth.startTwoFactorSetup(account: account) == nil)
+    }
+
+    @Test func aCodeWorksOnceAndNeighbouringStepsToo() throws {
+        let (t, account) = try setUp()
+        let (setup, _) = try enable(t, account)
+        clock.advance(60)
+        let code = currentCode(setup)
+        #expect(try t.auth.checkSecondFactor(accountID: account.id, code: code))
+        #expect(try !t.auth.checkSecondFactor(accountID: account.id, code: code), "replay")
+        // The previous step is older than the one just used: a replay window, refused too.
+        #expect(try !t.auth.checkSecondFactor(accountID: account.id, code: currentCode(setup, offset: -1)))
+        #expect(try t.auth.checkSecondFactor(accountID: account.id, code: currentCode(setup, offset: 1)))
+        clock.advance(300)
+        #expect(try !t.auth.checkSecondFactor(accountID: account.id, code: currentCode(setup, offset: 2)))
+        #expect(try !t.auth.checkSecondFactor(accountID: account.id, code: currentCode(setup, offset: -2)))
+        #expect(try t.auth.checkSecondFactor(accountID: account.id, code: currentCode(setup, offset: -1)))
+    }
+
+    @Test func recoveryCodesAreSingleUse() throws {
+        let (t, account) = try setUp()
+        let (_, codes) = try enable(t, account)
+        #expect(try t.auth.checkSecondFactor(accountID: account.id, code: codes[3].uppercased()))
+        #expect(try !t.auth.checkSecondFactor(accountID: account.id, code: codes[3]))
+        #expect(try t.auth.recoveryCodesLeft(accountID: account.id) == 9)
+        #expect(try !t.auth.checkSecondFactor(accountID: account.id, code: "aaaaa-bbbbb"))
+    }
+
+    @Test func theSecretIsEncryptedAtRest() throws {
+        let (t, account) = try setUp()
+        let (setup, _) = try enable(t, account)
+        let raw = Base32.decode(setup.secret)!
+        let queue = try DatabaseQueue(path: t.directory.appendingPathComponent("test.sqlite").path)
+        let stored = try queue.read { db in
+            try Data.fetchOne(db, sql: "SELECT sealed_secret FROM two_factor WHERE account_id = ?", arguments: [account.id])
+        }
+        let bytes = [UInt8](try #require(stored))
+        #expect(!String(decoding: bytes, as: UTF8.self).contains(setup.secret))
+        #expect(bytes.count == raw.count + 28)  // nonce and tag around the ciphertext
+        #expect(Data(bytes).range(of: Data(raw)) == nil)
+        // Another key cannot open it: the server refuses clearly instead of guessing.
+        let other = AuthService(
+            store: t.store,
+            settings: AuthSettings(scopes: t.auth.settings.scopes, secretBox: SecretBox(hexKey: String(repeating: "01", count: 32))),
+            now: { [clock] in clock.now })
+        #expect(throws: SecretBoxError.self) { try other.checkSecondFactor(accountID: account.id, code: "123456") }
+        let none = AuthService(store: t.store, settings: AuthSettings(scopes: t.auth.settings.scopes))
+        #expect(throws: SecretBoxError.self) { try none.signIn(email: "two@example.com", password: "password1") }
+    }
+
+    @Test func signInWaitsForTheSecondFactor() throws {
+        let (t, account) = try setUp()
+        let (setup, _) = try enable(t, account)
+        clock.advance(30)
+        guard case .failure(.secondFactorNeeded(let pending)) = try t.auth.signIn(email: "two@example.com", password: "password1")
+        else { Issue.record("expected a code step"); return }
+        #expect(try t.auth.completeSignIn(pending: pending.value, code: "000000").failureValue == .wrongCode)
+        // Used up by the wrong code: even the right one now needs the password again.
+        #expect(try t.auth.completeSignIn(pending: pending.value, code: currentCode(setup)).failureValue == .expired)
+        guard case .failure(.secondFactorNeeded(let again)) = try t.auth.signIn(email: "two@example.com", password: "password1")
+        else { Issue.record("expected a code step"); return }
+        let (secret, session) = try t.auth.completeSignIn(pending: again.value, code: currentCode(setup)).get()
+        #expect(session.account.id == account.id)
+        #expect(try t.auth.session(secret: secret.value) != nil)
+    }
+
+    @Test func apiModeWantsAnApplicationPassword() throws {
+        let (t, account) = try setUp()
+        let (created, _) = try #require(try t.auth.createAppPassword(account: account, name: "laptop", currentPassword: "password1"))
+        #expect(created.range(of: #"^[a-z0-9]{4} [a-z0-9]{4} [a-z0-9]{4}$"#, options: .regularExpression) != nil)
+        #expect(try t.auth.createAppPassword(account: account, name: "x", currentPassword: "wrong-password") == nil)
+        // Before two-factor the main password still works.
+        #expect(try token(t, "password1").failureValue == nil)
+        _ = try enable(t, account)
+        #expect(try token(t, "password1").failureValue == .webLoginRequired)
+        let spaced = try token(t, created).get()
+        let plain = try token(t, created.replacingOccurrences(of: " ", with: "")).get()
+        let tokens = try t.store.tokens(accountID: account.id)
+        let id = try t.auth.appPasswords(accountID: account.id)[0].id
+        #expect(tokens.filter { $0.appPasswordID == id }.map(\.id) == [spaced.record.id, plain.record.id])
+        #expect(try t.auth.appPasswords(accountID: account.id)[0].lastUsedAt != nil)
+        #expect(try token(t, "abcd efgh ijkl").failureValue == .invalidPassword)
+        #expect(try t.auth.revokeAppPassword(id: id, accountID: account.id))
+        #expect(try token(t, created).failureValue == .invalidPassword)
+        // Tokens are permanent: revoking the password leaves them.
+        #expect(try t.store.tokens(accountID: account.id).count == 3)
+    }
+
+    @Test func turningOffNeedsPasswordAndCodeAndAdminResetClearsCodes() throws {
+        let (t, account) = try setUp()
+        let (setup, _) = try enable(t, account)
+        clock.advance(30)
+        #expect(try !t.auth.disableTwoFactor(account: account, password: "wrong-pass", code: currentCode(setup)))
+        #expect(try t.auth.disableTwoFactor(account: account, password: "password1", code: currentCode(setup)))
+        #expect(try !t.auth.hasTwoFactor(accountID: account.id))
+        _ = try enable(t, account)
+        #expect(try t.auth.resetTwoFactor(accountID: account.id))
+        #expect(try t.auth.recoveryCodesLeft(accountID: account.id) == 0)
+        #expect(try token(t, "password1").failureValue == nil)
+    }
+}
+
+extension Result {
+    var failureValue: Failure? {
+        if case .failure(let failure) = self { return failure }
+        return nil
+    }
+}
