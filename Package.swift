@@ -11,6 +11,9 @@ let package = Package(
     products: [
         .executable(name: "authtoken-fcgi", targets: ["authtoken-fcgi"]),
         .executable(name: "authtoken-admin", targets: ["authtoken-admin"]),
+        // For the fuzzing package in Tests/Fuzz, which can only depend on products.
+        .library(name: "AuthTokenWeb", targets: ["AuthTokenWeb"]),
+        .library(name: "FastCGI", targets: ["FastCGI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
