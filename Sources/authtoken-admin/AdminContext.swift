@@ -15,6 +15,14 @@ struct AdminContext {
     }
 }
 
+extension AdminContext {
+    /// The CLI's changes go to the account's activity log, so its owner sees them too.
+    func logAdmin(_ accountID: Int64, _ what: String) throws {
+        try auth.log(.admin, accountID: accountID, client: Client(address: "", userAgent: "authtoken-admin"),
+                     detail: "by an administrator: " + what)
+    }
+}
+
 /// Dates in admin output: ISO 8601 in UTC, sortable and unambiguous.
 func isoDate(_ date: Date) -> String {
     date.formatted(.iso8601)
