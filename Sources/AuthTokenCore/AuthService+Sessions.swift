@@ -27,7 +27,6 @@ extension AuthService {
             try log(.signInFailed, accountID: account.id, client: client, detail: "browser: wrong password")
             return .failure(.wrongCredentials)
         }
-        try passwordSucceeded(accountID: account.id)
         guard account.active else {
             try log(.signInFailed, accountID: account.id, client: client, detail: "browser: deactivated")
             return .failure(.notActive)
@@ -44,6 +43,9 @@ extension AuthService {
                 digest: pending.digest, accountID: account.id, expiresAt: now() + Self.pendingSignInLifetime)
             return .failure(.secondFactorNeeded(pending: pending))
         }
+        // Cleared only here and after a right code: with two-factor on, the password alone
+        // is not a success, or wrong codes after right passwords would never add up.
+        try passwordSucceeded(accountID: account.id)
         try log(.signIn, accountID: account.id, client: client, detail: "browser")
         return .success(try startSession(account))
     }
@@ -69,6 +71,7 @@ extension AuthService {
             try secondFactorFailed(accountID: accountID, client: client)
             return .failure(.wrongCode)
         }
+        try passwordSucceeded(accountID: accountID)
         try log(.signIn, accountID: accountID, client: client, detail: "browser, with two-factor code")
         return .success(try startSession(account))
     }

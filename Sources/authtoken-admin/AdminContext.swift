@@ -1,5 +1,6 @@
 import AuthTokenConfig
 import AuthTokenCore
+import AuthTokenStore
 import AuthTokenSQLite
 import Foundation
 
