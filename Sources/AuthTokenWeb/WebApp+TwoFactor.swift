@@ -30,11 +30,12 @@ extension WebApp {
             switch try auth.completeSignIn(pending: pending, code: form["code"] ?? "", client: request.client) {
             case .failure(let refusal):
                 logger.notice("second factor refused", metadata: ["reason": "\(refusal)"])
-                values["error"] = switch refusal {
+                let message: String = switch refusal {
                 case .wrongCode: "That code was wrong or already used. Please sign in again."
                 case .expired: "The sign-in took too long. Please sign in again."
                 case .blocked: Self.blockedMessage
                 }
+                values["error"] = message
                 var response = preSessionPage("signin", request, browser, status: refusal == .blocked ? 429 : 200, values)
                 response.headers.append(clearPending)
                 return response
