@@ -49,6 +49,13 @@ import Testing
         #expect(try create("ann@example.com", "password1", attacker) == .some(.blocked))
         clock.advance(1)
         #expect(try create("ann@example.com", "password1", attacker) == nil)
+        // Both blocks are logged, as are the failures, with the client but not the password.
+        let entries = try t.auth.activity(accountID: ann.id, limit: 100).map(\.entry)
+        #expect(entries.filter { $0.kind == .blocked }.map(\.detail).sorted().map { $0.prefix(7) } == ["account", "client "])
+        #expect(entries.filter { $0.kind == .signInFailed }.count == 12)
+        #expect(entries.prefix(2).map(\.kind) == [.tokenCreated, .signIn])
+        #expect(entries.allSatisfy { $0.address == attacker.address && $0.userAgent == "curl/8" })
+        #expect(entries.allSatisfy { !$0.detail.contains("password1") })
     }
 
     @Test func failuresOutsideTheWindowStartOver() throws {
