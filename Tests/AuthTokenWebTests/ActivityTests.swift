@@ -80,7 +80,7 @@ import Testing
         #expect(expected.isSubset(of: kinds), "missing: \(expected.subtracting(kinds))")
         #expect(entries.first?.kind == .signOut)  // newest first
         #expect(entries.allSatisfy { $0.address == "192.0.2.5" })
-        let browserAgent = try #require(entries.first(where: { $0.detail == "browser" })?.userAgent)
+        let browserAgent = try #require(entries.first(where: { $0.kind == .signIn && $0.detail == "browser" })?.userAgent)
         #expect(browserAgent.count == Client.maxUserAgent)
         #expect(browserAgent.hasPrefix("Mozilla/5.0 <b>[31m"))
         #expect(entries.contains { $0.userAgent == "curl/8.0" && $0.kind == .tokenCreated })
