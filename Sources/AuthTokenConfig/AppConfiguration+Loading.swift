@@ -1,4 +1,5 @@
 import AuthTokenCore
+import AuthTokenStore
 import Configuration
 import FastCGI
 import Foundation
@@ -60,7 +61,11 @@ extension AppConfiguration {
             sessions: SessionSettings(
                 idleTimeout: Double(try values.int("AUTHTOKEN_SESSION_IDLE_MINUTES", default: 30, in: 1...1440)) * 60,
                 absoluteTimeout: Double(try values.int("AUTHTOKEN_SESSION_MAX_HOURS", default: 8, in: 1...168)) * 3600),
-            secretBox: secretBox)
+            secretBox: secretBox,
+            throttle: ThrottleRule(
+                maxFailures: try values.int("AUTHTOKEN_THROTTLE_MAX_FAILURES", default: 10, in: 1...10_000_000),
+                window: Double(try values.int("AUTHTOKEN_THROTTLE_WINDOW_SECONDS", default: 600, in: 1...604_800)),
+                blockFor: Double(try values.int("AUTHTOKEN_THROTTLE_BLOCK_SECONDS", default: 600, in: 1...604_800))))
         return AppConfiguration(
             configFile: file, databasePath: database, listen: listen,
             threads: try values.int("AUTHTOKEN_THREADS", default: 32, in: 1...4096),

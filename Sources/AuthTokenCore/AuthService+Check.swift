@@ -29,9 +29,17 @@ extension AuthService {
 
     /// Deletes a token given its value (`/apiauthtoken/delete`): holding a token is
     /// authority enough to throw it away.
-    public func deleteToken(value token: String?) throws -> Bool {
+    /// The deletion goes to the owner's activity log, named by id and hint.
+    public func deleteToken(value token: String?, client: Client = .unknown) throws -> Bool {
         guard let token, TokenSecret.isWellFormed(token) else { return false }
-        return try store.deleteToken(digest: TokenSecret.digest(of: token))
+        let digest = TokenSecret.digest(of: token)
+        let record = try store.token(digest: digest)
+        guard try store.deleteToken(digest: digest) else { return false }
+        if let record {
+            try log(.tokenRemoved, accountID: record.accountID, client: client,
+                    detail: "/apiauthtoken/delete, " + Self.tokenDetail(id: record.id, hint: record.hint))
+        }
+        return true
     }
 }
 

@@ -6,14 +6,35 @@ import Foundation
 extension AuthService {
     /// Checks e-mail and password like API mode does, and on success starts a session.
     /// Deactivated and unconfirmed are told only after the password matched.
-    public func signIn(email: String, password: String) throws -> Result<(RandomSecret, WebSession), SignInRefusal> {
+    public func signIn(email: String, password: String, client: Client = .unknown) throws
+        -> Result<(RandomSecret, WebSession), SignInRefusal>
+    {
         guard !email.isEmpty, !password.isEmpty else { return .failure(.missingCredentials) }
+        let found = try store.account(email: email.trimmingSpaces())
+        guard try !isBlocked(accountID: found?.id, client: client) else {
+            try log(.signInFailed, accountID: found?.id, client: client, detail: "browser: blocked")
+            return .failure(.blocked)
+        }
         // One answer for both on the page; API mode's NO_SUCH_USER already tells whether an
         // address exists, so no decoy hash is spent on unknown addresses here.
-        guard let account = try store.account(email: email.trimmingSpaces()) else { return .failure(.wrongCredentials) }
-        guard hasher.verify(password, against: account.passwordHash) else { return .failure(.wrongCredentials) }
-        guard account.active else { return .failure(.notActive) }
-        guard account.confirmed else { return .failure(.notConfirmed) }
+        guard let account = found else {
+            try countFailure(accountID: nil, client: client)
+            try log(.signInFailed, accountID: nil, client: client, detail: "browser: no such user")
+            return .failure(.wrongCredentials)
+        }
+        guard hasher.verify(password, against: account.passwordHash) else {
+            try countFailure(accountID: account.id, client: client)
+            try log(.signInFailed, accountID: account.id, client: client, detail: "browser: wrong password")
+            return .failure(.wrongCredentials)
+        }
+        guard account.active else {
+            try log(.signInFailed, accountID: account.id, client: client, detail: "browser: deactivated")
+            return .failure(.notActive)
+        }
+        guard account.confirmed else {
+            try log(.signInFailed, accountID: account.id, client: client, detail: "browser: not confirmed")
+            return .failure(.notConfirmed)
+        }
         try rehashIfNeeded(account, password: password)
         if try hasTwoFactor(accountID: account.id) {
             _ = try requireBox()  // fail clearly now, not after the person typed a code
@@ -22,6 +43,10 @@ extension AuthService {
                 digest: pending.digest, accountID: account.id, expiresAt: now() + Self.pendingSignInLifetime)
             return .failure(.secondFactorNeeded(pending: pending))
         }
+        // Cleared only here and after a right code: with two-factor on, the password alone
+        // is not a success, or wrong codes after right passwords would never add up.
+        try passwordSucceeded(accountID: account.id)
+        try log(.signIn, accountID: account.id, client: client, detail: "browser")
         return .success(try startSession(account))
     }
 
@@ -30,17 +55,24 @@ extension AuthService {
 
     /// The second step: the half-done sign-in (used up by this call, whatever the outcome)
     /// and a TOTP or recovery code. Only now is a session created.
-    public func completeSignIn(pending: String, code: String) throws
+    public func completeSignIn(pending: String, code: String, client: Client = .unknown) throws
         -> Result<(RandomSecret, WebSession), SecondFactorRefusal>
     {
         guard RandomSecret.isWellFormed(pending),
               let accountID = try store.takePendingSignIn(digest: RandomSecret(value: pending).digest, now: now()),
               let account = try store.account(id: accountID), account.active
         else { return .failure(.expired) }
+        // A block that began after the password step (e.g. codes guessed elsewhere) holds here too.
+        guard try !isBlocked(accountID: accountID, client: client) else {
+            try log(.signInFailed, accountID: accountID, client: client, detail: "browser code: blocked")
+            return .failure(.blocked)
+        }
         guard try checkSecondFactor(accountID: accountID, code: code) else {
-            secondFactorFailed(accountID: accountID)
+            try secondFactorFailed(accountID: accountID, client: client)
             return .failure(.wrongCode)
         }
+        try passwordSucceeded(accountID: accountID)
+        try log(.signIn, accountID: accountID, client: client, detail: "browser, with two-factor code")
         return .success(try startSession(account))
     }
 

@@ -9,7 +9,9 @@ extension AuthService {
     /// reveal that the account is deactivated or unconfirmed. An account with two-factor on
     /// gets `webLoginRequired` for its main password (after those checks: a deactivated
     /// account is told so whichever password it used) and a token for an application password.
-    public func createToken(_ request: TokenRequest) throws -> Result<IssuedToken, TokenRefusal> {
+    public func createToken(_ request: TokenRequest, client: Client = .unknown) throws
+        -> Result<IssuedToken, TokenRefusal>
+    {
         guard let email = request.email, !email.isEmpty,
               let password = request.password, !password.isEmpty
         else { return .failure(.missingCredentials) }
@@ -18,20 +20,56 @@ extension AuthService {
         guard let displayName = Self.displayName(request.displayName, scopes: scopes) else {
             return .failure(.invalidDisplayName)
         }
-        guard let account = try store.account(email: email) else { return .failure(.noSuchUser) }
+        let found = try store.account(email: email)
+        // Before NO_SUCH_USER too: a blocked address learns nothing, and nothing is hashed.
+        guard try !isBlocked(accountID: found?.id, client: client) else {
+            try log(.signInFailed, accountID: found?.id, client: client, detail: "API mode: blocked")
+            return .failure(.blocked)
+        }
+        guard let account = found else {
+            try countFailure(accountID: nil, client: client)
+            try log(.signInFailed, accountID: nil, client: client, detail: "API mode: no such user")
+            return .failure(.noSuchUser)
+        }
         // The main password first (one hash), then the account's few application passwords.
         let mainPassword = hasher.verify(password, against: account.passwordHash)
         let appPassword = mainPassword ? nil : try matchingAppPassword(password, accountID: account.id)
-        guard mainPassword || appPassword != nil else { return .failure(.invalidPassword) }
-        guard account.active else { return .failure(.notActive) }
-        guard account.confirmed else { return .failure(.notConfirmed) }
+        guard mainPassword || appPassword != nil else {
+            try countFailure(accountID: account.id, client: client)
+            try log(.signInFailed, accountID: account.id, client: client, detail: "API mode: wrong password")
+            return .failure(.invalidPassword)
+        }
+        guard account.active else {
+            try log(.signInFailed, accountID: account.id, client: client, detail: "API mode: deactivated")
+            return .failure(.notActive)
+        }
+        guard account.confirmed else {
+            try log(.signInFailed, accountID: account.id, client: client, detail: "API mode: not confirmed")
+            return .failure(.notConfirmed)
+        }
         if mainPassword {
-            guard try !hasTwoFactor(accountID: account.id) else { return .failure(.webLoginRequired) }
+            guard try !hasTwoFactor(accountID: account.id) else {
+                try log(.signInFailed, accountID: account.id, client: client,
+                        detail: "API mode: two-factor account, application password needed")
+                return .failure(.webLoginRequired)
+            }
             try rehashIfNeeded(account, password: password)
         }
+        // Only a complete success clears the count: a right main password on a two-factor
+        // account is not one, or guessing codes would never add up.
+        try passwordSucceeded(accountID: account.id)
+        let via = appPassword.map { "API mode, application password “\($0.name)”" } ?? "API mode"
+        try log(.signIn, accountID: account.id, client: client, detail: via)
         let result = try issueToken(
             accountID: account.id, scopes: scopes, displayName: displayName, appPasswordID: appPassword?.id)
-        if let appPassword, case .success = result { try store.touchAppPassword(id: appPassword.id, at: now()) }
+        switch result {
+        case .success(let issued):
+            try log(.tokenCreated, accountID: account.id, client: client,
+                    detail: via + ", " + Self.tokenDetail(id: issued.record.id, hint: issued.record.hint))
+            if let appPassword { try store.touchAppPassword(id: appPassword.id, at: now()) }
+        case .failure:
+            try log(.tokenRefused, accountID: account.id, client: client, detail: via)
+        }
         return result
     }
 

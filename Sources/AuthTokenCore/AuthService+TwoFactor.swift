@@ -81,9 +81,12 @@ extension AuthService {
         return try store.useRecoveryCode(accountID: accountID, digest: Self.recoveryDigest(recovery))
     }
 
-    /// Hook for failed second factors, counted like failed passwords. Nothing is throttled
-    /// yet; the issue that adds failure counters and lock-outs fills this in.
-    public func secondFactorFailed(accountID: Int64) {}
+    /// A wrong second factor counts like a wrong password, against the account and the
+    /// address, and is logged (without the code).
+    public func secondFactorFailed(accountID: Int64, client: Client = .unknown) throws {
+        try countFailure(accountID: accountID, client: client)
+        try log(.signInFailed, accountID: accountID, client: client, detail: "wrong two-factor code")
+    }
 
     /// Recovery codes have about 51 random bits and work once, so a fast digest is enough.
     static func recoveryDigest(_ code: String) -> String {

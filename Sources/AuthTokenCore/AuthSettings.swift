@@ -1,3 +1,5 @@
+import AuthTokenStore
+
 /// What the core needs from the configuration. The configuration module builds and
 /// validates it; tests build it directly.
 public struct AuthSettings: Sendable {
@@ -11,6 +13,8 @@ public struct AuthSettings: Sendable {
     public var sessions: SessionSettings
     /// Seals TOTP secrets (`AUTHTOKEN_SECRET_KEY`); nil: two-factor cannot be used.
     public var secretBox: SecretBox?
+    /// Failed passwords and codes: how many, within what time, block for how long.
+    public var throttle: ThrottleRule
 
     public init(
         maxTokensPerAccount: Int = 10,
@@ -18,7 +22,8 @@ public struct AuthSettings: Sendable {
         argon2: Argon2Parameters = .minimum,
         maxConcurrentHashes: Int = 2,
         sessions: SessionSettings = SessionSettings(),
-        secretBox: SecretBox? = nil
+        secretBox: SecretBox? = nil,
+        throttle: ThrottleRule = ThrottleRule()
     ) {
         self.maxTokensPerAccount = maxTokensPerAccount
         self.scopes = scopes
@@ -26,5 +31,6 @@ public struct AuthSettings: Sendable {
         self.maxConcurrentHashes = maxConcurrentHashes
         self.sessions = sessions
         self.secretBox = secretBox
+        self.throttle = throttle
     }
 }

@@ -25,6 +25,8 @@ public enum TokenRefusal: Error, Equatable, Sendable {
     case tooManyTokens
     /// Two-factor account, main password: an application-specific password is needed.
     case webLoginRequired
+    /// Too many recent failures from this address or for this account (`API_REQUEST_BLOCKED`).
+    case blocked
 }
 
 /// A token that was just issued: the secret (shown once) and what was stored.

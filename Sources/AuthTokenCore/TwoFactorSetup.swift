@@ -12,4 +12,6 @@ public enum SecondFactorRefusal: Error, Equatable, Sendable {
     case expired
     /// Wrong, replayed or already used code. The half-done sign-in is used up too.
     case wrongCode
+    /// Too many recent failures from this address or for this account.
+    case blocked
 }

@@ -14,6 +14,8 @@ public enum SignInRefusal: Error, Equatable, Sendable {
     case wrongCredentials
     case notActive
     case notConfirmed
+    /// Too many recent failures from this address or for this account; nothing was checked.
+    case blocked
     /// Not a refusal of the password: it was right, but the account has two-factor on, so
     /// the session waits for a code. `pending` names the half-done sign-in (store: digest).
     case secondFactorNeeded(pending: RandomSecret)

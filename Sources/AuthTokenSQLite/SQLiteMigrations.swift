@@ -98,6 +98,33 @@ enum SQLiteMigrations {
         migrator.registerMigration("2026-11-29-2fa-token-app-password") { db in
             try db.execute(sql: "ALTER TABLE token ADD COLUMN app_password_id INTEGER")
         }
+        // Failure counters by key ("account:<id>", "address:<addr>"): no foreign key, since
+        // addresses have no row elsewhere and an account's counter is harmless once it is gone.
+        migrator.registerMigration("2026-11-29-hardening-throttle") { db in
+            try db.execute(sql: """
+                CREATE TABLE throttle (
+                    key TEXT PRIMARY KEY,
+                    failures INTEGER NOT NULL,
+                    window_start INTEGER NOT NULL,
+                    blocked_until INTEGER
+                )
+                """)
+        }
+        // Entries outlive nothing they describe by design, but go with their account.
+        migrator.registerMigration("2026-11-29-hardening-activity") { db in
+            try db.execute(sql: """
+                CREATE TABLE activity (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at INTEGER NOT NULL,
+                    account_id INTEGER REFERENCES account(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    user_agent TEXT NOT NULL,
+                    detail TEXT NOT NULL
+                );
+                CREATE INDEX activity_account ON activity(account_id, id);
+                """)
+        }
         return migrator
     }
 }

@@ -9,7 +9,7 @@
 /// - `insertToken(_:limit:)` checks the account's count and inserts in one atomic step,
 ///   so concurrent calls can never leave more than `limit` tokens;
 /// - all methods are safe to call from many threads at once.
-public protocol AuthStore: BrowserStore, TwoFactorStore {
+public protocol AuthStore: BrowserStore, TwoFactorStore, HardeningStore {
     // MARK: Accounts
     func createAccount(_ account: NewAccount) throws -> Account
     func account(email: String) throws -> Account?

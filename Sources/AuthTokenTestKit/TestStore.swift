@@ -1,5 +1,6 @@
 import AuthTokenCore
 import AuthTokenSQLite
+import AuthTokenStore
 import Foundation
 
 /// A fresh SQLite database in its own temporary folder, and an AuthService over it, for
@@ -12,6 +13,7 @@ public struct TestStore: Sendable {
     public init(maxTokens: Int = 10, argon2: Argon2Parameters = .minimum,
         sessions: SessionSettings = SessionSettings(),
         secretBox: SecretBox? = TestStore.secretBox,
+        throttle: ThrottleRule = ThrottleRule(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("authtoken-test-\(UUID().uuidString)")
@@ -19,7 +21,7 @@ public struct TestStore: Sendable {
         store = try SQLiteStore(path: directory.appendingPathComponent("test.sqlite").path, readers: 8)
         let settings = AuthSettings(
             maxTokensPerAccount: maxTokens, scopes: try ScopeList(ScopeList.defaults), argon2: argon2,
-            maxConcurrentHashes: 2, sessions: sessions, secretBox: secretBox)
+            maxConcurrentHashes: 2, sessions: sessions, secretBox: secretBox, throttle: throttle)
         auth = AuthService(store: store, settings: settings, now: now)
     }
 

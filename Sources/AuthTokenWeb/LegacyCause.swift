@@ -29,6 +29,7 @@ public enum LegacyCause: String, Sendable, CaseIterable {
         case .notActive: self = .notActive
         case .tooManyTokens: self = .tooManyTokens
         case .webLoginRequired: self = .webLoginRequired
+        case .blocked: self = .blocked
         }
     }
 }

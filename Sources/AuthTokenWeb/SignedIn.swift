@@ -6,6 +6,8 @@ struct SignedIn {
     /// The cookie's value (the session id); never logged, never rendered.
     let secret: String
     let session: WebSession
+    /// Where the request came from, for the activity log.
+    let client: Client
     var account: Account { session.account }
     /// The form token every state-changing form of this session carries.
     var formToken: String { FormToken.make(secret: secret, purpose: FormToken.sessionPurpose) }

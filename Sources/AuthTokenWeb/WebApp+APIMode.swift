@@ -2,13 +2,13 @@ import AuthTokenCore
 
 /// API mode: `/apiauthtoken/create` with `EMAIL_ID` and `PASSWORD`.
 extension WebApp {
-    func createToken(_ parameters: FormData) -> HTTPResponse {
+    func createToken(_ http: HTTPRequest, _ parameters: FormData) -> HTTPResponse {
         let request = TokenRequest(
             email: parameters["EMAIL_ID"], password: parameters["PASSWORD"],
             scope: parameters["SCOPE"], displayName: parameters["DISPLAY_NAME"])
         let answer: LegacyAnswer
         do {
-            switch try auth.createToken(request) {
+            switch try auth.createToken(request, client: http.client) {
             case .success(let issued):
                 logger.info("token created", metadata: ["token.id": "\(issued.record.id)", "token.hint": "\(issued.record.hint)"])
                 answer = .token(issued.secret.value)

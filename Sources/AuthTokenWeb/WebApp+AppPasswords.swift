@@ -24,6 +24,8 @@ extension WebApp {
                 return page("app-passwords", browser, user: user, status: 400, values)
             }
             logger.info("application password created", metadata: ["app_password.id": "\(record.id)"])
+            try auth.log(.appPasswordCreated, accountID: user.account.id, client: user.client,
+                         detail: "#\(record.id) “\(record.name)”")
             return page("app-password-created", browser, user: user, [
                 "title": "New application password", "name": record.name, "password": password,
             ])
@@ -39,6 +41,7 @@ extension WebApp {
                 ])
             }
             logger.info("application password revoked", metadata: ["app_password.id": "\(id)"])
+            try auth.log(.appPasswordRevoked, accountID: user.account.id, client: user.client, detail: "#\(id)")
             return .redirect("/app-passwords?done=revoked")
         }
     }

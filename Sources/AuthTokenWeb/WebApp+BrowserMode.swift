@@ -12,7 +12,7 @@ extension WebApp {
     }
 
     func browserMode(_ request: HTTPRequest, _ form: FormData) -> HTTPResponse {
-        guard let browser else { return createToken(form) }
+        guard let browser else { return createToken(request, form) }
         var back = request.path + "?SCOPE=" + Self.formEncode(form["SCOPE"] ?? "")
         if let name = form["DISPLAY_NAME"] { back += "&DISPLAY_NAME=" + Self.formEncode(name) }
         // A GET comes back to exactly what was asked for; a POST to the GET that shows it.
@@ -49,11 +49,14 @@ extension WebApp {
     func issue(_ user: SignedIn, scopes: [String], name: String, _ browser: BrowserSettings) throws -> HTTPResponse {
         switch try auth.issueToken(accountID: user.account.id, scopes: scopes, displayName: name) {
         case .success(let issued):
+            try auth.log(.tokenCreated, accountID: user.account.id, client: user.client,
+                         detail: "browser, " + AuthService.tokenDetail(id: issued.record.id, hint: issued.record.hint))
             logger.info("token created in the browser", metadata: [
                 "token.id": "\(issued.record.id)", "token.hint": "\(issued.record.hint)",
             ])
             return shownOnce(issued, user, browser, regenerated: false)
         case .failure:
+            try auth.log(.tokenRefused, accountID: user.account.id, client: user.client, detail: "browser")
             return capPage(user, browser)
         }
     }

@@ -29,6 +29,7 @@ extension WebApp {
             case ("/app-passwords", "GET"): appPasswordsPage(request, form, browser)
             case ("/app-passwords", "POST"): createAppPassword(request, form, browser)
             case ("/app-passwords/revoke", "POST"): revokeAppPassword(request, form, browser)
+            case ("/activity", "GET"): activityPage(request, form, browser)
             case ("/twofactor/setup", _), ("/twofactor/confirm", _), ("/twofactor/disable", _),
                  ("/app-passwords/revoke", _):
                 HTTPResponse.plain(405, "Use POST.").adding("Allow", "POST")
@@ -36,7 +37,7 @@ extension WebApp {
                 HTTPResponse.plain(405, "Use GET.").adding("Allow", "GET")
             case ("/signout", _):
                 HTTPResponse.plain(405, "Use POST.").adding("Allow", "POST")
-            case ("/", _), ("/developer", _):
+            case ("/", _), ("/developer", _), ("/activity", _):
                 HTTPResponse.plain(405, "Use GET.").adding("Allow", "GET")
             default:
                 HTTPResponse.plain(405, "Use GET or POST.").adding("Allow", "GET, POST")

@@ -1,9 +1,9 @@
 /// `/apiauthtoken/delete?AUTHTOKEN=<token>`: deletes that token, permanently.
 extension WebApp {
-    func deleteToken(_ parameters: FormData) -> HTTPResponse {
+    func deleteToken(_ request: HTTPRequest, _ parameters: FormData) -> HTTPResponse {
         let answer: LegacyAnswer
         do {
-            if try auth.deleteToken(value: parameters["AUTHTOKEN"] ?? parameters["authtoken"]) {
+            if try auth.deleteToken(value: parameters["AUTHTOKEN"] ?? parameters["authtoken"], client: request.client) {
                 logger.info("token deleted over HTTP")
                 answer = .deleted
             } else {

@@ -11,7 +11,7 @@ extension WebApp {
         guard let secret = Cookies.value(browser.cookieName(Self.sessionCookie), in: request),
               let session = try auth.session(secret: secret)
         else { return nil }
-        return SignedIn(secret: secret, session: session)
+        return SignedIn(secret: secret, session: session, client: request.client)
     }
 
     /// Runs `body` for a signed-in person. Others are sent to sign-in, and come back to

@@ -60,13 +60,13 @@ extension WebApp {
             return preSessionPage("signin", request, browser, status: 403, values)
         }
         do {
-            switch try auth.signIn(email: form["email"] ?? "", password: form["password"] ?? "") {
+            switch try auth.signIn(email: form["email"] ?? "", password: form["password"] ?? "", client: request.client) {
             case .failure(.secondFactorNeeded(let pending)):
                 return askForCode(pending, next: form["next"], browser)
             case .failure(let refusal):
                 values["error"] = Self.message(refusal)
                 logger.info("sign-in refused", metadata: ["reason": "\(refusal)"])
-                return preSessionPage("signin", request, browser, values)
+                return preSessionPage("signin", request, browser, status: refusal == .blocked ? 429 : 200, values)
             case .success(let (secret, session)):
                 // A session the browser already had is ended: one person, one session here.
                 if let old = Cookies.value(browser.cookieName(Self.sessionCookie), in: request) {
@@ -87,6 +87,7 @@ extension WebApp {
     func signOut(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
         withSession(request, form, browser) { user in
             try auth.signOut(secret: user.secret)
+            try auth.log(.signOut, accountID: user.account.id, client: user.client)
             logger.info("signed out", metadata: ["account.id": "\(user.account.id)"])
             var response = HTTPResponse.redirect("/signin?signedout=1")
             response.headers.append(Cookies.setCookie(
@@ -95,6 +96,10 @@ extension WebApp {
         }
     }
 
+    /// Said for every blocked sign-in, whichever of address or account is blocked.
+    static let blockedMessage = "Too many failed sign-in attempts. Sign-in is blocked for a while; "
+        + "try again later, or ask an administrator to unblock your account."
+
     static func message(_ refusal: SignInRefusal) -> String {
         switch refusal {
         case .missingCredentials: "Enter your e-mail address and password."
@@ -102,6 +107,7 @@ extension WebApp {
         case .notActive: "This account is deactivated. Ask an administrator to activate it again."
         case .notConfirmed: "This account is not confirmed yet. Open the link in the confirmation e-mail first."
         case .secondFactorNeeded: "Enter the code from your authenticator app."
+        case .blocked: blockedMessage
         }
     }
 }

@@ -60,6 +60,7 @@ extension WebApp {
             guard let id = form["id"].flatMap(Int64.init), try auth.removeToken(id: id, accountID: user.account.id)
             else { return noSuchToken(user, browser) }
             logger.info("token removed in the browser", metadata: ["token.id": "\(id)"])
+            try auth.log(.tokenRemoved, accountID: user.account.id, client: user.client, detail: "browser, token #\(id)")
             return .redirect("/tokens?done=removed")
         }
     }
@@ -72,6 +73,8 @@ extension WebApp {
             logger.info("token regenerated in the browser", metadata: [
                 "token.id": "\(id)", "token.hint": "\(issued.record.hint)",
             ])
+            try auth.log(.tokenRegenerated, accountID: user.account.id, client: user.client,
+                         detail: AuthService.tokenDetail(id: id, hint: issued.record.hint))
             return shownOnce(issued, user, browser, regenerated: true)
         }
     }

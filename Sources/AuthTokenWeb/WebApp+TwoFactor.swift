@@ -27,13 +27,16 @@ extension WebApp {
         let clearPending = Cookies.setCookie(pendingName, "", maxAge: 0, secure: browser.secureCookies)
         do {
             let pending = Cookies.value(pendingName, in: request) ?? ""
-            switch try auth.completeSignIn(pending: pending, code: form["code"] ?? "") {
+            switch try auth.completeSignIn(pending: pending, code: form["code"] ?? "", client: request.client) {
             case .failure(let refusal):
                 logger.notice("second factor refused", metadata: ["reason": "\(refusal)"])
-                values["error"] = refusal == .wrongCode
-                    ? "That code was wrong or already used. Please sign in again."
-                    : "The sign-in took too long. Please sign in again."
-                var response = preSessionPage("signin", request, browser, values)
+                let message: String = switch refusal {
+                case .wrongCode: "That code was wrong or already used. Please sign in again."
+                case .expired: "The sign-in took too long. Please sign in again."
+                case .blocked: Self.blockedMessage
+                }
+                values["error"] = message
+                var response = preSessionPage("signin", request, browser, status: refusal == .blocked ? 429 : 200, values)
                 response.headers.append(clearPending)
                 return response
             case .success(let (secret, session)):
@@ -91,12 +94,13 @@ extension WebApp {
             guard auth.settings.secretBox != nil else { return noSecretKey(user, browser) }
             if let codes = try auth.confirmTwoFactorSetup(accountID: user.account.id, code: form["code"] ?? "") {
                 logger.info("two-factor turned on", metadata: ["account.id": "\(user.account.id)"])
+                try auth.log(.twoFactorOn, accountID: user.account.id, client: user.client)
                 return page("twofactor-codes", browser, user: user, [
                     "title": "Recovery codes", "codes": codes.map { ["code": $0] },
                 ])
             }
             guard let setup = try auth.pendingTwoFactorSetup(account: user.account) else { return .redirect("/twofactor") }
-            auth.secondFactorFailed(accountID: user.account.id)
+            try auth.secondFactorFailed(accountID: user.account.id, client: user.client)
             logger.notice("two-factor confirmation refused", metadata: ["account.id": "\(user.account.id)"])
             return setupPage(setup, user, browser, error: "That code did not match. Enter the code the app shows now.")
         }
@@ -109,7 +113,7 @@ extension WebApp {
             guard try auth.disableTwoFactor(
                 account: user.account, password: form["password"] ?? "", code: form["code"] ?? "")
             else {
-                auth.secondFactorFailed(accountID: user.account.id)
+                try auth.secondFactorFailed(accountID: user.account.id, client: user.client)
                 logger.notice("two-factor turn-off refused", metadata: ["account.id": "\(user.account.id)"])
                 return page("twofactor", browser, user: user, status: 400, [
                     "title": "Two-factor sign-in", "enabled": true,
@@ -118,6 +122,7 @@ extension WebApp {
                 ])
             }
             logger.info("two-factor turned off", metadata: ["account.id": "\(user.account.id)"])
+            try auth.log(.twoFactorOff, accountID: user.account.id, client: user.client)
             return .redirect("/twofactor?done=off")
         }
     }

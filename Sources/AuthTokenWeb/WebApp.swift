@@ -30,17 +30,17 @@ public struct WebApp: Sendable {
             guard request.method == "GET" || request.method == "POST" else {
                 return HTTPResponse.plain(405, "Use GET or POST.").adding("Allow", "GET, POST")
             }
-            return withParameters(request) { isBrowserMode($0) ? browserMode(request, $0) : createToken($0) }
+            return withParameters(request) { isBrowserMode($0) ? browserMode(request, $0) : createToken(request, $0) }
         case "/apiauthtoken/delete":
             guard request.method == "GET" || request.method == "POST" else {
                 return HTTPResponse.plain(405, "Use GET or POST.").adding("Allow", "GET, POST")
             }
-            return withParameters(request) { deleteToken($0) }
+            return withParameters(request) { deleteToken(request, $0) }
         case WebApp.checkPath:
             return checkToken(request)
         case "/", "/signin", "/signout", "/register", "/confirm", "/tokens", "/tokens/remove",
              "/tokens/regenerate", "/developer", "/signin/code", "/twofactor", "/twofactor/setup",
-             "/twofactor/confirm", "/twofactor/disable", "/app-passwords", "/app-passwords/revoke":
+             "/twofactor/confirm", "/twofactor/disable", "/app-passwords", "/app-passwords/revoke", "/activity":
             return browserPage(request)
         default:
             return .plain(404, "Not found.")

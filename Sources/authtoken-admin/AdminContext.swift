@@ -1,5 +1,6 @@
 import AuthTokenConfig
 import AuthTokenCore
+import AuthTokenStore
 import AuthTokenSQLite
 import Foundation
 
@@ -12,6 +13,14 @@ struct AdminContext {
         let configuration = try await AppConfiguration.load()
         let store = try SQLiteStore(path: configuration.databasePath, readers: 2)
         return AdminContext(configuration: configuration, auth: AuthService(store: store, settings: configuration.auth))
+    }
+}
+
+extension AdminContext {
+    /// The CLI's changes go to the account's activity log, so its owner sees them too.
+    func logAdmin(_ accountID: Int64, _ what: String) throws {
+        try auth.log(.admin, accountID: accountID, client: Client(address: "", userAgent: "authtoken-admin"),
+                     detail: "by an administrator: " + what)
     }
 }
 

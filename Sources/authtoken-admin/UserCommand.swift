@@ -4,7 +4,10 @@ import AuthTokenCore
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Create, confirm, deactivate and list accounts.",
-        subcommands: [Add.self, Confirm.self, Deactivate.self, Activate.self, List.self, ResetTwoFactor.self])
+        subcommands: [
+            Add.self, Confirm.self, Deactivate.self, Activate.self, List.self, ResetTwoFactor.self, Unblock.self,
+            Activity.self,
+        ])
 
     /// For a lost phone: two-factor off and recovery codes gone; application passwords stay
     /// (they are not on the phone's authenticator, and the person can revoke them).
@@ -17,6 +20,7 @@ struct UserCommand: AsyncParsableCommand {
             let context = try await AdminContext.open()
             let account = try context.auth.existingAccount(email: email)
             let changed = try context.auth.resetTwoFactor(accountID: account.id)
+            try context.logAdmin(account.id, "two-factor sign-in reset")
             print("\(account.email): \(changed ? "two-factor sign-in turned off" : "two-factor sign-in was not on")")
         }
     }
@@ -75,5 +79,6 @@ private func setFlag(_ email: String, _ done: String, _ change: (AuthService, In
     let context = try await AdminContext.open()
     let account = try context.auth.existingAccount(email: email)
     _ = try change(context.auth, account.id)
+    try context.logAdmin(account.id, done)
     print("\(account.email): \(done)")
 }

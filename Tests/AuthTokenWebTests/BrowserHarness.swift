@@ -20,6 +20,8 @@ final class BrowserHarness: @unchecked Sendable {
     let clock = TestClock()
     let app: WebApp
     var cookies: [String: String] = [:]
+    /// The client address requests come from ("" skips the per-address counter).
+    var address = ""
     let mailFile: URL
 
     static let templates = URL(fileURLWithPath: #filePath)
@@ -47,7 +49,7 @@ final class BrowserHarness: @unchecked Sendable {
         let body = form.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
         let response = app.handle(HTTPRequest(
             method: method, path: String(parts[0]), query: parts.count > 1 ? String(parts[1]) : "",
-            headers: all, body: Array(body.utf8)))
+            headers: all, body: Array(body.utf8), remoteAddress: address))
         for (name, value) in response.headers where name == "Set-Cookie" {
             let pair = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = String(pair[0])

@@ -1,0 +1,24 @@
+import AuthTokenStore
+import Foundation
+
+/// The activity log. Entries carry only non-secret facts (a token's id and hint, an
+/// application name, a refusal reason), so the log can be shown to its owner and to
+/// administrators without care.
+extension AuthService {
+    /// Writes one entry at the injected clock's time.
+    public func log(_ kind: ActivityKind, accountID: Int64?, client: Client, detail: String = "") throws {
+        try store.insertActivity(NewActivity(
+            at: now(), accountID: accountID, kind: kind, address: client.address,
+            userAgent: client.userAgent, detail: Client.clean(detail, max: 200)))
+    }
+
+    /// The account's newest entries first.
+    public func activity(accountID: Int64, limit: Int = 50) throws -> [ActivityRecord] {
+        try store.activity(accountID: accountID, limit: limit)
+    }
+
+    /// How a token is named in the log: its number and the last four characters.
+    public static func tokenDetail(id: Int64, hint: String) -> String {
+        "token #\(id) …\(hint)"
+    }
+}

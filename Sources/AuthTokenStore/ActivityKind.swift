@@ -1,0 +1,36 @@
+/// The kinds of activity-log entries. The raw value is what the store keeps, so a case's
+/// raw value never changes once shipped.
+public enum ActivityKind: String, Sendable, CaseIterable {
+    case signIn = "sign-in"
+    case signInFailed = "sign-in-failed"
+    case signOut = "sign-out"
+    case tokenCreated = "token-created"
+    case tokenRegenerated = "token-regenerated"
+    case tokenRemoved = "token-removed"
+    case tokenRefused = "token-refused"
+    case appPasswordCreated = "app-password-created"
+    case appPasswordRevoked = "app-password-revoked"
+    case twoFactorOn = "two-factor-on"
+    case twoFactorOff = "two-factor-off"
+    case admin = "admin"
+    case blocked = "blocked"
+
+    /// Words for the activity page and the admin CLI.
+    public var label: String {
+        switch self {
+        case .signIn: "Signed in"
+        case .signInFailed: "Sign-in failed"
+        case .signOut: "Signed out"
+        case .tokenCreated: "Token created"
+        case .tokenRegenerated: "Token regenerated"
+        case .tokenRemoved: "Token removed"
+        case .tokenRefused: "Token refused (limit reached)"
+        case .appPasswordCreated: "Application password created"
+        case .appPasswordRevoked: "Application password revoked"
+        case .twoFactorOn: "Two-factor sign-in turned on"
+        case .twoFactorOff: "Two-factor sign-in turned off"
+        case .admin: "Administrator action"
+        case .blocked: "Blocked after too many failures"
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import AuthTokenCore
+import AuthTokenSQLite
+import AuthTokenStore
+import AuthTokenTestKit
+import Foundation
+import Testing
+
+/// Failure counting and blocking, with a hand-moved clock and the default rule
+/// (10 failures within 600 s block for 600 s).
+@Suite struct ThrottleTests {
+    let clock = TestClock()
+    let t: TestStore
+    let ann: Account
+    let attacker = Client(address: "192.0.2.66", userAgent: "curl/8")
+    let office = Client(address: "192.0.2.10", userAgent: "Firefox")
+
+    init() throws {
+        let clock = self.clock
+        t = try TestStore(now: { clock.now })
+        ann = try t.auth.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
+        _ = try t.auth.addAccount(email: "bob@example.com", displayName: nil, password: "password2", confirmed: true)
+    }
+
+    /// The refusal, or nil for an issued token.
+    func create(_ email: String, _ password: String, _ client: Client) throws -> TokenRefusal? {
+        try Self.refusal(t.auth.createToken(
+            TokenRequest(email: email, password: password, scope: "ZohoCRM/crmapi", displayName: nil), client: client))
+    }
+
+    /// The refusal, or nil for a session.
+    func signIn(_ password: String, _ client: Client) throws -> SignInRefusal? {
+        try Self.refusal(t.auth.signIn(email: "ann@example.com", password: password, client: client))
+    }
+
+    static func refusal<S, F>(_ result: Result<S, F>) -> F? {
+        if case .failure(let f) = result { return f }
+        return nil
+    }
+
+    func fail(_ times: Int, _ email: String = "ann@example.com", from client: Client) throws {
+        for _ in 0..<times { _ = try create(email, "wrong", client) }
+    }
+
+    @Test func tenFailuresBlockEvenTheRightPasswordUntilTheBlockEnds() throws {
+        try fail(9, from: attacker)
+        #expect(try create("ann@example.com", "wrong", attacker) == .some(.invalidPassword))  // the 10th
+        #expect(try create("ann@example.com", "password1", attacker) == .some(.blocked))
+        clock.advance(599)
+        #expect(try create("ann@example.com", "password1", attacker) == .some(.blocked))
+        clock.advance(1)
+        #expect(try create("ann@example.com", "password1", attacker) == nil)
+        // Both blocks are logged, as are the failures, with the client but not the password.
+        let entries = try t.auth.activity(accountID: ann.id, limit: 100).map(\.entry)
+        #expect(entries.filter { $0.kind == .blocked }.map(\.detail).sorted().map { $0.prefix(7) } == ["account", "client "])
+        #expect(entries.filter { $0.kind == .signInFailed }.count == 12)
+        #expect(entries.prefix(2).map(\.kind) == [.tokenCreated, .signIn])
+        #expect(entries.allSatisfy { $0.address == attacker.address && $0.userAgent == "curl/8" })
+        #expect(entries.allSatisfy { !$0.detail.contains("password1") })
+    }
+
+    @Test func failuresOutsideTheWindowStartOver() throws {
+        try fail(9, from: attacker)
+        clock.advance(600)
+        try fail(9, from: attacker)
+        #expect(try create("ann@example.com", "password1", attacker) == nil)
+    }
+
+    @Test func theBlockedAnswerHashesNothing() throws {
+        try fail(10, from: attacker)
+        let before = t.auth.hasher.hashCount
+        #expect(try create("ann@example.com", "password1", attacker) == .some(.blocked))
+        #expect(try create("nobody@example.com", "password1", attacker) == .some(.blocked))
+        #expect(try signIn("password1", attacker) == .some(.blocked))
+        #expect(t.auth.hasher.hashCount == before)
+    }
+
+    @Test func aSuccessResetsTheAccountCountButNotTheAddressCount() throws {
+        try fail(9, from: office)
+        #expect(try create("ann@example.com", "password1", office) == nil)
+        // Ann's count is back to zero: nine more from another address do not block her.
+        try fail(9, from: attacker)
+        #expect(try create("ann@example.com", "password1", attacker) == nil)
+        // The office address still holds its nine: one more failure (on Bob) blocks it.
+        try fail(1, "bob@example.com", from: office)
+        #expect(try create("bob@example.com", "password2", office) == .some(.blocked))
+    }
+
+    @Test func oneAddressIsBlockedAcrossAccountsAndUnknownEmailsCount() throws {
+        try fail(5, "nobody@example.com", from: attacker)
+        try fail(3, "ann@example.com", from: attacker)
+        try fail(2, "bob@example.com", from: attacker)
+        #expect(try create("bob@example.com", "password2", attacker) == .some(.blocked))
+        // Only the address is blocked: Bob from elsewhere is fine.
+        #expect(try create("bob@example.com", "password2", office) == nil)
+    }
+
+    @Test func oneAccountIsBlockedAcrossAddresses() throws {
+        for i in 0..<10 { try fail(1, from: Client(address: "198.51.100.\(i)", userAgent: nil)) }
+        #expect(try create("ann@example.com", "password1", office) == .some(.blocked))
+        #expect(try signIn("password1", office) == .some(.blocked))
+        #expect(try t.auth.unblock(accountID: ann.id))
+        #expect(try create("ann@example.com", "password1", office) == nil)
+    }
+
+    @Test func theSignInFormCountsAndBlocksToo() throws {
+        for _ in 0..<10 { _ = try signIn("nope", attacker) }
+        #expect(try signIn("password1", attacker) == .some(.blocked))
+        #expect(try t.auth.unblock(address: attacker.address))
+        // Still blocked: the account was counted as well.
+        #expect(try signIn("password1", attacker) == .some(.blocked))
+        #expect(try t.auth.unblock(accountID: ann.id))
+        #expect(try signIn("password1", attacker) == nil)
+    }
+
+    @Test func countersSurviveARestart() throws {
+        try fail(10, from: attacker)
+        let store = try SQLiteStore(path: t.directory.appendingPathComponent("test.sqlite").path)
+        let reopened = AuthService(store: store, settings: t.auth.settings, now: { [clock] in clock.now })
+        #expect(Self.refusal(try reopened.createToken(
+            TokenRequest(email: "ann@example.com", password: "password1", scope: "ZohoCRM/crmapi", displayName: nil),
+            client: office)) == .blocked)
+    }
+
+    @Test func wrongTwoFactorCodesCountAndBlock() throws {
+        let setup = try #require(try t.auth.startTwoFactorSetup(account: ann))
+        let code = TOTP.code(secret: Base32.decode(setup.secret)!, step: TOTP.step(at: clock.now))
+        _ = try #require(try t.auth.confirmTwoFactorSetup(accountID: ann.id, code: code))
+        clock.advance(60)
+        // From ten addresses: the account is counted even though each password was right.
+        for i in 0..<10 {
+            let attacker = Client(address: "203.0.113.\(i)", userAgent: nil)
+            guard case .secondFactorNeeded(let pending) = try signIn("password1", attacker) else {
+                Issue.record("no code step")
+                return
+            }
+            let answer = try t.auth.completeSignIn(pending: pending.value, code: "000000", client: attacker)
+            #expect(Self.refusal(answer) == .wrongCode)
+        }
+        #expect(try signIn("password1", office) == .some(.blocked))
+    }
+}
+
