@@ -22,9 +22,10 @@ CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 
 # ---- checking an answer --------------------------------------------------------------
 
-def check_clear(status, headers, body):
-    """The shared rule. headers: (name, value) pairs; body: bytes."""
-    assert status is not None and 100 <= status < 500, (status, body[:300])
+def check_clear(status, headers, body, protocol_errors=()):
+    """The shared rule. headers: (name, value) pairs; body: bytes. protocol_errors: 5xx
+    codes HTTP itself prescribes for a request nginx cannot speak (505, 501)."""
+    assert status is not None and (100 <= status < 500 or status in protocol_errors), (status, body[:300])
     for name, value in headers:
         assert name.lower() != "x-injected", headers
         if name.lower() == "set-cookie":
@@ -35,7 +36,6 @@ def check_clear(status, headers, body):
         # Our redirects are local paths; nginx's own (directory slashes) name this host.
         local = location.startswith("/") and not location.startswith("//")
         assert local or re.match(r"https?://(localhost|127\.0\.0\.1|x)(:\d+)?/", location), location
-        assert "evil" not in location, location
         assert "\\" not in location and location.isprintable(), location
     if status == 200 and kind.startswith("text/html"):
         assert SCRIPT.encode() not in body, "unescaped script in a page"
@@ -56,6 +56,17 @@ def cause_of(r):
     return key.split("=", 1)[1]
 
 
+def dechunk(body):
+    out = b""
+    while body:
+        size, _, rest = body.partition(b"\r\n")
+        n = int(size.split(b";")[0], 16)
+        if n == 0:
+            break
+        out, body = out + rest[:n], rest[n + 2:]
+    return out
+
+
 def raw(server, data, timeout=10):
     """Sends bytes as they are; returns (status, headers, body) of the first answer."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as s:
@@ -71,12 +82,14 @@ def raw(server, data, timeout=10):
     head, _, body = answer.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     headers = [tuple(x.strip() for x in line.split(":", 1)) for line in lines[1:]]
+    if ("Transfer-Encoding", "chunked") in headers:
+        body = dechunk(body)
     return int(lines[0].split()[1]), headers, body
 
 
-def raw_clear(server, data, timeout=10):
+def raw_clear(server, data, timeout=10, protocol_errors=()):
     status, headers, body = raw(server, data, timeout)
-    check_clear(status, headers, body)
+    check_clear(status, headers, body, protocol_errors)
     return status
 
 
@@ -241,14 +254,28 @@ def test_signin_next_goes_nowhere_else(server, env, value):
     s, csrf = pre_csrf(server)
     r = post_form(server, s, "/signin", {"csrf": csrf, "email": env.attacker,
                                          "password": env.attacker_pw, "next": value})
-    assert r.status_code in (302, 303) and r.headers["Location"] == "/tokens"
+    if "\x00" in value:
+        assert r.status_code == 400  # the strict parser refuses NUL before anything else
+        return
+    # A printable local path may stay: "/%2F%2Fx" or "/%0d%0a..." are paths on this host
+    # (the browser does not decode them); anything else goes to /tokens.
+    allowed = {"/tokens", value} if is_local(value) else {"/tokens"}
+    assert r.status_code in (302, 303) and r.headers["Location"] in allowed
     SECRETS.append(s.cookies["authtoken_session"])
+
+
+def is_local(value):
+    return (value.startswith("/") and not value.startswith("//") and "\\" not in value
+            and all(" " < c < "\x7f" for c in value))
 
 
 @pytest.mark.parametrize("value", [v for _, v in NEXT], ids=[i for i, _ in NEXT])
 def test_signin_form_next_is_not_reflected(server, value):
     r = clear(requests.get(server.url + "/signin", params={"next": value}, timeout=10))
-    assert r.status_code == 200 and "evil.example" not in r.text
+    if "\x00" in value:
+        assert r.status_code == 400
+    else:
+        assert r.status_code == 200 and (is_local(value) or "evil.example" not in r.text)
 
 
 @pytest.mark.parametrize("field", ["scope", "name"])
@@ -431,9 +458,10 @@ def test_planted_session_id_is_replaced_at_sign_in(server, env):
     planted = secrets.token_hex(32)
     s, csrf = pre_csrf(server)
     s.cookies.set("authtoken_session", planted)
-    post_form(server, s, "/signin", {"csrf": csrf, "email": env.attacker, "password": env.attacker_pw})
-    assert s.cookies["authtoken_session"] != planted
-    SECRETS.append(s.cookies["authtoken_session"])
+    r = post_form(server, s, "/signin", {"csrf": csrf, "email": env.attacker, "password": env.attacker_pw})
+    issued = r.cookies["authtoken_session"]
+    SECRETS.append(issued)
+    assert r.status_code in (302, 303) and issued != planted
 
 
 # ---- malformed requests: encodings, NUL, sizes, content types -----------------------
@@ -474,8 +502,10 @@ def test_malformed_form_body(server, body, path):
         "static-encoded-dots", "static-dots", "header-nul", "cookie-ff", "cookie-bad-utf8", "long-path",
         "garbage-line", "http-9", "no-host", "tls-hello"])
 def test_raw_malformed_request(server, request_bytes):
-    status = raw_clear(server, request_bytes)
-    assert status in (400, 403, 404, 405, 414, 302, 200, 505)
+    # 505 is HTTP's own answer to an unknown version; 200/303 where the bad bytes only
+    # made a value unusable (a garbage cookie is simply no session).
+    status = raw_clear(server, request_bytes, protocol_errors=(505,))
+    assert status in (200, 302, 303, 400, 403, 404, 405, 414, 505)
 
 
 @pytest.mark.parametrize("path", [b"/apiauthtoken/create", b"/signin"])
@@ -488,8 +518,10 @@ def test_raw_malformed_request(server, request_bytes):
     b"Transfer-Encoding: gzip, chunked\r\n",
 ], ids=["negative", "text", "twice", "huge", "both", "bad-encoding"])
 def test_bad_content_length(server, path, headers):
+    # 501 is HTTP's answer to a transfer coding nginx does not know.
     status = raw_clear(server, b"POST " + path + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                       b"Content-Type: application/x-www-form-urlencoded\r\n" + headers + b"\r\nabc")
+                       b"Content-Type: application/x-www-form-urlencoded\r\n" + headers + b"\r\nabc",
+                       protocol_errors=(501,))
     assert status in (400, 411, 413, 501)
 
 
