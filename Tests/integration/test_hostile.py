@@ -472,6 +472,16 @@ def test_malformed_query(server, query, path):
     assert raw_clear(server, get_request(path + b"?" + query.encode())) == 400
 
 
+@pytest.mark.parametrize("path", [b"/apiauthtoken/create", b"/apiauthtoken/delete", b"/signin"])
+@pytest.mark.parametrize("query", [b"EMAIL_ID=\xff\xfe&PASSWORD=x&SCOPE=ZohoCRM/crmapi",
+                                   b"AUTHTOKEN=\xc3\x28", b"next=/\xed\xa0\x80"],
+                         ids=["ff-fe", "bad-continuation", "surrogate"])
+def test_raw_non_utf8_query_is_400(server, path, query):
+    # Regression: raw (unescaped) non-UTF-8 query bytes used to be read with U+FFFD in
+    # them (e.g. CAUSE=NO_SUCH_USER) instead of the 400 that escaped ones get.
+    assert raw_clear(server, get_request(path + b"?" + query)) == 400
+
+
 @pytest.mark.parametrize("path", ["/apiauthtoken/create", "/signin"])
 @pytest.mark.parametrize("body", [q for _, q in BAD_QUERIES], ids=[i for i, _ in BAD_QUERIES])
 def test_malformed_form_body(server, body, path):
