@@ -15,6 +15,9 @@ public struct HTTPRequest: Sendable {
     /// The port nginx took the request on (`SERVER_PORT`). Debian's `fastcgi_params` pass
     /// `$host` as the Host, without the port, so links need this to point back here.
     public var serverPort: String = ""
+    /// False when the raw query string was not UTF-8: its parameters are then refused (400),
+    /// as percent-escaped non-UTF-8 is, instead of being read with U+FFFD in them.
+    public var queryIsUTF8 = true
 
     public init(
         method: String, path: String, query: String = "", headers: [String: String] = [:],
@@ -30,7 +33,7 @@ public struct HTTPRequest: Sendable {
 
     /// Builds a request from CGI variables (`REQUEST_METHOD`, `DOCUMENT_URI`, `HTTP_*`…),
     /// which is what nginx's `fastcgi_params` passes.
-    public init(cgi params: [String: String], body: [UInt8]) {
+    public init(cgi params: [String: String], body: [UInt8], notUTF8: Set<String> = []) {
         var headers: [String: String] = [:]
         for (key, value) in params where key.utf8.starts(with: "HTTP_".utf8) {
             headers[Self.headerName(cgi: key)] = value
@@ -43,6 +46,7 @@ public struct HTTPRequest: Sendable {
             headers: headers, body: body, remoteAddress: params["REMOTE_ADDR"] ?? "")
         if params["REQUEST_SCHEME"] == "https" || params["HTTPS"] == "on" { scheme = "https" }
         serverPort = params["SERVER_PORT"] ?? ""
+        queryIsUTF8 = !notUTF8.contains("QUERY_STRING")
     }
 
     /// `HTTP_X_ORIGINAL_URI` → `x-original-uri`, on bytes (every header of every request).

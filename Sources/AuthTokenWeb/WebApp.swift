@@ -49,6 +49,7 @@ public struct WebApp: Sendable {
 
     /// Parses query and, for form posts, body parameters; a malformed request gets 400.
     func withParameters(_ request: HTTPRequest, _ body: (FormData) -> HTTPResponse) -> HTTPResponse {
+        guard request.queryIsUTF8 else { return .plain(400, FormDataError.invalidUTF8.message) }
         do {
             var parameters = try FormData(parsing: request.query)
             if request.method == "POST" && request.hasFormBody {

@@ -42,11 +42,11 @@ extension FastCGIServer {
     }
 
     func serve(_ request: inout FCGX_Request) {
-        let params = Self.params(request.envp)
+        let (params, notUTF8) = Self.params(request.envp)
         let response: FastCGIResponse
         switch readBody(request.in, contentLength: params["CONTENT_LENGTH"]) {
         case .body(let body):
-            response = handler(FastCGIRequest(params: params, body: body))
+            response = handler(FastCGIRequest(params: params, body: body, notUTF8: notUTF8))
         case .tooLarge:
             response = .plain(413, "The request body is too large.")
         case .malformed:
@@ -57,10 +57,12 @@ extension FastCGIServer {
 
     /// `KEY=VALUE` strings to a dictionary; the first of repeated keys wins. Works on the
     /// bytes (`memchr` for the `=`): this runs for every parameter of every request.
-    static func params(_ envp: FCGX_ParamArray?) -> [String: String] {
+    /// Also returns the names whose values were not UTF-8 (decoding repaired them).
+    static func params(_ envp: FCGX_ParamArray?) -> ([String: String], Set<String>) {
         var params: [String: String] = [:]
+        var notUTF8: Set<String> = []
         params.reserveCapacity(48)
-        guard var cursor = envp else { return params }
+        guard var cursor = envp else { return (params, notUTF8) }
         while let entry = cursor.pointee {
             cursor += 1
             let length = strlen(entry)
@@ -68,11 +70,14 @@ extension FastCGIServer {
             let nameLength = entry.distance(to: eq.assumingMemoryBound(to: CChar.self))
             let name = String(decoding: UnsafeRawBufferPointer(start: entry, count: nameLength), as: UTF8.self)
             if params[name] != nil { continue }
-            params[name] = String(
-                decoding: UnsafeRawBufferPointer(start: entry + nameLength + 1, count: length - nameLength - 1),
-                as: UTF8.self)
+            let bytes = UnsafeRawBufferPointer(start: entry + nameLength + 1, count: length - nameLength - 1)
+            let value = String(decoding: bytes, as: UTF8.self)
+            // Repaired bytes show as U+FFFD, and a changed length is the cheap tell; the
+            // rare same-length case is checked exactly.
+            if value.utf8.count != bytes.count || !value.utf8.elementsEqual(bytes) { notUTF8.insert(name) }
+            params[name] = value
         }
-        return params
+        return (params, notUTF8)
     }
 
     enum BodyRead { case body([UInt8]), tooLarge, malformed }

@@ -48,7 +48,7 @@ do {
         configuration: .init(
             address: configuration.listen, threads: configuration.threads,
             maxBodyBytes: configuration.maxBodyBytes, shutdownGrace: configuration.shutdownGraceSeconds),
-        handler: { app.handle(HTTPRequest(cgi: $0.params, body: $0.body)).fastCGI })
+        handler: { app.handle(HTTPRequest(cgi: $0.params, body: $0.body, notUTF8: $0.notUTF8)).fastCGI })
     auth.usage.startFlushing { error in
         logger.error("cannot record token use", metadata: ["error": "\(error)"])
     }

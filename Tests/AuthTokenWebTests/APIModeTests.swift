@@ -112,4 +112,16 @@ import Testing
         #expect(request.remoteAddress == "127.0.0.1")
         #expect(request.body == [1, 2])
     }
+
+    /// Raw query bytes that are not UTF-8 reach the web layer repaired with U+FFFD; the
+    /// FastCGI layer names them, and they get the same 400 as percent-escaped ones.
+    @Test func refusesARawQueryThatWasNotUTF8() {
+        let params = ["REQUEST_METHOD": "GET", "DOCUMENT_URI": "/apiauthtoken/create",
+                      "QUERY_STRING": "EMAIL_ID=\u{FFFD}&PASSWORD=x&SCOPE=ZohoCRM/crmapi"]
+        let refused = app.handle(HTTPRequest(cgi: params, body: [], notUTF8: ["QUERY_STRING"]))
+        #expect(refused.status == 400)
+        #expect(refused.bodyText.contains("not valid UTF-8"))
+        // The same characters sent as real UTF-8 are an ordinary value.
+        #expect(app.handle(HTTPRequest(cgi: params, body: [])).status == 200)
+    }
 }

@@ -57,6 +57,21 @@ class Instance:
         INSTANCES.append(self)
 
     def start(self, timeout=120):
+        self._spawn(timeout)
+        out = self.output()
+        self.demo_email = re.search(r"e-mail:\s+(\S+)", out).group(1)
+        self.demo_password = re.search(r"password:\s+(\S+)", out).group(1)
+        SECRETS.append(self.demo_password)
+        assert self.http.get(self.url + "/static/style.css", timeout=10).status_code == 200
+
+    def restart(self, timeout=120):
+        """scripts/run again on the same DATA_DIR and port, e.g. after a crash stopped it."""
+        self.lines = []
+        self.running = threading.Event()
+        self.http = requests.Session()
+        self._spawn(timeout)
+
+    def _spawn(self, timeout):
         self.proc = subprocess.Popen([str(ROOT / "scripts/run")], env=self.env, cwd=ROOT,
                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True,
@@ -66,11 +81,6 @@ class Instance:
         while not self.running.wait(0.2):
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError("scripts/run did not start:\n" + self.output())
-        out = self.output()
-        self.demo_email = re.search(r"e-mail:\s+(\S+)", out).group(1)
-        self.demo_password = re.search(r"password:\s+(\S+)", out).group(1)
-        SECRETS.append(self.demo_password)
-        assert self.http.get(self.url + "/static/style.css", timeout=10).status_code == 200
 
     def _read(self):
         for line in self.proc.stdout:

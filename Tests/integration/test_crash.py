@@ -1,0 +1,92 @@
+"""SIGKILL during a burst of token creates: after a restart every token a client fully
+received still works, no account holds more than the cap, and the database is intact."""
+import os
+import signal
+import threading
+import time
+
+import requests
+
+from conftest import Instance, TOKEN, SECRETS, new_email, new_password
+
+CAP = 3
+ACCOUNTS = 20
+CLIENTS = 200
+RECRUIT = "ZohoRecruit/recruitapi"
+GUARDED = "/recruit/private/json/JobOpenings/getRecords"
+
+
+def complete_token(answer):
+    """The token of a complete success answer, else None (cut off, 502, or a refusal)."""
+    if not isinstance(answer, requests.Response) or answer.status_code != 200:
+        return None
+    lines = answer.text.split("\n")
+    if len(lines) != 5 or lines[3] != "RESULT=TRUE" or not lines[2].startswith("AUTHTOKEN="):
+        return None
+    token = lines[2][len("AUTHTOKEN="):]
+    assert TOKEN.match(token), answer.text
+    SECRETS.append(token)
+    return token
+
+
+def test_sigkill_during_creates_loses_no_issued_token(tmp_path_factory):
+    inst = Instance(tmp_path_factory.mktemp("crash"), env={"AUTHTOKEN_MAX_TOKENS": str(CAP)})
+    inst.start()
+    restarted = False
+    try:
+        accounts = [(new_email("crash"), new_password()) for _ in range(ACCOUNTS)]
+        for email, pw in accounts:
+            inst.add_user(email, pw)
+        pid = inst.fcgi_pid()
+        answers = [None] * CLIENTS
+        finished = threading.Semaphore(0)
+        go = threading.Barrier(CLIENTS + 1)
+
+        def client(i):
+            email, pw = accounts[i % ACCOUNTS]
+            with requests.Session() as s:
+                go.wait()
+                try:
+                    answers[i] = s.post(inst.url + "/apiauthtoken/create", timeout=30,
+                                        data={"SCOPE": RECRUIT, "EMAIL_ID": email, "PASSWORD": pw})
+                except requests.RequestException as e:
+                    answers[i] = e
+            finished.release()
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+        for t in threads:
+            t.start()
+        go.wait()
+        # Kill once some answers are out and most requests are still in flight.
+        for _ in range(10):
+            assert finished.acquire(timeout=30), "no answer before the kill"
+        os.kill(pid, signal.SIGKILL)
+        killed_at = time.monotonic()
+        for t in threads:
+            t.join(60)
+        assert not any(t.is_alive() for t in threads), "a client hung"
+        # scripts/run notices the dead server and stops nginx (status 1: an unexpected exit).
+        assert inst.proc.wait(30) == 1, inst.output()
+        assert "authtoken-fcgi exited unexpectedly" in inst.output()
+
+        tokens = [t for t in map(complete_token, answers) if t]
+        cut_off = [a for a in answers if not isinstance(a, requests.Response) or a.status_code != 200]
+        assert tokens, "no token was issued before the kill"
+        assert cut_off, "the kill cut no request off"
+        assert time.monotonic() - killed_at < 60
+
+        inst.restart()
+        restarted = True
+        for token in tokens:
+            r = inst.http.get(inst.url + GUARDED, params={"authtoken": token, "scope": "recruitapi"},
+                              timeout=10)
+            assert r.status_code == 200 and "4834" not in r.text and "JobOpenings" in r.text, r.text
+        with inst.db() as con:
+            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            counts = con.execute("SELECT account_id, COUNT(*) FROM token GROUP BY account_id").fetchall()
+            assert counts and max(c for _, c in counts) <= CAP, [tuple(c) for c in counts]
+            assert sum(c for _, c in counts) >= len(tokens)
+    finally:
+        if inst.proc.poll() is None:
+            status = inst.stop()
+            assert not restarted or status == 0, inst.output()
