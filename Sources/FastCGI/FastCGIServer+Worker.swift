@@ -71,11 +71,14 @@ extension FastCGIServer {
             let name = String(decoding: UnsafeRawBufferPointer(start: entry, count: nameLength), as: UTF8.self)
             if params[name] != nil { continue }
             let bytes = UnsafeRawBufferPointer(start: entry + nameLength + 1, count: length - nameLength - 1)
-            let value = String(decoding: bytes, as: UTF8.self)
-            // Repaired bytes show as U+FFFD, and a changed length is the cheap tell; the
-            // rare same-length case is checked exactly.
-            if value.utf8.count != bytes.count || !value.utf8.elementsEqual(bytes) { notUTF8.insert(name) }
-            params[name] = value
+            // One validating pass; only a value that is not UTF-8 is decoded again, with
+            // repairs, and its name reported so the web layer can refuse it.
+            if let value = String(validating: bytes, as: UTF8.self) {
+                params[name] = value
+            } else {
+                params[name] = String(decoding: bytes, as: UTF8.self)
+                notUTF8.insert(name)
+            }
         }
         return (params, notUTF8)
     }
