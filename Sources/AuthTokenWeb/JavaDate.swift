@@ -11,11 +11,18 @@ public enum JavaDate {
 
     /// The date in the server's time zone (the `TZ` environment variable or the system's).
     public static func localString(from date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var seconds = time_t(clamped(date.timeIntervalSince1970))
         var parts = tm()
         localtime_r(&seconds, &parts)
         let zone = parts.tm_zone.map { String(cString: $0) } ?? "GMT"
         return string(from: parts, zone: javaZoneName(zone, offset: Int(parts.tm_gmtoff)))
+    }
+
+    /// Seconds limited to the years 1 to 9999, and NaN to the epoch. The clock never goes
+    /// there, but converting a larger Double to `time_t` traps (found by FuzzLegacyAnswer).
+    static func clamped(_ seconds: Double) -> Double {
+        guard seconds.isFinite else { return 0 }
+        return min(max(seconds.rounded(.down), -62_135_596_800), 253_402_300_799)
     }
 
     /// Formats broken-down time with a ready zone name.

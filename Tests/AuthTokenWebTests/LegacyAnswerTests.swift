@@ -20,6 +20,16 @@ import Testing
         }
     }
 
+    /// Regression for a FuzzLegacyAnswer finding: an instant past `time_t`'s range trapped.
+    @Test func farInstantsStillGiveAFourLineAnswer() {
+        for seconds in [9.3e18, -9.3e18, Double.infinity, -Double.infinity, Double.nan, 253_402_300_800] {
+            let body = LegacyAnswer.cause(.noSuchUser).response(at: Date(timeIntervalSince1970: seconds)).bodyText
+            let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(lines.count == 5, "\(seconds)")
+            #expect(lines[1].hasPrefix("#") && lines[1].count > 20, "\(seconds)")
+        }
+    }
+
     @Test func responseIsPlainText200() {
         let response = LegacyAnswer.cause(.noSuchUser).response(at: Date(timeIntervalSince1970: 0))
         #expect(response.status == 200)
