@@ -17,8 +17,9 @@ public func fuzzFastCGIParams(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
     strings.append(nil)
     defer { strings.forEach { $0?.deallocate() } }
     strings.withUnsafeMutableBufferPointer { envp in
-        let params = FastCGIServer.params(envp.baseAddress)
-        let request = HTTPRequest(cgi: params, body: [])
+        let (params, notUTF8) = FastCGIServer.params(envp.baseAddress)
+        for name in notUTF8 { precondition(params[name] != nil, "a repaired name that is not a parameter") }
+        let request = HTTPRequest(cgi: params, body: [], notUTF8: notUTF8)
         _ = request.hasFormBody
         _ = WebApp.originalQuery(request.headers["x-original-uri"])
         _ = WebApp.bearerToken(request.headers["authorization"])
