@@ -10,30 +10,18 @@ extension AuthService {
         -> Result<(RandomSecret, WebSession), SignInRefusal>
     {
         guard !email.isEmpty, !password.isEmpty else { return .failure(.missingCredentials) }
-        let found = try store.account(email: email.trimmingSpaces())
-        guard try !isBlocked(accountID: found?.id, client: client) else {
-            try log(.signInFailed, accountID: found?.id, client: client, detail: "browser: blocked")
-            return .failure(.blocked)
-        }
+        let account: Account
+        switch try checkFirstFactor(
+            email: email.trimmingSpaces(), password: password, client: client, channel: "browser",
+            acceptAppPasswords: false)
+        {
+        case .success(let first): account = first.account
+        case .failure(.blocked): return .failure(.blocked)
         // One answer for both on the page; API mode's NO_SUCH_USER already tells whether an
         // address exists, so no decoy hash is spent on unknown addresses here.
-        guard let account = found else {
-            try countFailure(accountID: nil, client: client)
-            try log(.signInFailed, accountID: nil, client: client, detail: "browser: no such user")
-            return .failure(.wrongCredentials)
-        }
-        guard hasher.verify(password, against: account.passwordHash) else {
-            try countFailure(accountID: account.id, client: client)
-            try log(.signInFailed, accountID: account.id, client: client, detail: "browser: wrong password")
-            return .failure(.wrongCredentials)
-        }
-        guard account.active else {
-            try log(.signInFailed, accountID: account.id, client: client, detail: "browser: deactivated")
-            return .failure(.notActive)
-        }
-        guard account.confirmed else {
-            try log(.signInFailed, accountID: account.id, client: client, detail: "browser: not confirmed")
-            return .failure(.notConfirmed)
+        case .failure(.noSuchUser), .failure(.wrongPassword): return .failure(.wrongCredentials)
+        case .failure(.notActive): return .failure(.notActive)
+        case .failure(.notConfirmed): return .failure(.notConfirmed)
         }
         try rehashIfNeeded(account, password: password)
         if try hasTwoFactor(accountID: account.id) {

@@ -20,33 +20,19 @@ extension AuthService {
         guard let displayName = Self.displayName(request.displayName, scopes: scopes) else {
             return .failure(.invalidDisplayName)
         }
-        let found = try store.account(email: email)
-        // Before NO_SUCH_USER too: a blocked address learns nothing, and nothing is hashed.
-        guard try !isBlocked(accountID: found?.id, client: client) else {
-            try log(.signInFailed, accountID: found?.id, client: client, detail: "API mode: blocked")
-            return .failure(.blocked)
+        let account: Account
+        let appPassword: AppPasswordRecord?
+        switch try checkFirstFactor(
+            email: email, password: password, client: client, channel: "API mode", acceptAppPasswords: true)
+        {
+        case .success(let first): (account, appPassword) = (first.account, first.appPassword)
+        case .failure(.blocked): return .failure(.blocked)
+        case .failure(.noSuchUser): return .failure(.noSuchUser)
+        case .failure(.wrongPassword): return .failure(.invalidPassword)
+        case .failure(.notActive): return .failure(.notActive)
+        case .failure(.notConfirmed): return .failure(.notConfirmed)
         }
-        guard let account = found else {
-            try countFailure(accountID: nil, client: client)
-            try log(.signInFailed, accountID: nil, client: client, detail: "API mode: no such user")
-            return .failure(.noSuchUser)
-        }
-        // The main password first (one hash), then the account's few application passwords.
-        let mainPassword = hasher.verify(password, against: account.passwordHash)
-        let appPassword = mainPassword ? nil : try matchingAppPassword(password, accountID: account.id)
-        guard mainPassword || appPassword != nil else {
-            try countFailure(accountID: account.id, client: client)
-            try log(.signInFailed, accountID: account.id, client: client, detail: "API mode: wrong password")
-            return .failure(.invalidPassword)
-        }
-        guard account.active else {
-            try log(.signInFailed, accountID: account.id, client: client, detail: "API mode: deactivated")
-            return .failure(.notActive)
-        }
-        guard account.confirmed else {
-            try log(.signInFailed, accountID: account.id, client: client, detail: "API mode: not confirmed")
-            return .failure(.notConfirmed)
-        }
+        let mainPassword = appPassword == nil
         if mainPassword {
             guard try !hasTwoFactor(accountID: account.id) else {
                 try log(.signInFailed, accountID: account.id, client: client,
