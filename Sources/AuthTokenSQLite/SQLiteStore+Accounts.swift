@@ -56,22 +56,15 @@ extension SQLiteStore {
     }
 
     public func setConfirmed(accountID: Int64, _ confirmed: Bool) throws -> Bool {
-        try updateAccount(sql: "UPDATE account SET confirmed = ? WHERE id = ?", [confirmed, accountID])
+        try changesRow("UPDATE account SET confirmed = ? WHERE id = ?", [confirmed, accountID])
     }
 
     public func setActive(accountID: Int64, _ active: Bool) throws -> Bool {
-        try updateAccount(sql: "UPDATE account SET active = ? WHERE id = ?", [active, accountID])
+        try changesRow("UPDATE account SET active = ? WHERE id = ?", [active, accountID])
     }
 
     public func setPasswordHash(accountID: Int64, _ hash: String) throws -> Bool {
-        try updateAccount(sql: "UPDATE account SET password_hash = ? WHERE id = ?", [hash, accountID])
-    }
-
-    private func updateAccount(sql: String, _ arguments: StatementArguments) throws -> Bool {
-        try pool.write { db in
-            try db.execute(sql: sql, arguments: arguments)
-            return db.changesCount > 0
-        }
+        try changesRow("UPDATE account SET password_hash = ? WHERE id = ?", [hash, accountID])
     }
 
     static func account(from row: Row) -> Account {

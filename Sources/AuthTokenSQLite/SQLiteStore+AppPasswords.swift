@@ -37,10 +37,7 @@ extension SQLiteStore {
     }
 
     public func deleteAppPassword(id: Int64, accountID: Int64) throws -> Bool {
-        try pool.write { db in
-            try db.execute(sql: "DELETE FROM app_password WHERE id = ? AND account_id = ?", arguments: [id, accountID])
-            return db.changesCount > 0
-        }
+        try changesRow("DELETE FROM app_password WHERE id = ? AND account_id = ?", [id, accountID])
     }
 
     public func touchAppPassword(id: Int64, at date: Date) throws {

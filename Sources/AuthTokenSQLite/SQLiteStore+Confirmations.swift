@@ -11,19 +11,26 @@ extension SQLiteStore {
         }
     }
 
-    /// Delete first, then confirm, in one IMMEDIATE transaction: of two clicks at the same
-    /// moment only one finds the row.
+    /// Taken and confirmed in one IMMEDIATE transaction: of two clicks at the same moment
+    /// only one finds the row.
     public func useConfirmation(digest: String, now: Date) throws -> Int64? {
         try writeImmediately { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT account_id, expires_at FROM confirmation WHERE digest = ?", arguments: [digest])
+            guard let accountID = try Self.takeSingleUse(table: "confirmation", digest: digest, now: now, in: db)
             else { return nil }
-            try db.execute(sql: "DELETE FROM confirmation WHERE digest = ?", arguments: [digest])
-            let expiresAt: Int64 = row["expires_at"]
-            guard Self.seconds(now) < expiresAt else { return nil }
-            let accountID: Int64 = row["account_id"]
             try db.execute(sql: "UPDATE account SET confirmed = 1 WHERE id = ?", arguments: [accountID])
             return accountID
         }
+    }
+
+    /// Deletes the single-use row with this digest from `table` (a confirmation link or a
+    /// half-done sign-in: `digest`, `account_id`, `expires_at`) and returns its account if it
+    /// had not expired. Deleting even an expired row means a link never works twice.
+    static func takeSingleUse(table: String, digest: String, now: Date, in db: Database) throws -> Int64? {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT account_id, expires_at FROM \(table) WHERE digest = ?", arguments: [digest])
+        else { return nil }
+        try db.execute(sql: "DELETE FROM \(table) WHERE digest = ?", arguments: [digest])
+        guard seconds(now) < (row["expires_at"] as Int64) else { return nil }
+        return row["account_id"]
     }
 }

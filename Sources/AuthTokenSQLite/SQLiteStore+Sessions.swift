@@ -44,10 +44,7 @@ extension SQLiteStore {
     }
 
     public func deleteSession(digest: String) throws -> Bool {
-        try pool.write { db in
-            try db.execute(sql: "DELETE FROM web_session WHERE digest = ?", arguments: [digest])
-            return db.changesCount > 0
-        }
+        try changesRow("DELETE FROM web_session WHERE digest = ?", [digest])
     }
 
     public func deleteExpiredSessions(idleBefore: Date, createdBefore: Date) throws -> Int {

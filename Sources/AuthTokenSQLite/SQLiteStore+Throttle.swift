@@ -44,9 +44,6 @@ extension SQLiteStore {
     }
 
     public func clearFailures(key: String) throws -> Bool {
-        try pool.write { db in
-            try db.execute(sql: "DELETE FROM throttle WHERE key = ?", arguments: [key])
-            return db.changesCount > 0
-        }
+        try changesRow("DELETE FROM throttle WHERE key = ?", [key])
     }
 }

@@ -49,18 +49,11 @@ extension SQLiteStore {
     }
 
     public func deleteToken(id: Int64, accountID: Int64) throws -> Bool {
-        try pool.write { db in
-            try db.execute(
-                sql: "DELETE FROM token WHERE id = ? AND account_id = ?", arguments: [id, accountID])
-            return db.changesCount > 0
-        }
+        try changesRow("DELETE FROM token WHERE id = ? AND account_id = ?", [id, accountID])
     }
 
     public func deleteToken(digest: String) throws -> Bool {
-        try pool.write { db in
-            try db.execute(sql: "DELETE FROM token WHERE digest = ?", arguments: [digest])
-            return db.changesCount > 0
-        }
+        try changesRow("DELETE FROM token WHERE digest = ?", [digest])
     }
 
     static func token(from row: Row) -> TokenRecord {

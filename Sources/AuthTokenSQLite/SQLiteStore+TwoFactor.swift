@@ -18,16 +18,12 @@ extension SQLiteStore {
     }
 
     public func storePendingTwoFactor(accountID: Int64, sealedSecret: [UInt8]) throws -> Bool {
-        try pool.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO two_factor (account_id, sealed_secret, enabled) VALUES (?, ?, 0)
-                    ON CONFLICT (account_id) DO UPDATE SET sealed_secret = excluded.sealed_secret
-                    WHERE two_factor.enabled = 0
-                    """,
-                arguments: [accountID, Data(sealedSecret)])
-            return db.changesCount > 0
-        }
+        try changesRow(
+            """
+            INSERT INTO two_factor (account_id, sealed_secret, enabled) VALUES (?, ?, 0)
+            ON CONFLICT (account_id) DO UPDATE SET sealed_secret = excluded.sealed_secret
+            WHERE two_factor.enabled = 0
+            """, [accountID, Data(sealedSecret)])
     }
 
     public func enableTwoFactor(accountID: Int64, step: Int64, recoveryDigests: [String]) throws -> Bool {
@@ -57,23 +53,15 @@ extension SQLiteStore {
 
     /// One conditional UPDATE: two requests with the same code cannot both see the old step.
     public func acceptStep(accountID: Int64, step: Int64) throws -> Bool {
-        try pool.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE two_factor SET last_step = ?
-                    WHERE account_id = ? AND enabled = 1 AND (last_step IS NULL OR last_step < ?)
-                    """,
-                arguments: [step, accountID, step])
-            return db.changesCount > 0
-        }
+        try changesRow(
+            """
+            UPDATE two_factor SET last_step = ?
+            WHERE account_id = ? AND enabled = 1 AND (last_step IS NULL OR last_step < ?)
+            """, [step, accountID, step])
     }
 
     public func useRecoveryCode(accountID: Int64, digest: String) throws -> Bool {
-        try pool.write { db in
-            try db.execute(
-                sql: "DELETE FROM recovery_code WHERE account_id = ? AND digest = ?", arguments: [accountID, digest])
-            return db.changesCount > 0
-        }
+        try changesRow("DELETE FROM recovery_code WHERE account_id = ? AND digest = ?", [accountID, digest])
     }
 
     public func recoveryCodeCount(accountID: Int64) throws -> Int {
@@ -91,14 +79,11 @@ extension SQLiteStore {
     }
 
     public func takePendingSignIn(digest: String, now: Date) throws -> Int64? {
-        try pool.write { db in
-            let row = try Row.fetchOne(
-                db, sql: "SELECT account_id, expires_at FROM pending_sign_in WHERE digest = ?", arguments: [digest])
-            try db.execute(sql: "DELETE FROM pending_sign_in WHERE digest = ?", arguments: [digest])
+        try writeImmediately { db in
+            let accountID = try Self.takeSingleUse(table: "pending_sign_in", digest: digest, now: now, in: db)
             // Abandoned half-done sign-ins go here, so the table never grows.
             try db.execute(sql: "DELETE FROM pending_sign_in WHERE expires_at <= ?", arguments: [Self.seconds(now)])
-            guard let row, (row["expires_at"] as Int64) > Self.seconds(now) else { return nil }
-            return row["account_id"]
+            return accountID
         }
     }
 }

@@ -31,6 +31,15 @@ public final class SQLiteStore: AuthStore, @unchecked Sendable {
         try pool.read { db in try SQLiteMigrations.migrator.appliedMigrations(db) }
     }
 
+    /// Runs one changing statement and says whether it touched a row: the shape of every
+    /// "set this flag" and "delete this one" method of the store.
+    func changesRow(_ sql: String, _ arguments: StatementArguments) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: sql, arguments: arguments)
+            return db.changesCount > 0
+        }
+    }
+
     /// Runs `body` in an IMMEDIATE transaction, so check-then-insert sequences hold the
     /// write lock from their first read, even against other processes (the admin CLI).
     func writeImmediately<T>(_ body: (Database) throws -> T) throws -> T {
