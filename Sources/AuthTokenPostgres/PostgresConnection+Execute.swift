@@ -41,6 +41,15 @@ extension PostgresConnection {
         return try check(result)
     }
 
+    /// Runs `sql`, which may hold several statements separated by semicolons, with
+    /// `PQexec` and no parameters: for migrations and schema scripts. Outside a
+    /// transaction the statements run in one implicit transaction; the first error stops
+    /// and rolls back the whole script.
+    public func executeScript(_ sql: String) throws(PostgresError) {
+        let handle = try usableHandle()
+        _ = try check(PQexec(handle, sql))
+    }
+
     /// Turns a libpq result into a `PostgresResult`, or into the error it reports (then
     /// marking the connection broken when libpq's connection is no longer OK).
     func check(_ result: OpaquePointer?) throws(PostgresError) -> PostgresResult {

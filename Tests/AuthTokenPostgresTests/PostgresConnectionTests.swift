@@ -122,6 +122,21 @@ extension PostgresServerTests {
         #expect(try connection.execute("SELECT count(*) FROM accounts").first?.int64(0) == 1)
     }
 
+    @Test func scriptsRunSeveralStatementsAllOrNothing() throws {
+        let connection = try TestDatabase.connect()
+        try connection.executeScript("""
+            CREATE TEMP TABLE s (k int8 PRIMARY KEY);
+            INSERT INTO s VALUES (1);
+            INSERT INTO s VALUES (2);
+            """)
+        let error = try #require(throws: PostgresError.self) {
+            try connection.executeScript("INSERT INTO s VALUES (3); INSERT INTO s VALUES (1);")
+        }
+        #expect(error.isUniqueViolation)
+        #expect(try connection.execute("SELECT count(*) FROM s").first?.int64(0) == 2)
+        #expect(!connection.isInTransaction)
+    }
+
     @Test func syntaxErrorsCarryTheirSQLSTATE() throws {
         let connection = try TestDatabase.connect()
         let error = try #require(throws: PostgresError.self) { try connection.execute("SELEKT 1") }
