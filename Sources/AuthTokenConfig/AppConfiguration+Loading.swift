@@ -58,9 +58,11 @@ extension AppConfiguration {
             secretBox = box
         }
         let threads = try values.int("AUTHTOKEN_THREADS", default: 32, in: 2...4096)
+        let hashThreads = try values.int("AUTHTOKEN_HASH_CONCURRENCY", default: defaultHashConcurrency, in: 1...256)
+        // By default password work may park all main threads but eight, kept for pages.
         let passwordQueue = PasswordQueue.Limits(
-            threads: try values.int("AUTHTOKEN_HASH_CONCURRENCY", default: defaultHashConcurrency, in: 1...256),
-            maxWaiting: try values.int("AUTHTOKEN_HASH_QUEUE", default: 16, in: 0...4096),
+            threads: hashThreads,
+            maxWaiting: try values.int("AUTHTOKEN_HASH_QUEUE", default: max(0, threads - hashThreads - 8), in: 0...4096),
             maxWait: Double(try values.int("AUTHTOKEN_HASH_QUEUE_WAIT_MS", default: 2000, in: 10...60_000)) / 1000)
         // Password work must never hold every main thread: pages and refusals need one.
         guard passwordQueue.threads + passwordQueue.maxWaiting < threads else {
