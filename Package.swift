@@ -28,12 +28,19 @@ let package = Package(
         .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         .target(name: "FastCGI", dependencies: ["CFastCGI"]),
         .target(name: "AuthTokenStore"),
         .target(
             name: "AuthTokenSQLite",
             dependencies: ["AuthTokenStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // PostgreSQL client groundwork (issue 11): libpq connections, no AuthStore yet.
+        .target(
+            name: "AuthTokenPostgres",
+            dependencies: ["CLibPQ", "AuthTokenStore"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .target(
             name: "AuthTokenCore",
@@ -82,6 +89,12 @@ let package = Package(
                 "AuthTokenCore", "AuthTokenSQLite", "AuthTokenTestKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
+        ),
+        // Runs against a real server: AUTHTOKEN_TEST_POSTGRES_URL and PGPASSFILE (scripts/test).
+        .testTarget(
+            name: "AuthTokenPostgresTests",
+            dependencies: ["AuthTokenPostgres"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
             name: "AuthTokenWebTests",

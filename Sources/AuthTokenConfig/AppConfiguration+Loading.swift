@@ -22,12 +22,16 @@ extension AppConfiguration {
         ])
         let values = Values(reader: reader)
         let base = dataDir ?? "/var/lib/authtoken"
-        let socketDefault = dataDir.map { "unix:\($0)/authtoken.sock" } ?? "unix:/run/authtoken/fcgi.sock"
-
         let mode = try values.parse("AUTHTOKEN_SOCKET_MODE", default: "660") { mode_t($0, radix: 8) }
-        let listenText = values.string("AUTHTOKEN_LISTEN") ?? socketDefault
-        guard let listen = ListenAddress(listenText, socketMode: mode) else {
-            throw ConfigurationError(key: "AUTHTOKEN_LISTEN", problem: "'\(listenText)' is not unix:/path, host:port or stdin")
+        let listen = try values.address(
+            "AUTHTOKEN_LISTEN", default: dataDir.map { "unix:\($0)/authtoken.sock" } ?? "unix:/run/authtoken/fcgi.sock",
+            socketMode: mode)
+        let checkListen = try values.address(
+            "AUTHTOKEN_CHECK_LISTEN",
+            default: dataDir.map { "unix:\($0)/authtoken-check.sock" } ?? "unix:/run/authtoken/check.sock",
+            socketMode: mode)
+        guard checkListen.description != listen.description else {
+            throw ConfigurationError(key: "AUTHTOKEN_CHECK_LISTEN", problem: "must differ from AUTHTOKEN_LISTEN")
         }
         let database = values.string("AUTHTOKEN_DATABASE") ?? "\(base)/authtoken.sqlite"
         guard !database.isEmpty else { throw ConfigurationError(key: "AUTHTOKEN_DATABASE", problem: "is empty") }
@@ -53,11 +57,23 @@ extension AppConfiguration {
             }
             secretBox = box
         }
+        let threads = try values.int("AUTHTOKEN_THREADS", default: 32, in: 2...4096)
+        let passwordQueue = PasswordQueue.Limits(
+            threads: try values.int("AUTHTOKEN_HASH_CONCURRENCY", default: defaultHashConcurrency, in: 1...256),
+            maxWaiting: try values.int("AUTHTOKEN_HASH_QUEUE", default: 16, in: 0...4096),
+            maxWait: Double(try values.int("AUTHTOKEN_HASH_QUEUE_WAIT_MS", default: 2000, in: 10...60_000)) / 1000)
+        // Password work must never hold every main thread: pages and refusals need one.
+        guard passwordQueue.threads + passwordQueue.maxWaiting < threads else {
+            throw ConfigurationError(
+                key: "AUTHTOKEN_HASH_QUEUE",
+                problem: "AUTHTOKEN_HASH_CONCURRENCY + AUTHTOKEN_HASH_QUEUE (\(passwordQueue.threads + passwordQueue.maxWaiting)) "
+                    + "must be below AUTHTOKEN_THREADS (\(threads))")
+        }
         let auth = AuthSettings(
             maxTokensPerAccount: try values.int("AUTHTOKEN_MAX_TOKENS", default: 10, in: 1...10_000),
             scopes: scopes, argon2: argon2,
-            maxConcurrentHashes: try values.int(
-                "AUTHTOKEN_HASH_CONCURRENCY", default: defaultHashConcurrency, in: 1...256),
+            passwordQueue: passwordQueue,
+            maxAppPasswordsPerAccount: try values.int("AUTHTOKEN_MAX_APP_PASSWORDS", default: 20, in: 1...1000),
             sessions: SessionSettings(
                 idleTimeout: Double(try values.int("AUTHTOKEN_SESSION_IDLE_MINUTES", default: 30, in: 1...1440)) * 60,
                 absoluteTimeout: Double(try values.int("AUTHTOKEN_SESSION_MAX_HOURS", default: 8, in: 1...168)) * 3600),
@@ -67,8 +83,8 @@ extension AppConfiguration {
                 window: Double(try values.int("AUTHTOKEN_THROTTLE_WINDOW_SECONDS", default: 600, in: 1...604_800)),
                 blockFor: Double(try values.int("AUTHTOKEN_THROTTLE_BLOCK_SECONDS", default: 600, in: 1...604_800))))
         return AppConfiguration(
-            configFile: file, databasePath: database, listen: listen,
-            threads: try values.int("AUTHTOKEN_THREADS", default: 32, in: 1...4096),
+            configFile: file, databasePath: database, listen: listen, threads: threads,
+            checkListen: checkListen, checkThreads: try values.int("AUTHTOKEN_CHECK_THREADS", default: 32, in: 1...4096),
             maxBodyBytes: try values.int("AUTHTOKEN_MAX_BODY_BYTES", default: 65_536, in: 1024...16_777_216),
             shutdownGraceSeconds: Double(try values.int("AUTHTOKEN_SHUTDOWN_GRACE_SECONDS", default: 5, in: 0...300)),
             logLevel: logLevel, auth: auth, browser: try BrowserConfiguration(values))
@@ -95,7 +111,8 @@ extension AppConfiguration {
     }
 
     /// Half the cores: a burst of logins then leaves the other half to token checks and
-    /// pages. With every core hashing, checks measured 3 times slower at p99 (scripts/bench).
+    /// pages. With every core hashing, checks measured 3 times slower at p99 (scripts/bench,
+    /// before hashing moved to its own lower-priority threads).
     static var defaultHashConcurrency: Int {
         max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
     }
@@ -154,6 +171,14 @@ struct Values {
             default: nil
             }
         }
+    }
+
+    func address(_ name: String, default fallback: String, socketMode: mode_t) throws -> ListenAddress {
+        let text = string(name) ?? fallback
+        guard let address = ListenAddress(text, socketMode: socketMode) else {
+            throw ConfigurationError(key: name, problem: "'\(text)' is not unix:/path, host:port or stdin")
+        }
+        return address
     }
 
     func int(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {

@@ -11,8 +11,12 @@ import Foundation
 public struct AppConfiguration: Sendable {
     public var configFile: String
     public var databasePath: String
+    /// The main listener: pages, API mode, everything with password work.
     public var listen: ListenAddress
     public var threads: Int
+    /// The token check's own listener and threads, which password work never reaches.
+    public var checkListen: ListenAddress
+    public var checkThreads: Int
     public var maxBodyBytes: Int
     public var shutdownGraceSeconds: Double
     public var logLevel: String
@@ -26,6 +30,8 @@ public struct AppConfiguration: Sendable {
         "AUTHTOKEN_MAX_BODY_BYTES", "AUTHTOKEN_SHUTDOWN_GRACE_SECONDS", "AUTHTOKEN_LOG_LEVEL",
         "AUTHTOKEN_MAX_TOKENS", "AUTHTOKEN_SCOPES", "AUTHTOKEN_ARGON2_MEMORY_KIB",
         "AUTHTOKEN_ARGON2_ITERATIONS", "AUTHTOKEN_ARGON2_PARALLELISM", "AUTHTOKEN_HASH_CONCURRENCY",
+        "AUTHTOKEN_HASH_QUEUE", "AUTHTOKEN_HASH_QUEUE_WAIT_MS", "AUTHTOKEN_MAX_APP_PASSWORDS",
+        "AUTHTOKEN_CHECK_LISTEN", "AUTHTOKEN_CHECK_THREADS",
         "AUTHTOKEN_SECRET_KEY", "AUTHTOKEN_THROTTLE_MAX_FAILURES", "AUTHTOKEN_THROTTLE_WINDOW_SECONDS",
         "AUTHTOKEN_THROTTLE_BLOCK_SECONDS",
     ] + BrowserConfiguration.keys

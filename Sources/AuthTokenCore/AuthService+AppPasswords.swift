@@ -1,25 +1,50 @@
 import AuthTokenStore
 import Foundation
 
+/// Why an application password was not created.
+public enum AppPasswordRefusal: Error, Equatable, Sendable {
+    /// Empty, over 100 characters, or with control characters.
+    case invalidName
+    case wrongPassword
+    /// Too many wrong passwords or codes: the throttle holds.
+    case blocked
+    /// The account holds the most application passwords allowed.
+    case limitReached(Int)
+}
+
 /// Application-specific passwords: for scripts and devices of people who sign in with two
 /// factors, whose main password API mode refuses.
 extension AuthService {
-    static let appPasswordLength = 12
-
-    /// A new application password, shown once grouped (`abcd efgh ijkl`); nil when the
-    /// current password is wrong or the name unusable.
-    public func createAppPassword(account: Account, name rawName: String, currentPassword: String) throws
-        -> (password: String, record: AppPasswordRecord)?
+    /// A new application password, shown once grouped (`abcd efgh ijkl`). The current
+    /// password is checked through the throttle, like every other password.
+    public func createAppPassword(account: Account, name rawName: String, currentPassword: String, client: Client)
+        throws -> Result<(password: String, record: AppPasswordRecord), AppPasswordRefusal>
     {
         let name = rawName.trimmingSpaces()
         guard !name.isEmpty, name.count <= 100,
-              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }),
-              hasher.verify(currentPassword, against: account.passwordHash)
-        else { return nil }
-        let password = RandomCode.make(length: Self.appPasswordLength)
-        let record = try store.insertAppPassword(
-            accountID: account.id, name: name, passwordHash: try hasher.hash(password), createdAt: now())
-        return (RandomCode.grouped(password), record)
+              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { return .failure(.invalidName) }
+        switch try throttled(accountID: account.id, client: client, {
+            try hasher.verify(currentPassword, against: account.passwordHash)
+        }) {
+        case .blocked: return .failure(.blocked)
+        case .failed:
+            try log(.signInFailed, accountID: account.id, client: client, detail: "application password: wrong password")
+            return .failure(.wrongPassword)
+        case .passed: break
+        }
+        let limit = settings.maxAppPasswordsPerAccount
+        guard try store.appPasswords(accountID: account.id).count < limit else { return .failure(.limitReached(limit)) }
+        let value = RandomCode.make(length: AppPasswordValue.length)
+        guard let typed = AppPasswordValue(value) else { preconditionFailure("RandomCode makes [0-9a-z] codes") }
+        do {
+            let record = try store.insertAppPassword(
+                accountID: account.id, name: name, passwordHash: try hasher.hash(value),
+                lookupDigest: typed.lookupDigest(appPasswordKey), createdAt: now(), limit: limit)
+            return .success((RandomCode.grouped(value), record))
+        } catch StoreError.appPasswordLimitReached {
+            return .failure(.limitReached(limit))
+        }
     }
 
     public func appPasswords(accountID: Int64) throws -> [AppPasswordRecord] {
@@ -29,15 +54,5 @@ extension AuthService {
     /// Deletes it at once; tokens it got stay (tokens are permanent).
     public func revokeAppPassword(id: Int64, accountID: Int64) throws -> Bool {
         try store.deleteAppPassword(id: id, accountID: accountID)
-    }
-
-    /// The account's application password that `typed` is (spaces ignored), or nil. Each
-    /// candidate costs one Argon2 hash, so a value that cannot be one costs none.
-    func matchingAppPassword(_ typed: String, accountID: Int64) throws -> AppPasswordRecord? {
-        let candidate = String(typed.filter { $0 != " " })
-        guard candidate.utf8.count == Self.appPasswordLength,
-              candidate.utf8.allSatisfy({ (48...57).contains($0) || (97...122).contains($0) })
-        else { return nil }
-        return try store.appPasswords(accountID: accountID).first { hasher.verify(candidate, against: $0.passwordHash) }
     }
 }

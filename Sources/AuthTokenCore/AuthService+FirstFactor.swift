@@ -14,31 +14,40 @@ struct FirstFactor {
 
 extension AuthService {
     /// The checks the sign-in form and API mode share, in the order the contract fixes:
-    /// blocked (before anything is looked at or hashed), unknown e-mail, password, and only
-    /// after the password matched, deactivated and unconfirmed. Failures are counted and
-    /// logged as `"<channel>: <reason>"`. Application passwords are tried only when
-    /// `acceptAppPasswords`, after the main password, since each costs an Argon2 hash.
+    /// blocked (before anything is hashed), unknown e-mail, password, and only after the
+    /// password matched, deactivated and unconfirmed. Every attempt goes through the
+    /// throttle; failures are logged as `"<channel>: <reason>"`, refusals while blocked are
+    /// not (the block has its own entry).
+    ///
+    /// At most one Argon2 hash: with `acceptAppPasswords`, a value shaped like an
+    /// application password is looked up by its keyed digest, and only the one it names
+    /// is verified; anything else is checked against the main password.
     func checkFirstFactor(
         email: String, password: String, client: Client, channel: String, acceptAppPasswords: Bool
     ) throws -> Result<FirstFactor, FirstFactorRefusal> {
         let found = try store.account(email: email)
-        guard try !isBlocked(accountID: found?.id, client: client) else {
-            try log(.signInFailed, accountID: found?.id, client: client, detail: "\(channel): blocked")
+        var appPassword: AppPasswordRecord?
+        let outcome = try throttled(accountID: found?.id, client: client) {
+            guard let account = found else { return false }
+            if acceptAppPasswords, let typed = AppPasswordValue(password),
+               let record = try store.appPassword(accountID: account.id, lookupDigest: typed.lookupDigest(appPasswordKey))
+            {
+                appPassword = record
+                return try hasher.verify(typed.value, against: record.passwordHash)
+            }
+            return try hasher.verify(password, against: account.passwordHash)
+        }
+        switch outcome {
+        case .blocked:
             return .failure(.blocked)
+        case .failed:
+            let reason = found == nil ? "no such user" : "wrong password"
+            try log(.signInFailed, accountID: found?.id, client: client, detail: "\(channel): \(reason)")
+            return .failure(found == nil ? .noSuchUser : .wrongPassword)
+        case .passed:
+            break
         }
-        guard let account = found else {
-            try countFailure(accountID: nil, client: client)
-            try log(.signInFailed, accountID: nil, client: client, detail: "\(channel): no such user")
-            return .failure(.noSuchUser)
-        }
-        let mainPassword = hasher.verify(password, against: account.passwordHash)
-        let appPassword = mainPassword || !acceptAppPasswords
-            ? nil : try matchingAppPassword(password, accountID: account.id)
-        guard mainPassword || appPassword != nil else {
-            try countFailure(accountID: account.id, client: client)
-            try log(.signInFailed, accountID: account.id, client: client, detail: "\(channel): wrong password")
-            return .failure(.wrongPassword)
-        }
+        guard let account = found else { return .failure(.noSuchUser) }  // passed only with an account
         guard account.active else {
             try log(.signInFailed, accountID: account.id, client: client, detail: "\(channel): deactivated")
             return .failure(.notActive)

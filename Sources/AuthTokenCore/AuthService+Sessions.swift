@@ -31,9 +31,6 @@ extension AuthService {
                 digest: pending.digest, accountID: account.id, expiresAt: now() + Self.pendingSignInLifetime)
             return .failure(.secondFactorNeeded(pending: pending))
         }
-        // Cleared only here and after a right code: with two-factor on, the password alone
-        // is not a success, or wrong codes after right passwords would never add up.
-        try passwordSucceeded(accountID: account.id)
         try log(.signIn, accountID: account.id, client: client, detail: "browser")
         return .success(try startSession(account))
     }
@@ -50,16 +47,15 @@ extension AuthService {
               let accountID = try store.takePendingSignIn(digest: RandomSecret(value: pending).digest, now: now()),
               let account = try store.account(id: accountID), account.active
         else { return .failure(.expired) }
-        // A block that began after the password step (e.g. codes guessed elsewhere) holds here too.
-        guard try !isBlocked(accountID: accountID, client: client) else {
-            try log(.signInFailed, accountID: accountID, client: client, detail: "browser code: blocked")
-            return .failure(.blocked)
-        }
-        guard try checkSecondFactor(accountID: accountID, code: code) else {
-            try secondFactorFailed(accountID: accountID, client: client)
+        // Through the throttle: a block that began after the password step (codes guessed
+        // elsewhere) holds here too.
+        switch try throttled(accountID: accountID, client: client, { try checkSecondFactor(accountID: accountID, code: code) }) {
+        case .blocked: return .failure(.blocked)
+        case .failed:
+            try log(.signInFailed, accountID: accountID, client: client, detail: "browser: wrong two-factor code")
             return .failure(.wrongCode)
+        case .passed: break
         }
-        try passwordSucceeded(accountID: accountID)
         try log(.signIn, accountID: accountID, client: client, detail: "browser, with two-factor code")
         return .success(try startSession(account))
     }

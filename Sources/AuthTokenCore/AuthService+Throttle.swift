@@ -1,52 +1,79 @@
 import AuthTokenStore
 import Foundation
 
-/// Throttling failed sign-ins. Failures are counted twice: against the account (someone
-/// guessing one person's password from many addresses) and against the client address
-/// (one machine guessing many accounts, including e-mail addresses no account has). A
-/// success clears the account's count only: an attacker's one good password must not
-/// wipe the record of everything else their address tried.
+/// The throttle every password or code check goes through. Attempts are counted twice:
+/// against the account (one person's password guessed from many addresses) and against
+/// the client address (one machine guessing many accounts, including e-mail addresses no
+/// account has). The policy lives here; the store keeps the counters.
 extension AuthService {
     static func accountKey(_ id: Int64) -> String { "account:\(id)" }
-    static func addressKey(_ address: String) -> String { "address:\(address)" }
+    static func addressKey(_ address: String) -> String { "address:" + ThrottleAddress.key(address) }
 
-    /// True when the address, or the account when given, is blocked now. Checked before
-    /// any password is hashed, so a block also saves the CPU an attack would cost.
-    func isBlocked(accountID: Int64?, client: Client) throws -> Bool {
-        let time = now()
-        if !client.address.isEmpty,
-           try store.blockedUntil(key: Self.addressKey(client.address), now: time) != nil { return true }
-        if let accountID, try store.blockedUntil(key: Self.accountKey(accountID), now: time) != nil { return true }
-        return false
+    /// What came of a throttled check.
+    @_spi(Testing) public enum ThrottleOutcome: Equatable, Sendable {
+        case passed, failed, blocked
     }
 
-    /// Counts one failure against the address and, when known, the account, and writes a
-    /// `blocked` entry to the activity log for each block this failure started.
-    func countFailure(accountID: Int64?, client: Client) throws {
-        let time = now()
-        let rule = settings.throttle
-        if !client.address.isEmpty,
-           let until = try store.recordFailure(key: Self.addressKey(client.address), now: time, rule: rule)
-        {
-            try log(.blocked, accountID: accountID, client: client, detail: "client address, until \(Self.stamp(until))")
+    /// Counts the attempt before `check` runs, atomically in the store, so N parallel
+    /// attempts against a limit L run at most L checks. When the address or the account
+    /// is blocked, or this attempt is one too many, `check` does not run: no hash is spent.
+    /// A success (or an error, such as `PasswordWorkBusy`) takes the attempt back; a
+    /// failure keeps it, and the failure that reaches the limit starts the block at once.
+    /// A success never lifts a block. Each block writes one `blocked` activity entry.
+    @_spi(Testing) public func throttled(accountID: Int64?, client: Client, _ check: () throws -> Bool) throws -> ThrottleOutcome {
+        var keys: [(key: String, what: String)] = []
+        if !client.address.isEmpty { keys.append((Self.addressKey(client.address), "client address")) }
+        if let accountID { keys.append((Self.accountKey(accountID), "account")) }
+
+        var counted: [(key: String, what: String, count: Int)] = []
+        for (key, what) in keys {
+            let counter = try store.countAttempt(key: key, now: now(), window: settings.throttle.window)
+            guard counter.blockedUntil == nil else {
+                try refund(counted)
+                return .blocked
+            }
+            counted.append((key, what, counter.count))
+            if counter.count > settings.throttle.maxFailures {
+                try block(key, what, accountID: accountID, client: client)
+                try refund(counted)
+                return .blocked
+            }
         }
-        if let accountID, let until = try store.recordFailure(key: Self.accountKey(accountID), now: time, rule: rule) {
-            try log(.blocked, accountID: accountID, client: client, detail: "account, until \(Self.stamp(until))")
+        let passed: Bool
+        do {
+            passed = try check()
+        } catch {
+            try? refund(counted)
+            throw error
         }
+        if passed {
+            try refund(counted)
+            return .passed
+        }
+        for entry in counted where entry.count >= settings.throttle.maxFailures {
+            try block(entry.key, entry.what, accountID: accountID, client: client)
+        }
+        return .failed
     }
 
-    /// A right password clears the account's count (not the address's).
-    func passwordSucceeded(accountID: Int64) throws {
-        try store.clearFailures(key: Self.accountKey(accountID))
+    private func refund(_ counted: [(key: String, what: String, count: Int)]) throws {
+        for entry in counted { try store.refundAttempt(key: entry.key) }
     }
 
-    /// Admin: lifts an account's block and forgets its failures.
+    /// Starts the key's block unless one is in force; only the call that starts it logs it.
+    private func block(_ key: String, _ what: String, accountID: Int64?, client: Client) throws {
+        let until = now() + settings.throttle.blockFor
+        guard try store.startBlock(key: key, until: until, now: now()) else { return }
+        try log(.blocked, accountID: accountID, client: client, detail: "\(what), until \(Self.stamp(until))")
+    }
+
+    /// Admin: lifts an account's block and forgets its attempts.
     @discardableResult
     public func unblock(accountID: Int64) throws -> Bool {
         try store.clearFailures(key: Self.accountKey(accountID))
     }
 
-    /// Admin: lifts a client address's block and forgets its failures.
+    /// Admin: lifts a client address's block (an IPv6 address: its /64) and forgets its attempts.
     @discardableResult
     public func unblock(address: String) throws -> Bool {
         try store.clearFailures(key: Self.addressKey(address))

@@ -41,9 +41,6 @@ extension AuthService {
             }
             try rehashIfNeeded(account, password: password)
         }
-        // Only a complete success clears the count: a right main password on a two-factor
-        // account is not one, or guessing codes would never add up.
-        try passwordSucceeded(accountID: account.id)
         let via = appPassword.map { "API mode, application password “\($0.name)”" } ?? "API mode"
         try log(.signIn, accountID: account.id, client: client, detail: via)
         let result = try issueToken(

@@ -38,26 +38,50 @@ extension AuthService {
     }
 
     /// Turns two-factor on when `code` is current for the pending secret, and returns the
-    /// ten recovery codes to show once (the store keeps their digests). Nil: wrong code.
-    public func confirmTwoFactorSetup(accountID: Int64, code: String) throws -> [String]? {
-        guard let record = try store.twoFactor(accountID: accountID), !record.enabled else { return nil }
+    /// ten recovery codes to show once (the store keeps their digests). The code goes
+    /// through the throttle; `.expired` means there is no pending secret.
+    public func confirmTwoFactorSetup(accountID: Int64, code: String, client: Client = .unknown) throws
+        -> Result<[String], SecondFactorRefusal>
+    {
+        guard let record = try store.twoFactor(accountID: accountID), !record.enabled else { return .failure(.expired) }
         let secret = try requireBox().open(record.sealedSecret, accountID: accountID)
-        guard let step = TOTP.matchingStep(secret: secret, code: code, at: now()) else { return nil }
+        var step: Int64?
+        switch try throttled(accountID: accountID, client: client, {
+            step = TOTP.matchingStep(secret: secret, code: code, at: now())
+            return step != nil
+        }) {
+        case .blocked: return .failure(.blocked)
+        case .failed:
+            try log(.signInFailed, accountID: accountID, client: client, detail: "two-factor set-up: wrong code")
+            return .failure(.wrongCode)
+        case .passed: break
+        }
         let codes = (0..<Self.recoveryCodeCount).map { _ in
             RandomCode.grouped(RandomCode.make(length: Self.recoveryCodeLength), by: 5, separator: "-")
         }
-        guard try store.enableTwoFactor(
+        guard let step, try store.enableTwoFactor(
             accountID: accountID, step: step, recoveryDigests: codes.map(Self.recoveryDigest))
-        else { return nil }
-        return codes
+        else { return .failure(.expired) }
+        return .success(codes)
     }
 
-    /// Turns two-factor off after the password and a current code (or a recovery code).
-    public func disableTwoFactor(account: Account, password: String, code: String) throws -> Bool {
-        guard hasher.verify(password, against: account.passwordHash),
-              try checkSecondFactor(accountID: account.id, code: code)
-        else { return false }
-        return try store.disableTwoFactor(accountID: account.id)
+    /// Turns two-factor off after the password and a current code (or a recovery code),
+    /// checked together as one throttled attempt.
+    public func disableTwoFactor(account: Account, password: String, code: String, client: Client = .unknown) throws
+        -> Result<Void, SecondFactorRefusal>
+    {
+        switch try throttled(accountID: account.id, client: client, {
+            try hasher.verify(password, against: account.passwordHash)
+                && checkSecondFactor(accountID: account.id, code: code)
+        }) {
+        case .blocked: return .failure(.blocked)
+        case .failed:
+            try log(.signInFailed, accountID: account.id, client: client,
+                    detail: "two-factor turn-off: wrong password or code")
+            return .failure(.wrongCode)
+        case .passed:
+            return try store.disableTwoFactor(accountID: account.id) ? .success(()) : .failure(.expired)
+        }
     }
 
     /// The admin's way out for a lost phone: two-factor off, recovery codes gone.
@@ -68,7 +92,8 @@ extension AuthService {
 
     /// True for a current TOTP code not used before, or an unused recovery code (which is
     /// then used up). A code's step is stored when accepted, so it cannot be replayed.
-    public func checkSecondFactor(accountID: Int64, code: String) throws -> Bool {
+    /// Not throttled by itself: callers run it inside `throttled` (tests call it directly).
+    @_spi(Testing) public func checkSecondFactor(accountID: Int64, code: String) throws -> Bool {
         guard let record = try store.twoFactor(accountID: accountID), record.enabled else { return false }
         let typed = code.filter { $0 != " " }
         if typed.count == TOTP.digits && typed.allSatisfy({ $0.isASCII && $0.isNumber }) {
@@ -79,13 +104,6 @@ extension AuthService {
         let recovery = RandomCode.normalized(code)
         guard recovery.count == Self.recoveryCodeLength else { return false }
         return try store.useRecoveryCode(accountID: accountID, digest: Self.recoveryDigest(recovery))
-    }
-
-    /// A wrong second factor counts like a wrong password, against the account and the
-    /// address, and is logged (without the code).
-    public func secondFactorFailed(accountID: Int64, client: Client = .unknown) throws {
-        try countFailure(accountID: accountID, client: client)
-        try log(.signInFailed, accountID: accountID, client: client, detail: "wrong two-factor code")
     }
 
     /// Recovery codes have about 51 random bits and work once, so a fast digest is enough.

@@ -4,7 +4,8 @@ import Foundation
 /// The auth core: accounts, passwords and tokens, over any `AuthStore`.
 ///
 /// It knows nothing of HTTP. Each method runs on the calling thread and may block it
-/// (Argon2, the database); the FastCGI server gives every request its own thread.
+/// (the database, or waiting for its turn on the `PasswordQueue`); the FastCGI server gives
+/// every request its own thread.
 public final class AuthService: Sendable {
     public let store: any AuthStore
     public let settings: AuthSettings
@@ -12,11 +13,14 @@ public final class AuthService: Sendable {
     /// Last-used times noted by the token check, written to the store in batches.
     public let usage: UsageRecorder
     let now: @Sendable () -> Date
+    /// Keys the look-up digests of application passwords.
+    let appPasswordKey: AppPasswordKey
 
     public init(store: any AuthStore, settings: AuthSettings, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.settings = settings
-        self.hasher = PasswordHasher(parameters: settings.argon2, maxConcurrent: settings.maxConcurrentHashes)
+        self.hasher = PasswordHasher(parameters: settings.argon2, queue: PasswordQueue(limits: settings.passwordQueue))
+        self.appPasswordKey = AppPasswordKey(secretBox: settings.secretBox)
         self.usage = UsageRecorder(store: store)
         self.now = now
     }

@@ -7,8 +7,10 @@ public struct AuthSettings: Sendable {
     public var maxTokensPerAccount: Int
     public var scopes: ScopeList
     public var argon2: Argon2Parameters
-    /// Most Argon2 hashes computed at once, across all worker threads.
-    public var maxConcurrentHashes: Int
+    /// Password work: hashes at once, jobs that may wait, and how long (`PasswordQueue`).
+    public var passwordQueue: PasswordQueue.Limits
+    /// Most application passwords one account may hold.
+    public var maxAppPasswordsPerAccount: Int
     /// Web sign-in: session timeouts and confirmation-link lifetime.
     public var sessions: SessionSettings
     /// Seals TOTP secrets (`AUTHTOKEN_SECRET_KEY`); nil: two-factor cannot be used.
@@ -20,7 +22,8 @@ public struct AuthSettings: Sendable {
         maxTokensPerAccount: Int = 10,
         scopes: ScopeList,
         argon2: Argon2Parameters = .minimum,
-        maxConcurrentHashes: Int = 2,
+        passwordQueue: PasswordQueue.Limits = PasswordQueue.Limits(),
+        maxAppPasswordsPerAccount: Int = 20,
         sessions: SessionSettings = SessionSettings(),
         secretBox: SecretBox? = nil,
         throttle: ThrottleRule = ThrottleRule()
@@ -28,7 +31,8 @@ public struct AuthSettings: Sendable {
         self.maxTokensPerAccount = maxTokensPerAccount
         self.scopes = scopes
         self.argon2 = argon2
-        self.maxConcurrentHashes = maxConcurrentHashes
+        self.passwordQueue = passwordQueue
+        self.maxAppPasswordsPerAccount = maxAppPasswordsPerAccount
         self.sessions = sessions
         self.secretBox = secretBox
         self.throttle = throttle

@@ -1,55 +1,51 @@
 import CArgon2
 import Crypto
-import Dispatch
 import Foundation
+import Synchronization
 
-/// Argon2id password hashing through libargon2, stored as PHC strings.
-///
-/// Each hash takes `memoryKiB` of memory and tens of milliseconds of one core, so the
-/// number running at once is bounded by a semaphore: a burst of logins queues here instead
-/// of exhausting memory or starving the worker threads that serve token checks.
-public final class PasswordHasher: @unchecked Sendable {
+/// Argon2id password hashing through libargon2, stored as PHC strings. Every hash runs on
+/// the `PasswordQueue`, so a request that cannot be served soon gets `PasswordWorkBusy`
+/// instead of a long wait.
+public final class PasswordHasher: Sendable {
     public let parameters: Argon2Parameters
-    private let gate: DispatchSemaphore
-    private let counter = NSLock()
-    private var hashes = 0
+    public let queue: PasswordQueue
+    private let hashes = Atomic<Int>(0)
 
     /// How many hashes and verifications ran so far. Throttling promises that a blocked
     /// request costs no hash; this is how tests hold it to that. Nothing else reads it.
-    public var hashCount: Int { counter.withLock { hashes } }
+    public var hashCount: Int { hashes.load(ordering: .relaxed) }
 
     static let saltLength = 16
     static let hashLength = 32
 
-    public init(parameters: Argon2Parameters = .minimum, maxConcurrent: Int = 2) {
+    public init(parameters: Argon2Parameters = .minimum, queue: PasswordQueue = PasswordQueue()) {
         self.parameters = parameters
-        self.gate = DispatchSemaphore(value: max(1, maxConcurrent))
+        self.queue = queue
     }
 
     /// Hashes `password` with a fresh random salt.
     public func hash(_ password: String) throws -> String {
-        var salt = [UInt8](repeating: 0, count: Self.saltLength)
-        SymmetricKey(size: .bits128).withUnsafeBytes { salt = Array($0) }
+        let salt = SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) }
         let p = parameters
         let length = argon2_encodedlen(
-            p.iterations, p.memoryKiB, p.parallelism, UInt32(Self.saltLength),
-            UInt32(Self.hashLength), Argon2_id)
-        var encoded = [CChar](repeating: 0, count: length)
+            p.iterations, p.memoryKiB, p.parallelism, UInt32(Self.saltLength), UInt32(Self.hashLength), Argon2_id)
         let bytes = Array(password.utf8)
-        let status = gated {
-            argon2id_hash_encoded(
+        let (status, encoded) = try counted {
+            var encoded = [CChar](repeating: 0, count: length)
+            let status = argon2id_hash_encoded(
                 p.iterations, p.memoryKiB, p.parallelism, bytes, bytes.count,
                 salt, salt.count, Self.hashLength, &encoded, length)
+            return (status, encoded)
         }
         guard status == ARGON2_OK.rawValue else { throw PasswordHashError(code: status) }
-        return String(cString: encoded)
+        return String(decoding: encoded.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// True when `password` matches `phc`. libargon2 compares the digests in constant time.
-    public func verify(_ password: String, against phc: String) -> Bool {
+    /// Throws only `PasswordWorkBusy`.
+    public func verify(_ password: String, against phc: String) throws -> Bool {
         let bytes = Array(password.utf8)
-        let status = gated { argon2id_verify(phc, bytes, bytes.count) }
-        return status == ARGON2_OK.rawValue
+        return try counted { argon2id_verify(phc, bytes, bytes.count) } == ARGON2_OK.rawValue
     }
 
     /// True when `phc` was made with other parameters than the current ones, so it should
@@ -67,11 +63,11 @@ public final class PasswordHasher: @unchecked Sendable {
         mallopt(M_MMAP_THRESHOLD, 256 * 1024)
     }
 
-    private func gated(_ body: () -> Int32) -> Int32 {
-        counter.withLock { hashes += 1 }
-        gate.wait()
-        defer { gate.signal() }
-        return body()
+    private func counted<T: Sendable>(_ body: @escaping @Sendable () -> T) throws -> T {
+        try queue.run {
+            self.hashes.add(1, ordering: .relaxed)
+            return body()
+        }
     }
 }
 

@@ -125,6 +125,20 @@ enum SQLiteMigrations {
                 CREATE INDEX activity_account ON activity(account_id, id);
                 """)
         }
+        // Attempts are counted before the password is checked and taken back on success
+        // (see ThrottleRule), so the counter is no longer only failures.
+        migrator.registerMigration("2026-11-29-guard-throttle-attempts") { db in
+            try db.execute(sql: "ALTER TABLE throttle RENAME COLUMN failures TO attempts")
+        }
+        // Application passwords are found by a keyed digest of their value, so checking one
+        // costs one Argon2 hash however many the account holds. Rows made before this step
+        // have no digest and can no longer be used (their owners create new ones).
+        migrator.registerMigration("2026-11-29-guard-app-password-lookup") { db in
+            try db.execute(sql: """
+                ALTER TABLE app_password ADD COLUMN lookup_digest TEXT;
+                CREATE UNIQUE INDEX app_password_lookup ON app_password(account_id, lookup_digest);
+                """)
+        }
         return migrator
     }
 }

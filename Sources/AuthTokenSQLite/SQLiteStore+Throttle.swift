@@ -2,48 +2,64 @@ import AuthTokenStore
 import Foundation
 import GRDB
 
-/// Failure counters. Each change runs in an IMMEDIATE transaction, so two parallel
-/// failures are counted one after the other, never both from the same old count.
+/// Attempt counters. Every change is one statement, and SQLite runs one writer at a time,
+/// so parallel attempts are counted one after the other, never both from the same count.
 extension SQLiteStore {
-    public func recordFailure(key: String, now: Date, rule: ThrottleRule) throws -> Date? {
+    public func countAttempt(key: String, now: Date, window: TimeInterval) throws -> AttemptCounter {
         let time = Self.seconds(now)
-        return try writeImmediately { db in
+        let windowStart = time - Int64(window.rounded(.up))
+        return try pool.write { db in
             let row = try Row.fetchOne(
-                db, sql: "SELECT failures, window_start, blocked_until FROM throttle WHERE key = ?", arguments: [key])
-            var failures = 1
-            var windowStart = time
-            let blockedUntil: Int64? = row?["blocked_until"]
-            if let row, Double(time - (row["window_start"] as Int64)) < rule.window {
-                failures = (row["failures"] as Int) + 1
-                windowStart = row["window_start"]
-            }
-            var newBlock: Int64?
-            if failures >= rule.maxFailures {
-                newBlock = time + Int64(rule.blockFor.rounded(.up))
-                failures = 0
-            }
-            try db.execute(
+                db,
                 sql: """
-                    INSERT INTO throttle (key, failures, window_start, blocked_until) VALUES (?, ?, ?, ?)
-                    ON CONFLICT(key) DO UPDATE SET failures = excluded.failures,
-                        window_start = excluded.window_start, blocked_until = excluded.blocked_until
+                    INSERT INTO throttle (key, attempts, window_start) VALUES (:key, 1, :now)
+                    ON CONFLICT(key) DO UPDATE SET
+                        attempts = CASE
+                            WHEN blocked_until > :now THEN attempts
+                            WHEN window_start <= :windowStart THEN 1
+                            ELSE attempts + 1 END,
+                        window_start = CASE
+                            WHEN blocked_until > :now THEN window_start
+                            WHEN window_start <= :windowStart THEN :now
+                            ELSE window_start END
+                    RETURNING attempts, blocked_until
                     """,
-                arguments: [key, failures, windowStart, newBlock ?? blockedUntil])
-            return newBlock.map { Date(timeIntervalSince1970: Double($0)) }
+                arguments: ["key": key, "now": time, "windowStart": windowStart])!
+            return AttemptCounter(count: row["attempts"], blockedUntil: Self.blockEnd(row["blocked_until"], after: time))
         }
     }
 
+    public func refundAttempt(key: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE throttle SET attempts = attempts - 1 WHERE key = ? AND attempts > 0", arguments: [key])
+        }
+    }
+
+    public func startBlock(key: String, until: Date, now: Date) throws -> Bool {
+        let time = Self.seconds(now)
+        return try changesRow(
+            """
+            INSERT INTO throttle (key, attempts, window_start, blocked_until) VALUES (:key, 0, :now, :until)
+            ON CONFLICT(key) DO UPDATE SET attempts = 0, window_start = :now, blocked_until = :until
+                WHERE blocked_until IS NULL OR blocked_until <= :now
+            """,
+            ["key": key, "now": time, "until": Int64(until.timeIntervalSince1970.rounded(.up))])
+    }
+
     public func blockedUntil(key: String, now: Date) throws -> Date? {
-        try pool.read { db in
-            guard let until = try Int64.fetchOne(
-                db, sql: "SELECT blocked_until FROM throttle WHERE key = ? AND blocked_until > ?",
-                arguments: [key, Self.seconds(now)])
-            else { return nil }
-            return Date(timeIntervalSince1970: Double(until))
+        let time = Self.seconds(now)
+        return try pool.read { db in
+            Self.blockEnd(try Int64.fetchOne(db, sql: "SELECT blocked_until FROM throttle WHERE key = ?", arguments: [key]),
+                          after: time)
         }
     }
 
     public func clearFailures(key: String) throws -> Bool {
         try changesRow("DELETE FROM throttle WHERE key = ?", [key])
+    }
+
+    static func blockEnd(_ until: Int64?, after time: Int64) -> Date? {
+        guard let until, until > time else { return nil }
+        return Date(timeIntervalSince1970: Double(until))
     }
 }

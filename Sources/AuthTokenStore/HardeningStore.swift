@@ -4,19 +4,29 @@ import Foundation
 /// has its own file so this feature merges without touching the other protocols.
 ///
 /// Rules a backend must keep:
-/// - `recordFailure` reads, counts and (when the limit is reached) blocks in one atomic
-///   step, so parallel wrong passwords cannot slip past the limit;
-/// - failure counters and activity entries survive restarts (they are stored, not cached).
+/// - `countAttempt` reads and changes a counter in one atomic step, so N parallel attempts
+///   get N different counts and never two the same;
+/// - `startBlock` is a compare-and-set: of several parallel calls for one block, exactly
+///   one returns true;
+/// - counters, blocks and activity entries survive restarts (they are stored, not cached).
+///
+/// A backend keeps counters only; what they mean (limits, windows, block lengths) is the
+/// core's policy (`AuthService+Throttle`).
 public protocol HardeningStore: Sendable {
-    // MARK: Failure counters (key: "account:<id>" or "address:<client address>")
-    /// Counts one failure for `key` at `now`. A window older than `rule.window` starts
-    /// over at this failure; reaching `rule.maxFailures` blocks the key until
-    /// `now + rule.blockFor` and sets the count back to zero. Returns the end of the block
-    /// this failure started, or nil when it started none.
-    func recordFailure(key: String, now: Date, rule: ThrottleRule) throws -> Date?
+    // MARK: Attempt counters (key: "account:<id>" or "address:<client address or /64>")
+    /// Adds one attempt to `key` and returns the counter after it. A window that began at
+    /// or before `now - window` starts over (the count becomes 1, the window begins at
+    /// `now`). While the key is blocked at `now` the count is left as it is. One atomic step.
+    func countAttempt(key: String, now: Date, window: TimeInterval) throws -> AttemptCounter
+    /// Takes one attempt back (it succeeded, or was refused before anything was checked);
+    /// never below zero, and never touches a block.
+    func refundAttempt(key: String) throws
+    /// Blocks `key` until `until` unless a block is in force at `now`, and sets its count
+    /// to zero. True when this call started the block.
+    func startBlock(key: String, until: Date, now: Date) throws -> Bool
     /// The end of the key's block when it is blocked at `now`; nil otherwise.
     func blockedUntil(key: String, now: Date) throws -> Date?
-    /// Forgets the key's failures and any block. False when there was nothing to forget.
+    /// Forgets the key's attempts and any block. False when there was nothing to forget.
     @discardableResult
     func clearFailures(key: String) throws -> Bool
 

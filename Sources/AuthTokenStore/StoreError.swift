@@ -5,6 +5,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case duplicateEmail
     /// The account already holds `limit` tokens; nothing was inserted.
     case tokenLimitReached(limit: Int)
+    /// The account already holds `limit` application passwords; nothing was inserted.
+    case appPasswordLimitReached(limit: Int)
     /// The account id does not exist.
     case noSuchAccount
 }

@@ -9,7 +9,8 @@ import Foundation
 ///   accepted twice even by two requests at the same moment;
 /// - `useRecoveryCode` and `takePendingSignIn` delete what they return, atomically, so each
 ///   works at most once;
-/// - methods that take an `accountID` never touch another account's rows.
+/// - methods that take an `accountID` never touch another account's rows;
+/// - `insertAppPassword` counts and inserts atomically, so parallel calls never pass `limit`.
 public protocol TwoFactorStore: Sendable {
     // MARK: TOTP
     func twoFactor(accountID: Int64) throws -> TwoFactorRecord?
@@ -38,9 +39,15 @@ public protocol TwoFactorStore: Sendable {
     func takePendingSignIn(digest: String, now: Date) throws -> Int64?
 
     // MARK: Application-specific passwords
-    func insertAppPassword(accountID: Int64, name: String, passwordHash: String, createdAt: Date) throws
-        -> AppPasswordRecord
+    /// Inserts it unless the account holds `limit` already, in which case it throws
+    /// `StoreError.appPasswordLimitReached` and changes nothing; one atomic step, like
+    /// `insertToken(_:limit:)`. `lookupDigest` is unique per account.
+    func insertAppPassword(
+        accountID: Int64, name: String, passwordHash: String, lookupDigest: String, createdAt: Date, limit: Int
+    ) throws -> AppPasswordRecord
     func appPasswords(accountID: Int64) throws -> [AppPasswordRecord]
+    /// The account's application password with this lookup digest: one indexed read.
+    func appPassword(accountID: Int64, lookupDigest: String) throws -> AppPasswordRecord?
     @discardableResult
     func deleteAppPassword(id: Int64, accountID: Int64) throws -> Bool
     func touchAppPassword(id: Int64, at: Date) throws

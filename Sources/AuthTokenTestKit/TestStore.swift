@@ -14,6 +14,7 @@ public struct TestStore: Sendable {
         sessions: SessionSettings = SessionSettings(),
         secretBox: SecretBox? = TestStore.secretBox,
         throttle: ThrottleRule = ThrottleRule(),
+        passwordQueue: PasswordQueue.Limits = PasswordQueue.Limits(threads: 2),
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("authtoken-test-\(UUID().uuidString)")
@@ -21,7 +22,7 @@ public struct TestStore: Sendable {
         store = try SQLiteStore(path: directory.appendingPathComponent("test.sqlite").path, readers: 8)
         let settings = AuthSettings(
             maxTokensPerAccount: maxTokens, scopes: try ScopeList(ScopeList.defaults), argon2: argon2,
-            maxConcurrentHashes: 2, sessions: sessions, secretBox: secretBox, throttle: throttle)
+            passwordQueue: passwordQueue, sessions: sessions, secretBox: secretBox, throttle: throttle)
         auth = AuthService(store: store, settings: settings, now: now)
     }
 

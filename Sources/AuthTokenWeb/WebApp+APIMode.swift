@@ -16,6 +16,10 @@ extension WebApp {
                 logger.info("token refused", metadata: ["cause": "\(LegacyCause(refusal).rawValue)"])
                 answer = .cause(LegacyCause(refusal))
             }
+        } catch is PasswordWorkBusy {
+            // The answer a client already understands as "not now": no password was checked.
+            logger.notice("token refused", metadata: ["cause": "\(LegacyCause.blocked.rawValue)", "reason": "password queue full"])
+            answer = .cause(.blocked)
         } catch {
             logger.error("token creation failed", metadata: ["error": "\(error)"])
             answer = .cause(.serverError)

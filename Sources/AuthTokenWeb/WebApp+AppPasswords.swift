@@ -14,14 +14,25 @@ extension WebApp {
 
     func createAppPassword(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
         withSession(request, form, browser) { user in
-            guard let (password, record) = try auth.createAppPassword(
-                account: user.account, name: form["name"] ?? "", currentPassword: form["password"] ?? "")
-            else {
+            let result = try auth.createAppPassword(
+                account: user.account, name: form["name"] ?? "", currentPassword: form["password"] ?? "", client: user.client)
+            guard case .success(let (password, record)) = result else {
                 logger.notice("application password refused", metadata: ["account.id": "\(user.account.id)"])
                 var values = try appPasswordValues(user)
-                values["error"] = "Give a name of at most 100 characters and your current password."
+                var status = 400
+                switch result {
+                case .failure(.blocked):
+                    values["error"] = Self.blockedMessage
+                    status = 429
+                case .failure(.limitReached(let limit)):
+                    values["error"] = "You have \(limit) application passwords, the most allowed. Revoke one you no longer use first."
+                case .failure(.wrongPassword):
+                    values["error"] = "Your current password was wrong."
+                default:
+                    values["error"] = "Give a name of at most 100 characters and your current password."
+                }
                 values["nameValue"] = form["name"] ?? ""
-                return page("app-passwords", browser, user: user, status: 400, values)
+                return page("app-passwords", browser, user: user, status: status, values)
             }
             logger.info("application password created", metadata: ["app_password.id": "\(record.id)"])
             try auth.log(.appPasswordCreated, accountID: user.account.id, client: user.client,

@@ -57,13 +57,27 @@ extension WebApp {
     }
 
     /// A store failure: logged with its cause, shown as a plain apology.
+    /// Every error a page handler throws ends here, mapped to one answer: a full password
+    /// queue is 503 with `Retry-After` (nothing went wrong; try again shortly), anything
+    /// else a logged 500.
     func failure(_ error: any Error, _ browser: BrowserSettings) -> HTTPResponse {
+        if error is PasswordWorkBusy {
+            logger.notice("password work refused: the queue is full")
+            return page("message", browser, user: nil, status: 503, [
+                "title": "Too busy right now",
+                "text": "The server is checking many passwords at the moment. Nothing was changed; "
+                    + "please try again in a few seconds.",
+            ]).adding("Retry-After", String(Self.busyRetrySeconds))
+        }
         logger.error("browser request failed", metadata: ["error": "\(error)"])
         return page("message", browser, user: nil, status: 500, [
             "title": "Something went wrong",
             "text": "The server could not finish this request. Please try again in a moment.",
         ])
     }
+
+    /// What `Retry-After` says when the password queue is full.
+    static let busyRetrySeconds = 5
 
     /// `application/x-www-form-urlencoded` for one value.
     static func formEncode(_ text: String) -> String {

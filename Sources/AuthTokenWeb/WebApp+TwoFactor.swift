@@ -92,7 +92,8 @@ extension WebApp {
     func confirmTwoFactor(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
         withSession(request, form, browser) { user in
             guard auth.settings.secretBox != nil else { return noSecretKey(user, browser) }
-            if let codes = try auth.confirmTwoFactorSetup(accountID: user.account.id, code: form["code"] ?? "") {
+            let result = try auth.confirmTwoFactorSetup(accountID: user.account.id, code: form["code"] ?? "", client: user.client)
+            if case .success(let codes) = result {
                 logger.info("two-factor turned on", metadata: ["account.id": "\(user.account.id)"])
                 try auth.log(.twoFactorOn, accountID: user.account.id, client: user.client)
                 return page("twofactor-codes", browser, user: user, [
@@ -100,9 +101,9 @@ extension WebApp {
                 ])
             }
             guard let setup = try auth.pendingTwoFactorSetup(account: user.account) else { return .redirect("/twofactor") }
-            try auth.secondFactorFailed(accountID: user.account.id, client: user.client)
             logger.notice("two-factor confirmation refused", metadata: ["account.id": "\(user.account.id)"])
-            return setupPage(setup, user, browser, error: "That code did not match. Enter the code the app shows now.")
+            return setupPage(setup, user, browser, error: result == .failure(.blocked)
+                ? Self.blockedMessage : "That code did not match. Enter the code the app shows now.")
         }
     }
 
@@ -110,15 +111,15 @@ extension WebApp {
     func disableTwoFactor(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
         withSession(request, form, browser) { user in
             guard auth.settings.secretBox != nil else { return noSecretKey(user, browser) }
-            guard try auth.disableTwoFactor(
-                account: user.account, password: form["password"] ?? "", code: form["code"] ?? "")
-            else {
-                try auth.secondFactorFailed(accountID: user.account.id, client: user.client)
+            let result = try auth.disableTwoFactor(
+                account: user.account, password: form["password"] ?? "", code: form["code"] ?? "", client: user.client)
+            if case .failure(let refusal) = result {
                 logger.notice("two-factor turn-off refused", metadata: ["account.id": "\(user.account.id)"])
-                return page("twofactor", browser, user: user, status: 400, [
+                return page("twofactor", browser, user: user, status: refusal == .blocked ? 429 : 400, [
                     "title": "Two-factor sign-in", "enabled": true,
                     "codesLeft": String(try auth.recoveryCodesLeft(accountID: user.account.id)),
-                    "error": "The password or the code was wrong. Two-factor sign-in is still on.",
+                    "error": refusal == .blocked
+                        ? Self.blockedMessage : "The password or the code was wrong. Two-factor sign-in is still on.",
                 ])
             }
             logger.info("two-factor turned off", metadata: ["account.id": "\(user.account.id)"])

@@ -47,6 +47,12 @@ public struct WebApp: Sendable {
         }
     }
 
+    /// The check listener's entry point: it serves the token check and nothing else, so
+    /// password work can never reach its threads.
+    public func handleCheckListener(_ request: HTTPRequest) -> HTTPResponse {
+        request.path == WebApp.checkPath ? checkToken(request) : .plain(404, "Not found.")
+    }
+
     /// Parses query and, for form posts, body parameters; a malformed request gets 400.
     func withParameters(_ request: HTTPRequest, _ body: (FormData) -> HTTPResponse) -> HTTPResponse {
         guard request.queryIsUTF8 else { return .plain(400, FormDataError.invalidUTF8.message) }

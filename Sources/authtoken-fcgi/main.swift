@@ -44,24 +44,40 @@ do {
     let store = try SQLiteStore(path: configuration.databasePath, readers: configuration.threads)
     let auth = AuthService(store: store, settings: configuration.auth)
     let app = WebApp(auth: auth, logger: logger, browser: browser)
-    let server = FastCGIServer(
+    let adapt = { (request: FastCGIRequest) in HTTPRequest(cgi: request.params, body: request.body, notUTF8: request.notUTF8) }
+    // Two listeners, two sets of threads: the token check's capacity is its own, so a flood
+    // of password work (which queues on the main listener) can never make it wait.
+    let checkServer = FastCGIServer(
+        configuration: .init(
+            address: configuration.checkListen, threads: configuration.checkThreads,
+            maxBodyBytes: configuration.maxBodyBytes, shutdownGrace: configuration.shutdownGraceSeconds),
+        handler: { app.handleCheckListener(adapt($0)).fastCGI })
+    let mainServer = FastCGIServer(
         configuration: .init(
             address: configuration.listen, threads: configuration.threads,
             maxBodyBytes: configuration.maxBodyBytes, shutdownGrace: configuration.shutdownGraceSeconds),
-        handler: { app.handle(HTTPRequest(cgi: $0.params, body: $0.body, notUTF8: $0.notUTF8)).fastCGI })
+        handler: { app.handle(adapt($0)).fastCGI })
     auth.usage.startFlushing { error in
         logger.error("cannot record token use", metadata: ["error": "\(error)"])
     }
-    let result = try server.run(until: signals) {
-        logger.info("listening", metadata: [
-            "address": "\(configuration.listen)", "threads": "\(configuration.threads)",
-            "database": "\(configuration.databasePath)",
-        ])
-    }
+    try checkServer.start()
+    try mainServer.start()
+    let queue = configuration.auth.passwordQueue
+    logger.info("listening", metadata: [
+        "address": "\(configuration.listen)", "threads": "\(configuration.threads)",
+        "check.address": "\(configuration.checkListen)", "check.threads": "\(configuration.checkThreads)",
+        "password.threads": "\(queue.threads)", "password.queue": "\(queue.maxWaiting)",
+        "database": "\(configuration.databasePath)",
+    ])
+    signals.wait()
+    // The main listener first: guarded calls keep being checked while pages finish.
+    let main = mainServer.stop()
+    let check = checkServer.stop()
     try auth.usage.stopFlushing()
+    let finished = main.requestsFinished && check.requestsFinished
     logger.info(
-        result.requestsFinished ? "stopped" : "stopped with requests still running after the grace period",
-        metadata: ["workersExited": "\(result.workersExited)"])
+        finished ? "stopped" : "stopped with requests still running after the grace period",
+        metadata: ["workersExited": "\(main.workersExited && check.workersExited)"])
     exit(0)
 } catch {
     logger.critical("cannot start", metadata: ["error": "\(error)"])

@@ -11,6 +11,7 @@ import Testing
             "2026-11-29-browser-sessions", "2026-11-29-browser-confirmations",
             "2026-11-29-2fa-totp", "2026-11-29-2fa-app-passwords", "2026-11-29-2fa-token-app-password",
             "2026-11-29-hardening-throttle", "2026-11-29-hardening-activity",
+            "2026-11-29-guard-throttle-attempts", "2026-11-29-guard-app-password-lookup",
         ]
         #expect(try t.store.appliedMigrations() == expected)
         // Opening the same file again runs nothing twice and keeps the data.

@@ -1,4 +1,4 @@
-import AuthTokenCore
+@_spi(Testing) import AuthTokenCore
 import AuthTokenStore
 import AuthTokenTestKit
 import Foundation
@@ -30,8 +30,8 @@ final class TestClock: @unchecked Sendable {
     func enable(_ t: TestStore, _ account: Account) throws -> (TwoFactorSetup, [String]) {
         let setup = try #require(try t.auth.startTwoFactorSetup(account: account))
         #expect(setup.uri == "otpauth://totp/authtoken:two@example.com?secret=\(setup.secret)&issuer=authtoken")
-        #expect(try t.auth.confirmTwoFactorSetup(accountID: account.id, code: "000000") == nil)
-        let codes = try #require(try t.auth.confirmTwoFactorSetup(accountID: account.id, code: currentCode(setup)))
+        #expect(try t.auth.confirmTwoFactorSetup(accountID: account.id, code: "000000").failureValue == .wrongCode)
+        let codes = try t.auth.confirmTwoFactorSetup(accountID: account.id, code: currentCode(setup)).get()
         return (setup, codes)
     }
 
@@ -115,9 +115,11 @@ final class TestClock: @unchecked Sendable {
 
     @Test func apiModeWantsAnApplicationPassword() throws {
         let (t, account) = try setUp()
-        let (created, _) = try #require(try t.auth.createAppPassword(account: account, name: "laptop", currentPassword: "password1"))
+        let (created, _) = try t.auth.createAppPassword(
+            account: account, name: "laptop", currentPassword: "password1", client: .unknown).get()
         #expect(created.range(of: #"^[a-z0-9]{4} [a-z0-9]{4} [a-z0-9]{4}$"#, options: .regularExpression) != nil)
-        #expect(try t.auth.createAppPassword(account: account, name: "x", currentPassword: "wrong-password") == nil)
+        #expect(try t.auth.createAppPassword(
+            account: account, name: "x", currentPassword: "wrong-password", client: .unknown).failureValue == .wrongPassword)
         // Before two-factor the main password still works.
         #expect(try token(t, "password1").failureValue == nil)
         _ = try enable(t, account)
@@ -139,8 +141,10 @@ final class TestClock: @unchecked Sendable {
         let (t, account) = try setUp()
         let (setup, _) = try enable(t, account)
         clock.advance(30)
-        #expect(try !t.auth.disableTwoFactor(account: account, password: "wrong-pass", code: currentCode(setup)))
-        #expect(try t.auth.disableTwoFactor(account: account, password: "password1", code: currentCode(setup)))
+        #expect(try t.auth.disableTwoFactor(account: account, password: "wrong-pass", code: currentCode(setup)).failureValue
+            == .wrongCode)
+        #expect(try t.auth.disableTwoFactor(account: account, password: "password1", code: currentCode(setup)).failureValue
+            == nil)
         #expect(try !t.auth.hasTwoFactor(accountID: account.id))
         _ = try enable(t, account)
         #expect(try t.auth.resetTwoFactor(accountID: account.id))

@@ -1,6 +1,11 @@
 import Foundation
 
-/// How many failures within which time block a key, and for how long.
+/// The throttle's policy: how many failed attempts within which time block a key, and
+/// for how long. The store only keeps the counters (`HardeningStore`).
+///
+/// An attempt is counted before its password or code is checked, and taken back when it
+/// succeeds; so a counter holds failures plus the attempts still being checked, and N
+/// parallel guesses against a limit L check at most L.
 public struct ThrottleRule: Sendable, Equatable {
     public var maxFailures: Int
     public var window: TimeInterval

@@ -1,0 +1,58 @@
+/// A failure from libpq or from the server, with the SQLSTATE when the server sent one.
+///
+/// `message` is the server's primary message (or libpq's text for a failure on the client
+/// side); neither includes the password.
+public struct PostgresError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// Could not connect, or the connection broke: the connection is unusable now,
+        /// and its owner opens a new one on the next use.
+        case connection
+        /// The server refused the statement; the connection stays usable.
+        case server
+        /// Misuse caught before anything was sent: a NUL character in a parameter, a
+        /// nested transaction, a broken connection used again.
+        case usage
+        /// A value in a result is not of the type or form asked for.
+        case decoding
+    }
+
+    public var kind: Kind
+    /// The five-character SQLSTATE (`23505`), when the server sent one.
+    public var sqlState: String?
+    public var message: String
+    public var detail: String?
+    /// The constraint that failed (`PG_DIAG_CONSTRAINT_NAME`), for integrity violations.
+    public var constraint: String?
+
+    public init(
+        _ kind: Kind, _ message: String, sqlState: String? = nil, detail: String? = nil,
+        constraint: String? = nil
+    ) {
+        self.kind = kind
+        self.message = message
+        self.sqlState = sqlState
+        self.detail = detail
+        self.constraint = constraint
+    }
+
+    public var description: String {
+        var text = "PostgreSQL \(kind) error"
+        if let sqlState { text += " \(sqlState)" }
+        text += ": \(message)"
+        if let detail { text += " (\(detail))" }
+        return text
+    }
+}
+
+extension PostgresError {
+    /// 23505: a unique or primary-key constraint refused the row.
+    public var isUniqueViolation: Bool { sqlState == "23505" }
+    /// 40001: a SERIALIZABLE (or REPEATABLE READ) transaction lost; retry it whole.
+    public var isSerializationFailure: Bool { sqlState == "40001" }
+    /// 40P01: the server broke a deadlock by failing this transaction; retry it whole.
+    public var isDeadlock: Bool { sqlState == "40P01" }
+    /// The connection is gone: the next use through `PostgresConnections` reconnects.
+    public var isConnectionFailure: Bool { kind == .connection }
+    /// Worth running the whole transaction again on the same connection.
+    public var isTransient: Bool { isSerializationFailure || isDeadlock }
+}
