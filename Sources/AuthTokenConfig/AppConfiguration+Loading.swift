@@ -3,6 +3,7 @@ import AuthTokenStore
 import Configuration
 import FastCGI
 import Foundation
+import Synchronization
 import SystemPackage
 
 extension AppConfiguration {
@@ -98,18 +99,16 @@ extension AppConfiguration {
     public static func loadBlocking(environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> AppConfiguration
     {
-        let box = ResultBox()
+        let box = Mutex<Result<AppConfiguration, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task {
-            do { box.result = .success(try await load(environment: environment)) } catch { box.result = .failure(error) }
+            let result: Result<AppConfiguration, any Error>
+            do { result = .success(try await load(environment: environment)) } catch { result = .failure(error) }
+            box.withLock { $0 = result }
             done.signal()
         }
         done.wait()
-        return try box.result!.get()
-    }
-
-    private final class ResultBox: @unchecked Sendable {
-        var result: Result<AppConfiguration, any Error>?
+        return try box.withLock { $0! }.get()
     }
 
     /// Half the cores: a burst of logins then leaves the other half to token checks and

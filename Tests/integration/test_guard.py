@@ -15,7 +15,7 @@ from conftest import (GENEROUS_THROTTLE, SCOPE, Instance, assert_cause, assert_t
                       new_password, split_body)
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
-APP_PASSWORD = re.compile(r"\b([a-z0-9]{4} [a-z0-9]{4} [a-z0-9]{4})\b")
+APP_PASSWORD = re.compile(r'id="app-password-value" class="secret">([a-z0-9]{4} [a-z0-9]{4} [a-z0-9]{4})<')
 RECRUIT = "ZohoRecruit/recruitapi"
 GUARDED = "/recruit/private/json/JobOpenings/getRecords"
 SLOW = {"AUTHTOKEN_ARGON2_ITERATIONS": "60"}
