@@ -31,6 +31,22 @@ import Testing
         #expect(response.body.isEmpty)
     }
 
+    @Test func theCheckListenerServesTheCheckAndNothingElse() {
+        let uri = "/recruit/private/xml/JobOpenings/getRecords?authtoken=\(token)&scope=recruitapi"
+        let check = app.handleCheckListener(HTTPRequest(
+            method: "GET", path: WebApp.checkPath, headers: ["x-original-uri": uri], remoteAddress: "10.1.2.3"))
+        #expect(check.status == 200)
+        #expect(check.header("X-Authtoken-Email") == "ann@example.com")
+        // Password work can never reach the check's threads: API mode and pages are 404 there.
+        for path in ["/apiauthtoken/create", "/signin", "/", "/tokens"] {
+            let other = app.handleCheckListener(HTTPRequest(
+                method: "GET", path: path, query: "EMAIL_ID=ann@example.com&PASSWORD=password1&SCOPE=ZohoCRM/crmapi",
+                remoteAddress: "10.1.2.3"))
+            #expect(other.status == 404, "\(path)")
+        }
+        #expect(t.auth.hasher.hashCount == 1)  // only addAccount's
+    }
+
     @Test func readsTheTokenFromEitherAuthorizationScheme() {
         for header in ["Zoho-authtoken \(token)", "Bearer \(token)", "bearer  \(token)"] {
             #expect(check(uri: "/x?scope=recruitapi", headers: ["authorization": header]).status == 200, "\(header)")
