@@ -109,8 +109,15 @@ class Instance:
             self.proc.wait()
             raise AssertionError("scripts/run did not stop:\n" + self.output())
 
-    def fcgi_pid(self):
-        return int((self.data_dir / "authtoken-fcgi.pid").read_text())
+    def fcgi_pid(self, n=1):
+        """The pid of authtoken-fcgi instance n (INSTANCES=N: 1 to N)."""
+        name = "authtoken-fcgi.pid" if n == 1 else f"authtoken-fcgi-{n}.pid"
+        return int((self.data_dir / name).read_text())
+
+    def socket(self, n=1, check=False):
+        """Instance n's main (or check) socket, as scripts/run names them by default."""
+        stem = "authtoken-check" if check else "authtoken"
+        return self.data_dir / (f"{stem}.sock" if n == 1 else f"{stem}-{n}.sock")
 
     def admin(self, *args, input=None):
         return subprocess.run([str(ROOT / "scripts/admin"), *args], env=self.env, input=input,
