@@ -82,6 +82,7 @@ final class PostgresFixture: Fixture {
         try admin.execute("CREATE SCHEMA \(schema)")
         var url = base
         url.options.append(.init(key: "options", value: "-c search_path=\(schema)"))
+        url.options.append(.init(key: "application_name", value: schema))
         self.url = url
         store = try PostgresStore(url: url)
     }
