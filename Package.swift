@@ -111,5 +111,5 @@ let package = Package(
             dependencies: ["AuthTokenWeb", "AuthTokenTestKit", .product(name: "Logging", package: "swift-log")]
         ),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

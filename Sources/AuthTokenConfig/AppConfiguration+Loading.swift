@@ -3,6 +3,7 @@ import AuthTokenStore
 import Configuration
 import FastCGI
 import Foundation
+import Synchronization
 import SystemPackage
 
 extension AppConfiguration {
@@ -58,9 +59,11 @@ extension AppConfiguration {
             secretBox = box
         }
         let threads = try values.int("AUTHTOKEN_THREADS", default: 32, in: 2...4096)
+        let hashThreads = try values.int("AUTHTOKEN_HASH_CONCURRENCY", default: defaultHashConcurrency, in: 1...256)
+        // By default password work may park all main threads but eight, kept for pages.
         let passwordQueue = PasswordQueue.Limits(
-            threads: try values.int("AUTHTOKEN_HASH_CONCURRENCY", default: defaultHashConcurrency, in: 1...256),
-            maxWaiting: try values.int("AUTHTOKEN_HASH_QUEUE", default: 16, in: 0...4096),
+            threads: hashThreads,
+            maxWaiting: try values.int("AUTHTOKEN_HASH_QUEUE", default: max(0, threads - hashThreads - 8), in: 0...4096),
             maxWait: Double(try values.int("AUTHTOKEN_HASH_QUEUE_WAIT_MS", default: 2000, in: 10...60_000)) / 1000)
         // Password work must never hold every main thread: pages and refusals need one.
         guard passwordQueue.threads + passwordQueue.maxWaiting < threads else {
@@ -96,18 +99,16 @@ extension AppConfiguration {
     public static func loadBlocking(environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> AppConfiguration
     {
-        let box = ResultBox()
+        let box = Mutex<Result<AppConfiguration, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task {
-            do { box.result = .success(try await load(environment: environment)) } catch { box.result = .failure(error) }
+            let result: Result<AppConfiguration, any Error>
+            do { result = .success(try await load(environment: environment)) } catch { result = .failure(error) }
+            box.withLock { $0 = result }
             done.signal()
         }
         done.wait()
-        return try box.result!.get()
-    }
-
-    private final class ResultBox: @unchecked Sendable {
-        var result: Result<AppConfiguration, any Error>?
+        return try box.withLock { $0! }.get()
     }
 
     /// Half the cores: a burst of logins then leaves the other half to token checks and

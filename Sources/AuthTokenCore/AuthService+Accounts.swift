@@ -25,6 +25,23 @@ extension AuthService {
         }
     }
 
+    /// Every account, oldest first.
+    public func accounts() throws -> [Account] {
+        try store.accounts()
+    }
+
+    /// Marks the registration confirmed (or not); false when there is no such account.
+    @discardableResult
+    public func setConfirmed(accountID: Int64, _ confirmed: Bool) throws -> Bool {
+        try store.setConfirmed(accountID: accountID, confirmed)
+    }
+
+    /// Activates or deactivates; a deactivated account's tokens and sessions stop at once.
+    @discardableResult
+    public func setActive(accountID: Int64, _ active: Bool) throws -> Bool {
+        try store.setActive(accountID: accountID, active)
+    }
+
     /// The account with this e-mail (any letter case), or `AccountError.noSuchUser`.
     public func existingAccount(email: String) throws -> Account {
         guard let account = try store.account(email: email.trimmingSpaces()) else { throw AccountError.noSuchUser }

@@ -17,8 +17,9 @@ extension AuthService {
         try store.activity(accountID: accountID, limit: limit)
     }
 
-    /// How a token is named in the log: its number and the last four characters.
+    /// How a token is named in the log: its number and its hint (`…` and the last four
+    /// characters, as stored).
     public static func tokenDetail(id: Int64, hint: String) -> String {
-        "token #\(id) …\(hint)"
+        "token #\(id) \(hint)"
     }
 }

@@ -15,26 +15,28 @@ extension AuthService {
     }
 
     /// Counts the attempt before `check` runs, atomically in the store, so N parallel
-    /// attempts against a limit L run at most L checks. When the address or the account
-    /// is blocked, or this attempt is one too many, `check` does not run: no hash is spent.
-    /// A success (or an error, such as `PasswordWorkBusy`) takes the attempt back; a
-    /// failure keeps it, and the failure that reaches the limit starts the block at once.
-    /// A success never lifts a block. Each block writes one `blocked` activity entry.
+    /// attempts against a limit L run at most L checks: a key's attempts are those being
+    /// checked plus those that failed in the window. When the address or the account is
+    /// blocked, or the limit is full, `check` does not run: no hash is spent. A success
+    /// (or an error, such as `PasswordWorkBusy`) takes the attempt back; a failure keeps
+    /// it and is counted as a failure, and the failure that reaches the limit starts the
+    /// block at once. A success never lifts a block. Each block writes one activity entry.
     @_spi(Testing) public func throttled(accountID: Int64?, client: Client, _ check: () throws -> Bool) throws -> ThrottleOutcome {
-        var keys: [(key: String, what: String)] = []
-        if !client.address.isEmpty { keys.append((Self.addressKey(client.address), "client address")) }
-        if let accountID { keys.append((Self.accountKey(accountID), "account")) }
+        var keys: [ThrottleKey] = []
+        if !client.address.isEmpty { keys.append(ThrottleKey(key: Self.addressKey(client.address), what: "client address")) }
+        if let accountID { keys.append(ThrottleKey(key: Self.accountKey(accountID), what: "account")) }
 
-        var counted: [(key: String, what: String, count: Int)] = []
-        for (key, what) in keys {
-            let counter = try store.countAttempt(key: key, now: now(), window: settings.throttle.window)
-            guard counter.blockedUntil == nil else {
+        var counted: [ThrottleKey] = []
+        for key in keys {
+            let counter = try store.countAttempt(key: key.key, now: now(), window: settings.throttle.window)
+            if counter.blockedUntil != nil {
                 try refund(counted)
                 return .blocked
             }
-            counted.append((key, what, counter.count))
+            counted.append(key)
+            // Failures and attempts still being checked fill the limit: this one waits its
+            // turn (refused, not counted), and starts no block, since nothing failed.
             if counter.count > settings.throttle.maxFailures {
-                try block(key, what, accountID: accountID, client: client)
                 try refund(counted)
                 return .blocked
             }
@@ -50,21 +52,27 @@ extension AuthService {
             try refund(counted)
             return .passed
         }
-        for entry in counted where entry.count >= settings.throttle.maxFailures {
-            try block(entry.key, entry.what, accountID: accountID, client: client)
+        for key in counted where try store.recordFailure(key: key.key, now: now()) >= settings.throttle.maxFailures {
+            try block(key, accountID: accountID, client: client)
         }
         return .failed
     }
 
-    private func refund(_ counted: [(key: String, what: String, count: Int)]) throws {
-        for entry in counted { try store.refundAttempt(key: entry.key) }
+    /// A counter the throttle keeps, and how the activity log names it.
+    private struct ThrottleKey {
+        let key: String
+        let what: String
+    }
+
+    private func refund(_ counted: [ThrottleKey]) throws {
+        for key in counted { try store.refundAttempt(key: key.key) }
     }
 
     /// Starts the key's block unless one is in force; only the call that starts it logs it.
-    private func block(_ key: String, _ what: String, accountID: Int64?, client: Client) throws {
+    private func block(_ key: ThrottleKey, accountID: Int64?, client: Client) throws {
         let until = now() + settings.throttle.blockFor
-        guard try store.startBlock(key: key, until: until, now: now()) else { return }
-        try log(.blocked, accountID: accountID, client: client, detail: "\(what), until \(Self.stamp(until))")
+        guard try store.startBlock(key: key.key, until: until, now: now()) else { return }
+        try log(.blocked, accountID: accountID, client: client, detail: "\(key.what), until \(Self.stamp(until))")
     }
 
     /// Admin: lifts an account's block and forgets its attempts.

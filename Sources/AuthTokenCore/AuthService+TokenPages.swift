@@ -20,6 +20,16 @@ extension AuthService {
         try store.deleteToken(id: id, accountID: accountID)
     }
 
+    /// The account's tokens, oldest first (digests and hints, never secrets).
+    public func tokens(accountID: Int64) throws -> [TokenRecord] {
+        try store.tokens(accountID: accountID)
+    }
+
+    /// The account's token with this id; nil for none, or another account's.
+    public func token(id: Int64, accountID: Int64) throws -> TokenRecord? {
+        try store.token(id: id, accountID: accountID)
+    }
+
     /// Checks a browser's application name the way API mode checks `DISPLAY_NAME`.
     public static func applicationName(_ raw: String?, scopes: [String]) -> String? {
         displayName(raw, scopes: scopes)

@@ -7,7 +7,9 @@ import Foundation
 /// (the database, or waiting for its turn on the `PasswordQueue`); the FastCGI server gives
 /// every request its own thread.
 public final class AuthService: Sendable {
-    public let store: any AuthStore
+    /// Only the core talks to the store: the web layer and the admin CLI go through the
+    /// methods of `AuthService`, so rules and the activity log cannot be bypassed.
+    let store: any AuthStore
     public let settings: AuthSettings
     public let hasher: PasswordHasher
     /// Last-used times noted by the token check, written to the store in batches.

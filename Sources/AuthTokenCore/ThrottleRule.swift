@@ -4,8 +4,9 @@ import Foundation
 /// for how long. The store only keeps the counters (`HardeningStore`).
 ///
 /// An attempt is counted before its password or code is checked, and taken back when it
-/// succeeds; so a counter holds failures plus the attempts still being checked, and N
-/// parallel guesses against a limit L check at most L.
+/// succeeds; so a key's attempts are its failures plus the attempts still being checked,
+/// and N parallel guesses against a limit L check at most L (the others are refused
+/// without a check). Only failures start a block: `maxFailures` of them in `window`.
 public struct ThrottleRule: Sendable, Equatable {
     public var maxFailures: Int
     public var window: TimeInterval

@@ -1,5 +1,6 @@
 import AuthTokenStore
 import Foundation
+import Synchronization
 
 /// Remembers when each token was last used, and writes that to the store at most once per
 /// token per `interval`.
@@ -9,15 +10,17 @@ import Foundation
 /// under a lock, no I/O), and a background thread writes what is due about once a second:
 /// a token's first use promptly, later uses when its interval has passed. No lock is held
 /// while writing. `flushAll` at shutdown writes whatever is still pending.
-public final class UsageRecorder: @unchecked Sendable {
+public final class UsageRecorder: Sendable {
     let store: any AuthStore
     let interval: Int64
-    private let lock = NSLock()
-    private var pending: [Int64: TokenUse] = [:]
-    private var lastWritten: [Int64: Int64] = [:]
-    private var written = 0
-    private var flusher: Thread?
-    private var stopping = false
+    private let state = Mutex(State())
+
+    private struct State {
+        var pending: [Int64: TokenUse] = [:]
+        var lastWritten: [Int64: Int64] = [:]
+        var written = 0
+        var stopping = false
+    }
 
     public init(store: any AuthStore, intervalSeconds: Int64 = 60) {
         self.store = store
@@ -27,24 +30,16 @@ public final class UsageRecorder: @unchecked Sendable {
     /// Notes a use. Cheap: no I/O.
     public func record(tokenID: Int64, at time: Date, from address: String) {
         let use = TokenUse(tokenID: tokenID, at: Int64(time.timeIntervalSince1970), from: address)
-        lock.lock()
-        pending[tokenID] = use
-        lock.unlock()
+        state.withLock { $0.pending[tokenID] = use }
     }
 
     /// Drops a pending use, for a token whose value was just replaced.
     public func forget(tokenID: Int64) {
-        lock.lock()
-        pending[tokenID] = nil
-        lock.unlock()
+        state.withLock { $0.pending[tokenID] = nil }
     }
 
     /// How many token rows have been written so far.
-    public var writes: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return written
-    }
+    public var writes: Int { state.withLock { $0.written } }
 
     /// Writes the pending uses whose token was not written within `interval` before `now`.
     @discardableResult
@@ -58,9 +53,9 @@ public final class UsageRecorder: @unchecked Sendable {
     /// Drops write times that no longer hold anything back, so memory follows the tokens
     /// used in the last interval, not every token ever used.
     private func forgetWritesBefore(_ time: Int64) {
-        lock.lock()
-        lastWritten = lastWritten.filter { $0.value > time || pending[$0.key] != nil }
-        lock.unlock()
+        state.withLock { state in
+            state.lastWritten = state.lastWritten.filter { $0.value > time || state.pending[$0.key] != nil }
+        }
     }
 
     /// Writes every pending use, due or not (at shutdown).
@@ -69,48 +64,36 @@ public final class UsageRecorder: @unchecked Sendable {
         try flush { _, _ in true }
     }
 
+    /// Takes what is due under the lock, writes it without holding the lock.
     private func flush(_ isDue: (TokenUse, Int64?) -> Bool) throws -> Int {
-        lock.lock()
-        var due: [TokenUse] = []
-        for (id, use) in pending where isDue(use, lastWritten[id]) {
-            due.append(use)
+        let due = state.withLock { state -> [TokenUse] in
+            let due = state.pending.filter { isDue($0.value, state.lastWritten[$0.key]) }.map(\.value)
+            for use in due {
+                state.pending[use.tokenID] = nil
+                state.lastWritten[use.tokenID] = use.at
+            }
+            return due
         }
-        for use in due {
-            pending[use.tokenID] = nil
-            lastWritten[use.tokenID] = use.at
-        }
-        lock.unlock()
         try store.recordUses(due)
-        lock.lock()
-        written += due.count
-        lock.unlock()
+        state.withLock { $0.written += due.count }
         return due.count
     }
 
     /// Starts the background thread that calls `flushDue` every `period` seconds.
     public func startFlushing(period: TimeInterval = 1, onError: @escaping @Sendable (any Error) -> Void) {
         let thread = Thread { [self] in
-            while !isStopping {
+            while !state.withLock({ $0.stopping }) {
                 Thread.sleep(forTimeInterval: period)
                 do { try flushDue(now: Date()) } catch { onError(error) }
             }
         }
         thread.name = "authtoken-usage"
-        flusher = thread
         thread.start()
     }
 
     /// Stops the background thread and writes what is pending.
     public func stopFlushing() throws {
-        lock.lock()
-        stopping = true
-        lock.unlock()
+        state.withLock { $0.stopping = true }
         try flushAll()
-    }
-
-    private var isStopping: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return stopping
     }
 }

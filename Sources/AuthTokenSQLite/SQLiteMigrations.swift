@@ -126,9 +126,13 @@ enum SQLiteMigrations {
                 """)
         }
         // Attempts are counted before the password is checked and taken back on success
-        // (see ThrottleRule), so the counter is no longer only failures.
+        // (attempts: in flight plus failed); failures alone decide blocks (see ThrottleRule).
         migrator.registerMigration("2026-11-29-guard-throttle-attempts") { db in
-            try db.execute(sql: "ALTER TABLE throttle RENAME COLUMN failures TO attempts")
+            try db.execute(sql: """
+                ALTER TABLE throttle RENAME COLUMN failures TO attempts;
+                ALTER TABLE throttle ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+                UPDATE throttle SET failures = attempts;
+                """)
         }
         // Application passwords are found by a keyed digest of their value, so checking one
         // costs one Argon2 hash however many the account holds. Rows made before this step

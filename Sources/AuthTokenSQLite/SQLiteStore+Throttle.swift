@@ -18,6 +18,10 @@ extension SQLiteStore {
                             WHEN blocked_until > :now THEN attempts
                             WHEN window_start <= :windowStart THEN 1
                             ELSE attempts + 1 END,
+                        failures = CASE
+                            WHEN blocked_until > :now THEN failures
+                            WHEN window_start <= :windowStart THEN 0
+                            ELSE failures END,
                         window_start = CASE
                             WHEN blocked_until > :now THEN window_start
                             WHEN window_start <= :windowStart THEN :now
@@ -35,12 +39,19 @@ extension SQLiteStore {
         }
     }
 
+    public func recordFailure(key: String, now: Date) throws -> Int {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE throttle SET failures = failures + 1 WHERE key = ?", arguments: [key])
+            return try Int.fetchOne(db, sql: "SELECT failures FROM throttle WHERE key = ?", arguments: [key]) ?? 0
+        }
+    }
+
     public func startBlock(key: String, until: Date, now: Date) throws -> Bool {
         let time = Self.seconds(now)
         return try changesRow(
             """
-            INSERT INTO throttle (key, attempts, window_start, blocked_until) VALUES (:key, 0, :now, :until)
-            ON CONFLICT(key) DO UPDATE SET attempts = 0, window_start = :now, blocked_until = :until
+            INSERT INTO throttle (key, attempts, failures, window_start, blocked_until) VALUES (:key, 0, 0, :now, :until)
+            ON CONFLICT(key) DO UPDATE SET attempts = 0, failures = 0, window_start = :now, blocked_until = :until
                 WHERE blocked_until IS NULL OR blocked_until <= :now
             """,
             ["key": key, "now": time, "until": Int64(until.timeIntervalSince1970.rounded(.up))])

@@ -6,7 +6,7 @@ import GRDB
 ///
 /// A `DatabasePool` gives concurrent readers and one serialized writer, which is what a
 /// pool of FastCGI worker threads needs: token checks read in parallel while writes queue.
-public final class SQLiteStore: AuthStore, @unchecked Sendable {
+public final class SQLiteStore: AuthStore, Sendable {
     let pool: DatabasePool
     /// Per-thread read-only connections for the token check (see `ThreadReaders`).
     let checkReaders: ThreadReaders

@@ -10,15 +10,17 @@ import GRDB
 /// and keeps its prepared statement and page cache warm. SQLite in WAL mode lets any
 /// number of such readers run beside the pool's writer, and each statement sees the last
 /// commit, so nothing stale is ever read.
-final class ThreadReaders: @unchecked Sendable {
-    private var key = pthread_key_t()
+final class ThreadReaders: Sendable {
+    private let key: pthread_key_t
     private let path: String
 
     init(path: String) {
         self.path = path
+        var key = pthread_key_t()
         pthread_key_create(&key) { raw in
             if let raw { Unmanaged<DatabaseQueue>.fromOpaque(raw).release() }
         }
+        self.key = key
     }
 
     /// The calling thread's connection, opened on first use.

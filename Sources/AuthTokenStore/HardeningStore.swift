@@ -21,8 +21,11 @@ public protocol HardeningStore: Sendable {
     /// Takes one attempt back (it succeeded, or was refused before anything was checked);
     /// never below zero, and never touches a block.
     func refundAttempt(key: String) throws
-    /// Blocks `key` until `until` unless a block is in force at `now`, and sets its count
-    /// to zero. True when this call started the block.
+    /// Counts a failure of an attempt already counted (the attempt stays counted) and
+    /// returns the failures in the current window, this one included. One atomic step.
+    func recordFailure(key: String, now: Date) throws -> Int
+    /// Blocks `key` until `until` unless a block is in force at `now`, and sets its
+    /// attempts and failures to zero. True when this call started the block.
     func startBlock(key: String, until: Date, now: Date) throws -> Bool
     /// The end of the key's block when it is blocked at `now`; nil otherwise.
     func blockedUntil(key: String, now: Date) throws -> Date?

@@ -21,6 +21,13 @@ public struct FormData: Sendable, Equatable {
         pairs.first { $0.name == name }?.value
     }
 
+    /// Every value of `name`, comparing names without regard to letter case
+    /// (`authtoken`, `AUTHTOKEN` and `AuthToken` are one name).
+    public func values(named name: String) -> [String] {
+        let wanted = name.lowercased()
+        return pairs.filter { $0.name.lowercased() == wanted }.map(\.value)
+    }
+
     /// Parses `a=1&b=2`. Empty pieces (`a=1&&b=2`) are skipped; a piece without `=` is a
     /// name with an empty value.
     public init(parsing text: some Collection<UInt8>) throws(FormDataError) {

@@ -34,7 +34,7 @@ extension WebApp {
                 ])
             }
             if request.method == "GET" {
-                let held = try auth.store.tokens(accountID: user.account.id).count
+                let held = try auth.tokens(accountID: user.account.id).count
                 if held >= auth.settings.maxTokensPerAccount { return capPage(user, browser) }
                 return page("browser-confirm", browser, user: user, [
                     "title": "Create an auth token", "action": request.path, "scopes": scopes.joined(separator: ", "),

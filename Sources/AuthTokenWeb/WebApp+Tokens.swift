@@ -9,7 +9,7 @@ extension WebApp {
 
     func tokensPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
         withSession(request, form, browser) { user in
-            let tokens = try auth.store.tokens(accountID: user.account.id)
+            let tokens = try auth.tokens(accountID: user.account.id)
             let max = auth.settings.maxTokensPerAccount
             let appPasswords = Dictionary(
                 uniqueKeysWithValues: try auth.appPasswords(accountID: user.account.id).map { ($0.id, $0.name) })
@@ -46,7 +46,7 @@ extension WebApp {
     func confirmTokenAction(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
         withSession(request, form, browser) { user in
             guard let id = form["id"].flatMap(Int64.init),
-                  let token = try auth.store.token(id: id, accountID: user.account.id)
+                  let token = try auth.token(id: id, accountID: user.account.id)
             else { return noSuchToken(user, browser) }
             let remove = request.path == "/tokens/remove"
             return page(remove ? "token-remove" : "token-regenerate", browser, user: user, [

@@ -46,12 +46,12 @@ public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
         case .unix(let path, let mode):
             Self.removeStaleSocket(at: path)
             let fd = FCGX_OpenSocket(path, backlog)
-            guard fd >= 0 else { throw FastCGIServerError.cannotListen(description) }
-            guard chmod(path, mode) == 0 else { throw FastCGIServerError.cannotListen(description) }
+            guard fd >= 0 else { throw FastCGIServerError.listen(description) }
+            guard chmod(path, mode) == 0 else { throw FastCGIServerError.listen(description) }
             return fd
         case .tcp(let host, let port):
             let fd = FCGX_OpenSocket("\(host):\(port)", backlog)
-            guard fd >= 0 else { throw FastCGIServerError.cannotListen(description) }
+            guard fd >= 0 else { throw FastCGIServerError.listen(description) }
             return fd
         }
     }
@@ -66,14 +66,19 @@ public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// Why a server could not start. The `errno` of the failing call is captured when the
+/// error is made: by the time it is printed, other calls have overwritten it.
 public enum FastCGIServerError: Error, CustomStringConvertible {
-    case cannotListen(String)
-    case cannotStartThread
+    case cannotListen(String, errno: Int32)
+    case cannotStartThread(errno: Int32)
+
+    /// The error for `address`, with the current `errno`.
+    static func listen(_ address: String) -> FastCGIServerError { .cannotListen(address, errno: errno) }
 
     public var description: String {
         switch self {
-        case .cannotListen(let address): "cannot listen on \(address): \(String(cString: strerror(errno)))"
-        case .cannotStartThread: "cannot start a worker thread"
+        case .cannotListen(let address, let code): "cannot listen on \(address): \(String(cString: strerror(code)))"
+        case .cannotStartThread(let code): "cannot start a worker thread: \(String(cString: strerror(code)))"
         }
     }
 }

@@ -18,8 +18,11 @@ struct AdminContext {
 
 extension AdminContext {
     /// The CLI's changes go to the account's activity log, so its owner sees them too.
+    /// How the activity log names the admin CLI.
+    static let client = Client(address: "", userAgent: "authtoken-admin")
+
     func logAdmin(_ accountID: Int64, _ what: String) throws {
-        try auth.log(.admin, accountID: accountID, client: Client(address: "", userAgent: "authtoken-admin"),
+        try auth.log(.admin, accountID: accountID, client: Self.client,
                      detail: "by an administrator: " + what)
     }
 }

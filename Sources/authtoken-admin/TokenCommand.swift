@@ -14,7 +14,7 @@ struct TokenCommand: AsyncParsableCommand {
             let context = try await AdminContext.open()
             let account = try context.auth.existingAccount(email: email)
             print(["ID", "HINT", "SCOPES", "NAME", "CREATED", "LAST-USED", "FROM"].joined(separator: "\t"))
-            for token in try context.auth.store.tokens(accountID: account.id) {
+            for token in try context.auth.tokens(accountID: account.id) {
                 print([
                     "\(token.id)", token.hint, token.scopes.joined(separator: ","), token.displayName,
                     isoDate(token.createdAt), token.lastUsedAt.map(isoDate) ?? "-", token.lastUsedFrom ?? "-",
@@ -31,9 +31,12 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             let context = try await AdminContext.open()
             let account = try context.auth.existingAccount(email: email)
-            guard try context.auth.store.deleteToken(id: id, accountID: account.id) else {
-                throw AdminError("\(account.email) has no token with id \(id)")
-            }
+            guard let token = try context.auth.token(id: id, accountID: account.id),
+                  try context.auth.removeToken(id: id, accountID: account.id)
+            else { throw AdminError("\(account.email) has no token with id \(id)") }
+            try context.auth.log(
+                .tokenRemoved, accountID: account.id, client: AdminContext.client,
+                detail: "by an administrator, " + AuthService.tokenDetail(id: id, hint: token.hint))
             print("revoked token \(id) of \(account.email)")
         }
     }

@@ -44,19 +44,19 @@ struct UserCommand: AsyncParsableCommand {
     struct Confirm: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Mark an account's registration as confirmed.")
         @Argument(help: "The account's e-mail address.") var email: String
-        func run() async throws { try await setFlag(email, "confirmed") { try $0.store.setConfirmed(accountID: $1, true) } }
+        func run() async throws { try await setFlag(email, "confirmed") { try $0.setConfirmed(accountID: $1, true) } }
     }
 
     struct Deactivate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Deactivate an account: it can no longer sign in.")
         @Argument(help: "The account's e-mail address.") var email: String
-        func run() async throws { try await setFlag(email, "deactivated") { try $0.store.setActive(accountID: $1, false) } }
+        func run() async throws { try await setFlag(email, "deactivated") { try $0.setActive(accountID: $1, false) } }
     }
 
     struct Activate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Activate a deactivated account again.")
         @Argument(help: "The account's e-mail address.") var email: String
-        func run() async throws { try await setFlag(email, "activated") { try $0.store.setActive(accountID: $1, true) } }
+        func run() async throws { try await setFlag(email, "activated") { try $0.setActive(accountID: $1, true) } }
     }
 
     struct List: AsyncParsableCommand {
@@ -64,7 +64,7 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             let context = try await AdminContext.open()
             print(["ID", "E-MAIL", "NAME", "CONFIRMED", "ACTIVE", "CREATED"].joined(separator: "\t"))
-            for account in try context.auth.store.accounts() {
+            for account in try context.auth.accounts() {
                 print([
                     "\(account.id)", account.email, account.displayName, account.confirmed ? "yes" : "no",
                     account.active ? "yes" : "no", isoDate(account.createdAt),

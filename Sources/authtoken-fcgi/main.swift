@@ -44,7 +44,9 @@ do {
     let store = try SQLiteStore(path: configuration.databasePath, readers: configuration.threads)
     let auth = AuthService(store: store, settings: configuration.auth)
     let app = WebApp(auth: auth, logger: logger, browser: browser)
-    let adapt = { (request: FastCGIRequest) in HTTPRequest(cgi: request.params, body: request.body, notUTF8: request.notUTF8) }
+    let adapt: @Sendable (FastCGIRequest) -> HTTPRequest = {
+        HTTPRequest(cgi: $0.params, body: $0.body, notUTF8: $0.notUTF8)
+    }
     // Two listeners, two sets of threads: the token check's capacity is its own, so a flood
     // of password work (which queues on the main listener) can never make it wait.
     let checkServer = FastCGIServer(

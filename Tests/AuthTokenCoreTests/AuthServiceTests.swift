@@ -2,6 +2,7 @@ import AuthTokenCore
 import AuthTokenStore
 import Dispatch
 import AuthTokenTestKit
+import Synchronization
 import Testing
 
 @Suite struct AuthServiceTests {
@@ -83,13 +84,12 @@ import Testing
 }
 
 /// Collects results from concurrent threads.
-final class ResultBox: @unchecked Sendable {
-    private let lock = DispatchQueue(label: "results")
-    private var items: [Result<IssuedToken, TokenRefusal>] = []
+final class ResultBox: Sendable {
+    private let items = Mutex<[Result<IssuedToken, TokenRefusal>]>([])
 
-    func append(_ item: Result<IssuedToken, TokenRefusal>) { lock.sync { items.append(item) } }
-    var successes: Int { lock.sync { items.filter { if case .success = $0 { true } else { false } }.count } }
+    func append(_ item: Result<IssuedToken, TokenRefusal>) { items.withLock { $0.append(item) } }
+    var successes: Int { items.withLock { $0.filter { if case .success = $0 { true } else { false } }.count } }
     var refusals: [TokenRefusal] {
-        lock.sync { items.compactMap { if case .failure(let r) = $0 { r } else { nil } } }
+        items.withLock { $0.compactMap { if case .failure(let r) = $0 { r } else { nil } } }
     }
 }

@@ -2,14 +2,14 @@ import AuthTokenCore
 import AuthTokenStore
 import AuthTokenTestKit
 import Foundation
+import Synchronization
 import Testing
 
 /// A hand-moved clock for the core's `now`.
-final class ManualClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current = Date(timeIntervalSince1970: 1_795_000_000)
-    var now: Date { lock.withLock { current } }
-    func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
+final class ManualClock: Sendable {
+    private let current = Mutex(Date(timeIntervalSince1970: 1_795_000_000))
+    var now: Date { current.withLock { $0 } }
+    func advance(_ seconds: TimeInterval) { current.withLock { $0 += seconds } }
 }
 
 @Suite struct SessionServiceTests {

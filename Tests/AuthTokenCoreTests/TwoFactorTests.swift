@@ -3,14 +3,14 @@ import AuthTokenStore
 import AuthTokenTestKit
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 /// A clock tests move by hand.
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var time = Date(timeIntervalSince1970: 1_800_000_000)
-    var now: Date { lock.withLock { time } }
-    func advance(_ seconds: TimeInterval) { lock.withLock { time += seconds } }
+final class TestClock: Sendable {
+    private let time = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+    var now: Date { time.withLock { $0 } }
+    func advance(_ seconds: TimeInterval) { time.withLock { $0 += seconds } }
 }
 
 @Suite struct TwoFactorTests {

@@ -2,26 +2,35 @@ import AuthTokenCore
 import AuthTokenTestKit
 import AuthTokenWeb
 import Foundation
+import Synchronization
 import Logging
 
 /// A clock the tests move by hand, shared by the auth core and the web layer.
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current = Date(timeIntervalSince1970: 1_795_000_000)
+final class TestClock: Sendable {
+    private let current = Mutex(Date(timeIntervalSince1970: 1_795_000_000))
 
-    var now: Date { lock.withLock { current } }
-    func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
+    var now: Date { current.withLock { $0 } }
+    func advance(_ seconds: TimeInterval) { current.withLock { $0 += seconds } }
 }
 
 /// One browser against a `WebApp` with the real templates and no socket: it keeps cookies
 /// and reads form tokens out of the pages, as a person's browser would.
-final class BrowserHarness: @unchecked Sendable {
+final class BrowserHarness: Sendable {
     let t: TestStore
     let clock = TestClock()
     let app: WebApp
-    var cookies: [String: String] = [:]
+    private let jar = Mutex<[String: String]>([:])
+    private let from = Mutex("")
+    /// The cookies the browser holds, by name.
+    var cookies: [String: String] {
+        get { jar.withLock { $0 } }
+        set { jar.withLock { $0 = newValue } }
+    }
     /// The client address requests come from ("" skips the per-address counter).
-    var address = ""
+    var address: String {
+        get { from.withLock { $0 } }
+        set { from.withLock { $0 = newValue } }
+    }
     let mailFile: URL
 
     static let templates = URL(fileURLWithPath: #filePath)

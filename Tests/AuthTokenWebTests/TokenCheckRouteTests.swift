@@ -31,6 +31,22 @@ import Testing
         #expect(response.body.isEmpty)
     }
 
+    @Test func theCheckListenerServesTheCheckAndNothingElse() {
+        let uri = "/recruit/private/xml/JobOpenings/getRecords?authtoken=\(token)&scope=recruitapi"
+        let check = app.handleCheckListener(HTTPRequest(
+            method: "GET", path: WebApp.checkPath, headers: ["x-original-uri": uri], remoteAddress: "10.1.2.3"))
+        #expect(check.status == 200)
+        #expect(check.header("X-Authtoken-Email") == "ann@example.com")
+        // Password work can never reach the check's threads: API mode and pages are 404 there.
+        for path in ["/apiauthtoken/create", "/signin", "/", "/tokens"] {
+            let other = app.handleCheckListener(HTTPRequest(
+                method: "GET", path: path, query: "EMAIL_ID=ann@example.com&PASSWORD=password1&SCOPE=ZohoCRM/crmapi",
+                remoteAddress: "10.1.2.3"))
+            #expect(other.status == 404, "\(path)")
+        }
+        #expect(t.auth.hasher.hashCount == 1)  // only addAccount's
+    }
+
     @Test func readsTheTokenFromEitherAuthorizationScheme() {
         for header in ["Zoho-authtoken \(token)", "Bearer \(token)", "bearer  \(token)"] {
             #expect(check(uri: "/x?scope=recruitapi", headers: ["authorization": header]).status == 200, "\(header)")
@@ -51,6 +67,58 @@ import Testing
         #expect(check(uri: "/x?authtoken=%zz&scope=recruitapi").status == 401)
         #expect(check(uri: "/x?authtoken=\(token.uppercased())&scope=recruitapi").status == 401)
         #expect(check(uri: "/x?authtoken=\(TokenSecret.generate().value)&scope=recruitapi").status == 401)
+    }
+
+    @Test func everyLetterCaseOfTheNameIsTheOneTokenParameter() {
+        for name in ["authtoken", "AUTHTOKEN", "AuthToken", "auth%74oken"] {
+            #expect(check(uri: "/x?\(name)=\(token)&scope=recruitapi").status == 200, "\(name)")
+        }
+        #expect(check(uri: "/x?authtoken=\(token)&SCOPE=recruitapi").status == 200)
+    }
+
+    @Test func refusesSeveralQueryTokensWith401() {
+        let other = TokenSecret.generate().value
+        for query in [
+            "authtoken=\(token)&authtoken=\(other)", "authtoken=\(other)&authtoken=\(token)",
+            "authtoken=\(token)&AUTHTOKEN=\(other)", "AuthToken=\(other)&authtoken=\(token)",
+            "authtoken=\(token)&authtoken=\(token)", "authtoken=\(token)&authtoken=", "authtoken=&authtoken=\(token)",
+        ] {
+            #expect(check(uri: "/x?\(query)&scope=recruitapi").status == 401, "\(query)")
+        }
+    }
+
+    @Test func refusesSeveralScopesWith401() {
+        #expect(check(uri: "/x?authtoken=\(token)&scope=recruitapi&scope=crmapi").status == 401)
+        #expect(check(uri: "/x?authtoken=\(token)&scope=crmapi&Scope=recruitapi").status == 401)
+        #expect(check(uri: "/x?authtoken=\(token)&scope=recruitapi&scope=recruitapi",
+                      headers: ["x-authtoken-scope": "ZohoRecruit/recruitapi"]).status == 401)
+    }
+
+    @Test func aQueryTokenAndAHeaderTokenMustAgree() {
+        let other = TokenSecret.generate().value
+        #expect(check(uri: "/x?authtoken=\(token)&scope=recruitapi", headers: ["authorization": "Bearer \(token)"]).status == 200)
+        #expect(check(uri: "/x?authtoken=\(token)&scope=recruitapi", headers: ["authorization": "Bearer \(other)"]).status == 401)
+        #expect(check(uri: "/x?authtoken=\(other)&scope=recruitapi", headers: ["authorization": "Zoho-authtoken \(token)"]).status == 401)
+        #expect(check(uri: "/x?authtoken=&scope=recruitapi", headers: ["authorization": "Bearer \(token)"]).status == 401)
+        // Another scheme carries no token: the query's token decides.
+        #expect(check(uri: "/x?authtoken=\(token)&scope=recruitapi", headers: ["authorization": "Basic dXNlcjpwdw=="]).status == 200)
+    }
+
+    @Test func refusesCombinedOrMalformedAuthorizationHeadersWith401() {
+        let other = TokenSecret.generate().value
+        for header in [
+            "Bearer \(token), Bearer \(other)", "Bearer \(token),Bearer \(token)", "Basic dXNlcjpwdw==, Bearer \(token)",
+            "Bearer \(token) \(other)", "Bearer \(token) x", "Bearer", "Bearer ", "Zoho-authtoken \(token),",
+        ] {
+            #expect(check(uri: "/x?scope=recruitapi", headers: ["authorization": header]).status == 401, "\(header)")
+            #expect(check(uri: "/x?authtoken=\(token)&scope=recruitapi", headers: ["authorization": header]).status == 401, "\(header)")
+        }
+    }
+
+    @Test func refusesAMalformedQueryEvenWithAGoodHeaderToken() {
+        for query in ["authtoken=%zz", "x=%C3%28", "x=a%00b"] {
+            #expect(check(uri: "/x?\(query)&scope=recruitapi", headers: ["authorization": "Bearer \(token)"]).status == 401, "\(query)")
+        }
     }
 
     @Test func deleteAnswersInTheLegacyFormat() {

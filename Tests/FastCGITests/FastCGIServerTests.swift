@@ -1,6 +1,7 @@
 import FastCGI
 import Foundation
 import Glibc
+import Synchronization
 import Testing
 
 /// A server on its own Unix socket whose handler echoes what it got.
@@ -28,11 +29,10 @@ final class EchoServer {
     func client() throws -> FastCGIClient { try FastCGIClient(path: path) }
 }
 
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func increment() { lock.withLock { count += 1 } }
-    var value: Int { lock.withLock { count } }
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 
     /// Waits (up to 10 s) until the count reaches `target`.
     func wait(until target: Int) throws {

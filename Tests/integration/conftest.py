@@ -40,6 +40,13 @@ def new_password(extra=""):
     return pw
 
 
+# nginx's per-address limits (scripts/run's NGINX_* variables). Every test client is
+# 127.0.0.1, so instances get generous ones; test_nginx_limits.py checks low ones.
+GENEROUS_NGINX_LIMITS = {"NGINX_API_RATE": "100000r/s", "NGINX_API_BURST": "100000",
+                         "NGINX_FORM_RATE": "100000r/s", "NGINX_FORM_BURST": "100000",
+                         "NGINX_CONN_PER_ADDR": "10000"}
+
+
 class Instance:
     """One scripts/run process with its own DATA_DIR and port."""
 
@@ -47,8 +54,8 @@ class Instance:
         self.data_dir = pathlib.Path(data_dir)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = dict(os.environ, AUTHTOKEN_SKIP_BUILD="1", DATA_DIR=str(self.data_dir),
-                        PORT=str(self.port), **(env or {}))
+        self.env = {**os.environ, **GENEROUS_NGINX_LIMITS, "AUTHTOKEN_SKIP_BUILD": "1",
+                    "DATA_DIR": str(self.data_dir), "PORT": str(self.port), **(env or {})}
         self.env.pop("AUTHTOKEN_CONFIG", None)
         self.lines = []
         self.running = threading.Event()

@@ -55,6 +55,13 @@ def test_token_list_and_revoke(server):
     assert r.returncode == 0, r.stderr
     left = server.tokens_of(email)
     assert len(left) == 9 and digest(tokens[0]) not in {row["digest"] for row in left}
+    # Through the core: the owner's activity log says so, with the token's number and hint
+    # (one ellipsis: the stored hint has it).
+    with server.db() as con:
+        removed = con.execute("SELECT detail, user_agent FROM activity WHERE account_id = ? AND kind = 'token-removed'",
+                              (victim["account_id"],)).fetchall()
+    assert [tuple(r) for r in removed] == [
+        (f"by an administrator, token #{victim['id']} {victim['hint']}", "authtoken-admin")], removed
     # A revoked token frees its place under the cap.
     assert_token(server.create(params))
     r = server.admin("token", "revoke", email, str(victim["id"]))

@@ -6,7 +6,7 @@ import time
 
 import requests
 
-from conftest import SCOPE, Instance, assert_token, new_email, new_password
+from conftest import GENEROUS_THROTTLE, SCOPE, Instance, assert_token, new_email, new_password
 
 
 def alive(pid):
@@ -18,8 +18,11 @@ def alive(pid):
 
 
 def test_sigterm_drains_in_flight_requests(tmp_path_factory):
-    # Its own instance, since it ends the server; a higher cap so all may succeed.
-    inst = Instance(tmp_path_factory.mktemp("shutdown"), env={"AUTHTOKEN_MAX_TOKENS": "100"})
+    # Its own instance, since it ends the server; a higher cap and a password queue long
+    # enough that all may succeed.
+    inst = Instance(tmp_path_factory.mktemp("shutdown"), env={
+        "AUTHTOKEN_MAX_TOKENS": "100", "AUTHTOKEN_HASH_QUEUE": "29", "AUTHTOKEN_HASH_QUEUE_WAIT_MS": "20000",
+        **GENEROUS_THROTTLE})
     inst.start()
     try:
         email, pw = new_email("drain"), new_password()

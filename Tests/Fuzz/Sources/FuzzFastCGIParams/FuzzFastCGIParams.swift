@@ -21,8 +21,7 @@ public func fuzzFastCGIParams(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
         for name in notUTF8 { precondition(params[name] != nil, "a repaired name that is not a parameter") }
         let request = HTTPRequest(cgi: params, body: [], notUTF8: notUTF8)
         _ = request.hasFormBody
-        _ = WebApp.originalQuery(request.headers["x-original-uri"])
-        _ = WebApp.bearerToken(request.headers["authorization"])
+        _ = WebApp.checkInput(uri: request.headers["x-original-uri"], authorization: request.headers["authorization"])
     }
     return 0
 }

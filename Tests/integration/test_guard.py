@@ -1,0 +1,207 @@
+"""The guard stays up: the token check keeps answering while passwords are under attack.
+
+Hashing is made slow on purpose (Argon2 with 60 passes, about a second a hash here), so a
+design where the check waited behind password work would stall guarded calls for a minute.
+"""
+import concurrent.futures
+import re
+import threading
+import time
+
+import pytest
+import requests
+
+from conftest import (GENEROUS_THROTTLE, SCOPE, Instance, assert_cause, assert_token, new_email,
+                      new_password, split_body)
+
+CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
+APP_PASSWORD = re.compile(r'id="app-password-value" class="secret">([a-z0-9]{4} [a-z0-9]{4} [a-z0-9]{4})<')
+RECRUIT = "ZohoRecruit/recruitapi"
+GUARDED = "/recruit/private/json/JobOpenings/getRecords"
+SLOW = {"AUTHTOKEN_ARGON2_ITERATIONS": "60"}
+
+
+def api(inst, email, password, scope=SCOPE, timeout=60):
+    return requests.post(inst.url + "/apiauthtoken/create", timeout=timeout,
+                         data={"EMAIL_ID": email, "PASSWORD": password, "SCOPE": scope})
+
+
+def sign_in(inst, email, pw):
+    s = requests.Session()
+    page = s.get(inst.url + "/signin", timeout=10)
+    r = s.post(inst.url + "/signin", timeout=60, allow_redirects=False,
+               data={"csrf": CSRF.search(page.text).group(1), "email": email, "password": pw})
+    assert r.status_code in (302, 303), r.text
+    return s
+
+
+def add_app_passwords(inst, email, pw, count):
+    s = sign_in(inst, email, pw)
+    values = []
+    for i in range(count):
+        csrf = CSRF.search(s.get(inst.url + "/app-passwords", timeout=10).text).group(1)
+        r = s.post(inst.url + "/app-passwords", timeout=60,
+                   data={"csrf": csrf, "name": f"device {i}", "password": pw})
+        assert r.status_code == 200, r.text
+        values.append(APP_PASSWORD.search(r.text).group(1))
+    return s, values
+
+
+class GuardedLoop:
+    """Clients calling a guarded URL in a loop, timing every call."""
+
+    def __init__(self, inst, token, clients=4):
+        self.url = f"{inst.url}{GUARDED}?authtoken={token}&scope=recruitapi"
+        self.stop = threading.Event()
+        self.calls = []
+        self.lock = threading.Lock()
+        self.threads = [threading.Thread(target=self.run, daemon=True) for _ in range(clients)]
+
+    def run(self):
+        s = requests.Session()
+        while not self.stop.is_set():
+            start = time.monotonic()
+            try:
+                r = s.get(self.url, timeout=30)
+                result = (r.status_code, r.text)
+            except requests.RequestException as e:
+                result = (None, repr(e))
+            with self.lock:
+                self.calls.append((time.monotonic() - start, *result))
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for t in self.threads:
+            t.join(60)
+
+
+@pytest.fixture(scope="module")
+def slow(tmp_path_factory):
+    """Accounts made at the normal cost, then the server restarted with slow hashing: each
+    account's first sign-in upgrades its hash to the slow parameters."""
+    inst = Instance(tmp_path_factory.mktemp("guard"), env=GENEROUS_THROTTLE)
+    inst.start()
+    inst.accounts = [(new_email("plain"), new_password()) for _ in range(8)]
+    for email, pw in inst.accounts:
+        inst.add_user(email, pw)
+    inst.app_account = (new_email("apps"), new_password())
+    inst.add_user(*inst.app_account)
+    _, inst.app_values = add_app_passwords(inst, *inst.app_account, count=20)
+    assert inst.stop() == 0, inst.output()
+    inst.env.update(SLOW)
+    inst.restart()
+    # The first success rehashes with 60 passes (seen in the stored hash).
+    for email, pw in inst.accounts + [inst.app_account]:
+        inst.token = assert_token(api(inst, email, pw, scope=RECRUIT))
+    with inst.db() as con:
+        hashes = [row[0] for row in con.execute("SELECT password_hash FROM account")]
+    assert sum(",t=60," in h for h in hashes) == 9, hashes
+    yield inst
+    assert inst.stop() == 0, inst.output()
+
+
+def burst(inst, targets):
+    """64 wrong-password creates at once; every answer, as (status, cause line)."""
+    with concurrent.futures.ThreadPoolExecutor(64) as pool:
+        futures = [pool.submit(api, inst, email, password) for email, password in targets]
+        answers = []
+        for f in futures:
+            r = f.result()
+            answers.append(split_body(r))
+    return answers
+
+
+def check_guard_held(loop, answers):
+    assert len(loop.calls) > 20, len(loop.calls)
+    bad = [c for c in loop.calls if c[1] != 200 or '"uri":"' + GUARDED not in c[2]]
+    assert not bad, bad[:3]
+    slowest = max(c[0] for c in loop.calls)
+    assert slowest < 2.0, slowest
+    # Every request of the burst was answered in the legacy format, wrong or refused.
+    assert len(answers) == 64
+    causes = {key for key, result in answers}
+    assert causes <= {"CAUSE=INVALID_PASSWORD", "CAUSE=API_REQUEST_BLOCKED"}, causes
+    assert all(result == "RESULT=FALSE" for key, result in answers)
+    # The queue refused what it could not do soon, instead of parking threads.
+    assert "CAUSE=API_REQUEST_BLOCKED" in causes, answers
+
+
+def test_the_check_answers_during_a_wrong_password_burst(slow):
+    targets = [(email, "wrong-" + pw) for email, pw in slow.accounts] * 8
+    with GuardedLoop(slow, slow.token) as loop:
+        time.sleep(0.5)
+        answers = burst(slow, targets)
+        time.sleep(0.5)
+    check_guard_held(loop, answers)
+
+
+def test_the_check_answers_during_a_burst_on_an_account_with_many_app_passwords(slow):
+    email, _ = slow.app_account
+    # Shaped like application passwords, so each could have been tried against all twenty.
+    targets = [(email, f"zz{i:02d} aaaa bbbb") for i in range(64)]
+    with GuardedLoop(slow, slow.token) as loop:
+        time.sleep(0.5)
+        answers = burst(slow, targets)
+        time.sleep(0.5)
+    check_guard_held(loop, answers)
+    # And the real application passwords still work afterwards, at the cost of one hash.
+    assert_token(api(slow, email, slow.app_values[-1]))
+
+
+def test_a_full_queue_gets_503_with_retry_after_on_the_sign_in_form(slow):
+    email, pw = slow.accounts[0]
+
+    def form_attempt(_):
+        s = requests.Session()
+        page = s.get(slow.url + "/signin", timeout=10)
+        return s.post(slow.url + "/signin", timeout=60, allow_redirects=False,
+                      data={"csrf": CSRF.search(page.text).group(1), "email": email, "password": "wrong-" + pw})
+
+    with concurrent.futures.ThreadPoolExecutor(40) as pool:
+        answers = list(pool.map(form_attempt, range(40)))
+    statuses = sorted({r.status_code for r in answers})
+    assert set(statuses) <= {200, 503}, statuses
+    busy = [r for r in answers if r.status_code == 503]
+    assert busy, statuses
+    assert all(r.headers["Retry-After"] == "5" for r in busy)
+    assert all("Too busy right now" in r.text and "try again in a few seconds" in r.text for r in busy)
+    assert all(email not in r.text and pw not in r.text for r in busy)
+
+
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory):
+    """Default throttle (10 failures), fast hashing, and a queue long enough that every
+    guess reaches the throttle."""
+    inst = Instance(tmp_path_factory.mktemp("race"), env={"AUTHTOKEN_HASH_QUEUE": "24",
+                                                         "AUTHTOKEN_HASH_QUEUE_WAIT_MS": "30000"})
+    inst.start()
+    yield inst
+    assert inst.stop() == 0, inst.output()
+
+
+def test_forty_parallel_guesses_check_at_most_ten_and_the_right_one_stays_blocked(strict):
+    email, pw = new_email("race"), new_password()
+    strict.add_user(email, pw)
+    with concurrent.futures.ThreadPoolExecutor(40) as pool:
+        answers = list(pool.map(lambda i: split_body(api(strict, email, f"wrong-{i}-{pw}")), range(40)))
+    wrong = [a for a in answers if a == ("CAUSE=INVALID_PASSWORD", "RESULT=FALSE")]
+    blocked = [a for a in answers if a == ("CAUSE=API_REQUEST_BLOCKED", "RESULT=FALSE")]
+    assert len(wrong) + len(blocked) == 40, answers
+    assert len(wrong) <= 10, len(wrong)
+    assert_cause(api(strict, email, pw), "API_REQUEST_BLOCKED")
+    with strict.db() as con:
+        account_id = con.execute("SELECT id FROM account WHERE email = ?", (email,)).fetchone()[0]
+        kinds = [row[0] for row in con.execute("SELECT kind FROM activity WHERE account_id = ?", (account_id,))]
+        failed = [row[0] for row in con.execute(
+            "SELECT detail FROM activity WHERE account_id = ? AND kind = 'sign-in-failed'", (account_id,))]
+    # One entry per block (the account's and the address's), not one per refused request.
+    assert kinds.count("blocked") == 2, kinds
+    assert failed == ["API mode: wrong password"] * len(wrong), failed
+    assert strict.admin("user", "unblock", "--address", "127.0.0.1").returncode == 0
+    assert strict.admin("user", "unblock", email).returncode == 0
+    assert_token(api(strict, email, pw))
