@@ -18,7 +18,7 @@
 /// | 2026-11-29-2fa-app-passwords             | 2026-11-29-2fa-app-passwords        |
 /// | 2026-11-29-guard-app-password-lookup     | folded into 2026-11-29-2fa-app-passwords (`lookup_digest` NOT NULL: no old rows) |
 /// | 2026-11-29-hardening-throttle            | 2026-11-29-hardening-throttle       |
-/// | 2026-11-29-guard-throttle-attempts       | folded into 2026-11-29-hardening-throttle (the column is `attempts`) |
+/// | 2026-11-29-guard-throttle-attempts       | folded into 2026-11-29-hardening-throttle (columns `attempts` and `failures`) |
 /// | 2026-11-29-hardening-activity            | 2026-11-29-hardening-activity       |
 ///
 /// A step added to both backends later keeps the same name in both.
@@ -127,6 +127,7 @@ enum PostgresMigrations {
             CREATE TABLE throttle (
                 key text PRIMARY KEY,
                 attempts bigint NOT NULL,
+                failures bigint NOT NULL DEFAULT 0,
                 window_start bigint NOT NULL,
                 blocked_until bigint
             );

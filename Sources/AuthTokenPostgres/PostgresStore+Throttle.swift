@@ -18,6 +18,10 @@ extension PostgresStore {
                     WHEN throttle.blocked_until > $2::int8 THEN throttle.attempts
                     WHEN throttle.window_start <= $3::int8 THEN 1
                     ELSE throttle.attempts + 1 END,
+                failures = CASE
+                    WHEN throttle.blocked_until > $2::int8 THEN throttle.failures
+                    WHEN throttle.window_start <= $3::int8 THEN 0
+                    ELSE throttle.failures END,
                 window_start = CASE
                     WHEN throttle.blocked_until > $2::int8 THEN throttle.window_start
                     WHEN throttle.window_start <= $3::int8 THEN $2::int8
@@ -32,13 +36,20 @@ extension PostgresStore {
         try run("UPDATE throttle SET attempts = attempts - 1 WHERE key = $1 AND attempts > 0", [key])
     }
 
+    /// One `UPDATE ... RETURNING`: parallel failures get distinct counts. Like the SQLite
+    /// backend, 0 for a key with no counter (its attempt was never counted).
+    public func recordFailure(key: String, now: Date) throws -> Int {
+        Int(try run("UPDATE throttle SET failures = failures + 1 WHERE key = $1 RETURNING failures", [key])
+            .first?.int64(0) ?? 0)
+    }
+
     /// A compare-and-set: the update happens only when no block is in force at `now`, and a
     /// racing caller re-checks that on the row the winner left.
     public func startBlock(key: String, until: Date, now: Date) throws -> Bool {
         try changesRow(
             """
-            INSERT INTO throttle (key, attempts, window_start, blocked_until) VALUES ($1, 0, $2, $3)
-            ON CONFLICT (key) DO UPDATE SET attempts = 0, window_start = $2::int8, blocked_until = $3::int8
+            INSERT INTO throttle (key, attempts, failures, window_start, blocked_until) VALUES ($1, 0, 0, $2, $3)
+            ON CONFLICT (key) DO UPDATE SET attempts = 0, failures = 0, window_start = $2::int8, blocked_until = $3::int8
                 WHERE throttle.blocked_until IS NULL OR throttle.blocked_until <= $2::int8
             """, [key, Self.seconds(now), Int64(until.timeIntervalSince1970.rounded(.up))])
     }

@@ -109,6 +109,45 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func failuresAreCountedWithinTheAttemptsWindowAndResetByABlock(_ backend: Backend) throws {
+        try withStore(backend) { _, store throws in
+            #expect(try store.recordFailure(key: "never-counted", now: at(0)) == 0)
+            _ = try store.countAttempt(key: "k", now: at(0), window: 60)
+            #expect(try store.recordFailure(key: "k", now: at(0)) == 1)
+            _ = try store.countAttempt(key: "k", now: at(1), window: 60)
+            #expect(try store.recordFailure(key: "k", now: at(1)) == 2)
+            // The attempt stays counted, and a refund leaves failures alone.
+            #expect(try store.countAttempt(key: "k", now: at(2), window: 60).count == 3)
+            try store.refundAttempt(key: "k")
+            #expect(try store.recordFailure(key: "k", now: at(2)) == 3)
+            // A new window starts the failures over too.
+            #expect(try store.countAttempt(key: "k", now: at(60), window: 60).count == 1)
+            #expect(try store.recordFailure(key: "k", now: at(60)) == 1)
+            // A block sets them to zero; counting while blocked keeps them.
+            #expect(try store.startBlock(key: "k", until: at(100), now: at(61)))
+            #expect(try store.countAttempt(key: "k", now: at(62), window: 60).count == 0)
+            #expect(try store.recordFailure(key: "k", now: at(62)) == 1)
+            #expect(try store.blockedUntil(key: "k", now: at(62)) == at(100))
+            #expect(try store.clearFailures(key: "k"))
+            #expect(try store.recordFailure(key: "k", now: at(63)) == 0)
+        }
+    }
+
+    /// 30 parallel failures (two instances) get the counts 1...30, each once.
+    @Test(arguments: Backend.allCases)
+    func parallelFailuresGetDistinctCounts(_ backend: Backend) throws {
+        try withStore(backend) { fixture, store throws in
+            _ = try store.countAttempt(key: "k", now: t0, window: 600)
+            let other = try fixture.reopen()
+            let results = race(30, fixture, stores: [store, other]) { _, store in
+                try store.recordFailure(key: "k", now: t0)
+            }
+            #expect(results.compactMap(\.value).sorted() == Array(1...30))
+            #expect(try store.countAttempt(key: "k", now: t0, window: 600).count == 2)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func countingWhileBlockedChangesNothingEvenInParallel(_ backend: Backend) throws {
         try withStore(backend) { fixture, store throws in
             #expect(try store.startBlock(key: "k", until: at(100), now: at(0)))
