@@ -37,7 +37,7 @@ let package = Package(
             name: "AuthTokenSQLite",
             dependencies: ["AuthTokenStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        // PostgreSQL client groundwork (issue 11): libpq connections, no AuthStore yet.
+        // PostgreSQL backend (issue 11): libpq connections and PostgresStore.
         .target(
             name: "AuthTokenPostgres",
             dependencies: ["CLibPQ", "AuthTokenStore"],
@@ -97,6 +97,16 @@ let package = Package(
         .testTarget(
             name: "AuthTokenPostgresTests",
             dependencies: ["AuthTokenPostgres"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // One contract for every backend: each test runs against SQLite and PostgreSQL
+        // (AUTHTOKEN_TEST_POSTGRES_URL and PGPASSFILE, from scripts/test).
+        .testTarget(
+            name: "AuthTokenStoreContractTests",
+            dependencies: [
+                "AuthTokenStore", "AuthTokenSQLite", "AuthTokenPostgres",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
