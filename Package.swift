@@ -1,8 +1,9 @@
 // swift-tools-version:6.0
 //
 // Dependencies point one way: executables → AuthTokenWeb → AuthTokenCore → AuthTokenStore.
-// AuthTokenSQLite implements AuthTokenStore. FastCGI knows nothing of the web layer; the
-// executable adapts one to the other.
+// AuthTokenSQLite and AuthTokenPostgres implement AuthTokenStore; only AuthTokenBackends
+// (used by the executables to open the configured one) knows them. FastCGI knows nothing of
+// the web layer; the executable adapts one to the other. Every target lists what it imports.
 import PackageDescription
 
 let package = Package(
@@ -36,7 +37,7 @@ let package = Package(
             name: "AuthTokenSQLite",
             dependencies: ["AuthTokenStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        // PostgreSQL client groundwork (issue 11): libpq connections, no AuthStore yet.
+        // PostgreSQL backend (issue 11): libpq connections and PostgresStore.
         .target(
             name: "AuthTokenPostgres",
             dependencies: ["CLibPQ", "AuthTokenStore"],
@@ -52,7 +53,7 @@ let package = Package(
         .target(
             name: "AuthTokenWeb",
             dependencies: [
-                "AuthTokenCore", "CQRencode",
+                "AuthTokenCore", "AuthTokenStore", "CQRencode",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -66,27 +67,29 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // The one place that knows every backend: AUTHTOKEN_DATABASE picks one.
+        .target(name: "AuthTokenBackends", dependencies: ["AuthTokenStore", "AuthTokenSQLite", "AuthTokenPostgres"]),
         .executableTarget(
             name: "authtoken-fcgi",
             dependencies: [
-                "FastCGI", "AuthTokenWeb", "AuthTokenConfig", "AuthTokenSQLite",
+                "FastCGI", "AuthTokenWeb", "AuthTokenConfig", "AuthTokenBackends", "AuthTokenCore",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "authtoken-admin",
             dependencies: [
-                "AuthTokenCore", "AuthTokenConfig", "AuthTokenSQLite",
+                "AuthTokenCore", "AuthTokenStore", "AuthTokenConfig", "AuthTokenBackends",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
-        .target(name: "AuthTokenTestKit", dependencies: ["AuthTokenCore", "AuthTokenSQLite"]),
+        .target(name: "AuthTokenTestKit", dependencies: ["AuthTokenCore", "AuthTokenStore", "AuthTokenSQLite"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
         .testTarget(
             name: "AuthTokenCoreTests",
             dependencies: [
-                "AuthTokenCore", "AuthTokenSQLite", "AuthTokenTestKit",
+                "AuthTokenCore", "AuthTokenStore", "AuthTokenSQLite", "AuthTokenTestKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -96,9 +99,22 @@ let package = Package(
             dependencies: ["AuthTokenPostgres"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // One contract for every backend: each test runs against SQLite and PostgreSQL
+        // (AUTHTOKEN_TEST_POSTGRES_URL and PGPASSFILE, from scripts/test).
+        .testTarget(
+            name: "AuthTokenStoreContractTests",
+            dependencies: [
+                "AuthTokenStore", "AuthTokenSQLite", "AuthTokenPostgres",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .testTarget(
             name: "AuthTokenWebTests",
-            dependencies: ["AuthTokenWeb", "AuthTokenTestKit", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "AuthTokenWeb", "AuthTokenCore", "AuthTokenStore", "AuthTokenTestKit",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

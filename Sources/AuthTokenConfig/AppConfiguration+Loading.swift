@@ -1,5 +1,4 @@
 import AuthTokenCore
-import AuthTokenStore
 import Configuration
 import FastCGI
 import Foundation

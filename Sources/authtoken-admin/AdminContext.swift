@@ -1,7 +1,7 @@
 import AuthTokenConfig
 import AuthTokenCore
 import AuthTokenStore
-import AuthTokenSQLite
+import AuthTokenBackends
 import Foundation
 
 /// The configuration and the auth core, opened the way the server opens them.
@@ -11,7 +11,7 @@ struct AdminContext {
 
     static func open() async throws -> AdminContext {
         let configuration = try await AppConfiguration.load()
-        let store = try SQLiteStore(path: configuration.databasePath, readers: 2)
+        let store = try Backend.open(configuration.databasePath, threads: 2)
         return AdminContext(configuration: configuration, auth: AuthService(store: store, settings: configuration.auth))
     }
 }

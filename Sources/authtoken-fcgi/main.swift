@@ -1,6 +1,6 @@
 import AuthTokenConfig
 import AuthTokenCore
-import AuthTokenSQLite
+import AuthTokenBackends
 import AuthTokenWeb
 import FastCGI
 import Foundation
@@ -41,7 +41,7 @@ LoggingSystem.bootstrap { label in
 let logger = Logger(label: "authtoken")
 
 do {
-    let store = try SQLiteStore(path: configuration.databasePath, readers: configuration.threads)
+    let store = try Backend.open(configuration.databasePath, threads: configuration.threads + configuration.checkThreads)
     let auth = AuthService(store: store, settings: configuration.auth)
     let app = WebApp(auth: auth, logger: logger, browser: browser)
     let adapt: @Sendable (FastCGIRequest) -> HTTPRequest = {
@@ -69,7 +69,7 @@ do {
         "address": "\(configuration.listen)", "threads": "\(configuration.threads)",
         "check.address": "\(configuration.checkListen)", "check.threads": "\(configuration.checkThreads)",
         "password.threads": "\(queue.threads)", "password.queue": "\(queue.maxWaiting)",
-        "database": "\(configuration.databasePath)",
+        "database": "\(Backend.describe(configuration.databasePath))",
     ])
     signals.wait()
     // The main listener first: guarded calls keep being checked while pages finish.

@@ -1,0 +1,24 @@
+import AuthTokenStore
+import Foundation
+
+extension PostgresStore {
+    public func createConfirmation(digest: String, accountID: Int64, expiresAt: Date) throws {
+        try run(
+            "INSERT INTO confirmation (digest, account_id, expires_at) VALUES ($1, $2, $3)",
+            [digest, accountID, Self.seconds(expiresAt)])
+    }
+
+    /// One statement: the link is deleted (expired or not, so it never works twice) and, if
+    /// it was still valid, its account confirmed. Of two clicks at the same moment, the
+    /// second waits for the first's row lock and then finds no row to delete.
+    public func useConfirmation(digest: String, now: Date) throws -> Int64? {
+        try run(
+            """
+            WITH taken AS (DELETE FROM confirmation WHERE digest = $1 RETURNING account_id, expires_at)
+            UPDATE account SET confirmed = true FROM taken
+            WHERE account.id = taken.account_id AND taken.expires_at > $2::int8
+            RETURNING account.id
+            """, [digest, Self.seconds(now)]
+        ).first.map { try $0.int64(0) }
+    }
+}

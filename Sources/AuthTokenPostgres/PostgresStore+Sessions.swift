@@ -1,0 +1,48 @@
+import AuthTokenStore
+import Foundation
+
+extension PostgresStore {
+    public func createSession(digest: String, accountID: Int64, at date: Date) throws {
+        let time = Self.seconds(date)
+        try run(
+            "INSERT INTO web_session (digest, account_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
+            [digest, accountID, time])
+    }
+
+    /// One query with the account, filtered on `active`: a deactivated account's session
+    /// stops working on its very next request.
+    public func session(digest: String) throws -> SessionRecord? {
+        try run(
+            """
+            SELECT account.id, account.email, account.display_name, account.password_hash, account.confirmed,
+                   account.active, account.created_at,
+                   web_session.digest, web_session.created_at, web_session.last_seen_at
+            FROM web_session JOIN account ON account.id = web_session.account_id
+            WHERE web_session.digest = $1 AND account.active
+            """, [digest]
+        ).first.map { row in
+            SessionRecord(
+                digest: try row.string(7), createdAt: Self.date(try row.int64(8)),
+                lastSeenAt: Self.date(try row.int64(9)), account: try Self.account(from: row))
+        }
+    }
+
+    /// Never moves the time back: instances that touch one session at nearly the same
+    /// moment leave the latest time.
+    public func touchSession(digest: String, at date: Date) throws {
+        try run(
+            "UPDATE web_session SET last_seen_at = $2 WHERE digest = $1 AND last_seen_at < $2",
+            [digest, Self.seconds(date)])
+    }
+
+    public func deleteSession(digest: String) throws -> Bool {
+        try changesRow("DELETE FROM web_session WHERE digest = $1", [digest])
+    }
+
+    public func deleteExpiredSessions(idleBefore: Date, createdBefore: Date) throws -> Int {
+        try run(
+            "DELETE FROM web_session WHERE last_seen_at < $1 OR created_at < $2",
+            [Self.seconds(idleBefore), Self.seconds(createdBefore)]
+        ).affectedRows ?? 0
+    }
+}

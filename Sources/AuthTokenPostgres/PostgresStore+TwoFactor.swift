@@ -1,0 +1,87 @@
+import AuthTokenStore
+import Foundation
+
+/// TOTP secrets, recovery codes and half-done sign-ins.
+extension PostgresStore {
+    public func twoFactor(accountID: Int64) throws -> TwoFactorRecord? {
+        try run("SELECT account_id, sealed_secret, enabled, last_step FROM two_factor WHERE account_id = $1", [accountID])
+            .first.map { row in
+                TwoFactorRecord(
+                    accountID: try row.int64(0), sealedSecret: try row.bytes(1), enabled: try row.bool(2),
+                    lastStep: try row.optionalInt64(3))
+            }
+    }
+
+    public func storePendingTwoFactor(accountID: Int64, sealedSecret: [UInt8]) throws -> Bool {
+        try changesRow(
+            """
+            INSERT INTO two_factor (account_id, sealed_secret, enabled) VALUES ($1, $2, false)
+            ON CONFLICT (account_id) DO UPDATE SET sealed_secret = excluded.sealed_secret
+            WHERE NOT two_factor.enabled
+            """, [accountID, sealedSecret])
+    }
+
+    /// One transaction: turn on (only a pending secret), then replace the recovery codes.
+    public func enableTwoFactor(accountID: Int64, step: Int64, recoveryDigests: [String]) throws -> Bool {
+        try transaction { connection in
+            let enabled = try connection.executePrepared(
+                "UPDATE two_factor SET enabled = true, last_step = $2 WHERE account_id = $1 AND NOT enabled",
+                [accountID, step])
+            guard (enabled.affectedRows ?? 0) > 0 else { return false }
+            try connection.executePrepared("DELETE FROM recovery_code WHERE account_id = $1", [accountID])
+            try connection.executePrepared(
+                """
+                INSERT INTO recovery_code (account_id, digest)
+                SELECT $1::int8, digest FROM unnest($2::text[]) AS digest ON CONFLICT DO NOTHING
+                """, [accountID, Self.arrayLiteral(recoveryDigests)])
+            return true
+        }
+    }
+
+    /// One statement: the secret, the recovery codes and the half-done sign-ins go together.
+    public func disableTwoFactor(accountID: Int64) throws -> Bool {
+        try changesRow(
+            """
+            WITH codes AS (DELETE FROM recovery_code WHERE account_id = $1),
+                 pending AS (DELETE FROM pending_sign_in WHERE account_id = $1)
+            DELETE FROM two_factor WHERE account_id = $1
+            """, [accountID])
+    }
+
+    /// One conditional UPDATE. A second request with the same step waits for the first's
+    /// row lock, and PostgreSQL then re-checks `last_step < $2` on the row the first left:
+    /// false, so a code is never accepted twice, even from two instances.
+    public func acceptStep(accountID: Int64, step: Int64) throws -> Bool {
+        try changesRow(
+            """
+            UPDATE two_factor SET last_step = $2
+            WHERE account_id = $1 AND enabled AND (last_step IS NULL OR last_step < $2)
+            """, [accountID, step])
+    }
+
+    public func useRecoveryCode(accountID: Int64, digest: String) throws -> Bool {
+        try changesRow("DELETE FROM recovery_code WHERE account_id = $1 AND digest = $2", [accountID, digest])
+    }
+
+    public func recoveryCodeCount(accountID: Int64) throws -> Int {
+        Int(try run("SELECT count(*) FROM recovery_code WHERE account_id = $1", [accountID])[0].int64(0))
+    }
+
+    public func createPendingSignIn(digest: String, accountID: Int64, expiresAt: Date) throws {
+        try run(
+            "INSERT INTO pending_sign_in (digest, account_id, expires_at) VALUES ($1, $2, $3)",
+            [digest, accountID, Self.seconds(expiresAt)])
+    }
+
+    /// One statement: `DELETE ... RETURNING` takes the record (expired or not, so it never
+    /// works twice), and abandoned expired ones go too, so the table never grows.
+    public func takePendingSignIn(digest: String, now: Date) throws -> Int64? {
+        try run(
+            """
+            WITH taken AS (DELETE FROM pending_sign_in WHERE digest = $1 RETURNING account_id, expires_at),
+                 swept AS (DELETE FROM pending_sign_in WHERE expires_at <= $2::int8 AND digest <> $1)
+            SELECT account_id FROM taken WHERE expires_at > $2::int8
+            """, [digest, Self.seconds(now)]
+        ).first.map { try $0.int64(0) }
+    }
+}
