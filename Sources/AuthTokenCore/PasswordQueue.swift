@@ -49,7 +49,7 @@ public final class PasswordQueue: Sendable {
                 setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)  // 0: this thread
                 while true { runNext() }
             }
-            thread.name = "authtoken-password"
+            thread.name = "authtoken-hash"  // at most 15 bytes, or Linux keeps the old name
             thread.start()
         }
     }
@@ -98,10 +98,13 @@ public final class PasswordQueue: Sendable {
         }
         let started = job.start()
         if started { job.finish() }
+        // The thread counts as free before its requester wakes, so the requester's next
+        // job is admitted as onto an idle thread.
         state.withLock { state in
             state.running -= 1
             if started { state.ran += 1 }
         }
+        if started { job.done.signal() }
     }
 }
 
@@ -129,10 +132,10 @@ private final class Job: Sendable {
         }
     }
 
+    /// Runs the work; the queue signals `done` once it has counted itself free.
     func finish() {
         let value = work()
         phase.withLock { $0 = .finished(value) }
-        done.signal()
     }
 
     /// The requester gives up; false when a thread already started it.

@@ -26,9 +26,12 @@ extension SQLiteStore {
         guard !uses.isEmpty else { return }
         try pool.write { db in
             let statement = try db.cachedStatement(
-                sql: "UPDATE token SET last_used_at = ?, last_used_from = ? WHERE id = ?")
+                sql: """
+                    UPDATE token SET last_used_at = ?, last_used_from = ?
+                    WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)
+                    """)
             for use in uses {
-                try statement.execute(arguments: [use.at, use.from, use.tokenID])
+                try statement.execute(arguments: [use.at, use.from, use.tokenID, use.at])
             }
         }
     }

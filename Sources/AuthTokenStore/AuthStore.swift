@@ -42,6 +42,8 @@ public protocol AuthStore: BrowserStore, TwoFactorStore, HardeningStore {
     /// Called on every guarded request: a backend answers it with one prepared statement
     /// and no write.
     func grant(digest: String) throws -> TokenGrant?
-    /// Stores the latest use of several tokens at once (tokens deleted meanwhile are skipped).
+    /// Stores the latest use of several tokens at once (tokens deleted meanwhile are
+    /// skipped). A use older than the one stored changes nothing: several instances flush
+    /// in any order, and the newest use wins.
     func recordUses(_ uses: [TokenUse]) throws
 }

@@ -160,10 +160,8 @@ import Testing
             try store.recordUses([TokenUse(tokenID: token.id, at: 1_800_000_500, from: "192.0.2.5")])
             try store.recordUses([TokenUse(tokenID: token.id, at: 1_800_000_400, from: "192.0.2.4")])
             let stored = try store.token(digest: "n1")
-            withKnownIssue("SQLiteStore.recordUses overwrites with whatever arrives last", isIntermittent: false) {
-                #expect(stored?.lastUsedAt == at(500))
-                #expect(stored?.lastUsedFrom == "192.0.2.5")
-            } when: { backend == .sqlite }
+            #expect(stored?.lastUsedAt == at(500))
+            #expect(stored?.lastUsedFrom == "192.0.2.5")
         }
     }
 
@@ -182,9 +180,7 @@ import Testing
             let tokens = try store.tokens(accountID: ann.id)
             #expect(tokens.count == 20)
             let stale = tokens.filter { $0.lastUsedAt != Date(timeIntervalSince1970: 1_800_009_999) || $0.lastUsedFrom != "thread 7" }
-            withKnownIssue("SQLiteStore.recordUses overwrites with whatever arrives last", isIntermittent: true) {
-                #expect(stale.map(\.digest) == [])
-            } when: { backend == .sqlite }
+            #expect(stale.map(\.digest) == [])
         }
     }
 
