@@ -7,7 +7,7 @@ import time
 
 import requests
 
-from conftest import Instance, TOKEN, SECRETS, new_email, new_password
+from conftest import GENEROUS_THROTTLE, Instance, TOKEN, SECRETS, new_email, new_password
 
 CAP = 3
 ACCOUNTS = 20
@@ -30,7 +30,11 @@ def complete_token(answer):
 
 
 def test_sigkill_during_creates_loses_no_issued_token(tmp_path_factory):
-    inst = Instance(tmp_path_factory.mktemp("crash"), env={"AUTHTOKEN_MAX_TOKENS": str(CAP)})
+    # Generous throttle and a long password queue: the point is many creates in flight at
+    # the kill, not refusals (which answer at once and would leave nothing to cut off).
+    inst = Instance(tmp_path_factory.mktemp("crash"), env={
+        "AUTHTOKEN_MAX_TOKENS": str(CAP), "AUTHTOKEN_HASH_QUEUE": "30", "AUTHTOKEN_HASH_QUEUE_WAIT_MS": "30000",
+        **GENEROUS_THROTTLE})
     inst.start()
     restarted = False
     try:
@@ -39,7 +43,7 @@ def test_sigkill_during_creates_loses_no_issued_token(tmp_path_factory):
             inst.add_user(email, pw)
         pid = inst.fcgi_pid()
         answers = [None] * CLIENTS
-        finished = threading.Semaphore(0)
+        issued = threading.Event()
         go = threading.Barrier(CLIENTS + 1)
 
         def client(i):
@@ -51,15 +55,15 @@ def test_sigkill_during_creates_loses_no_issued_token(tmp_path_factory):
                                         data={"SCOPE": RECRUIT, "EMAIL_ID": email, "PASSWORD": pw})
                 except requests.RequestException as e:
                     answers[i] = e
-            finished.release()
+            if isinstance(answers[i], requests.Response) and "RESULT=TRUE" in answers[i].text:
+                issued.set()
 
         threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
         for t in threads:
             t.start()
         go.wait()
-        # Kill once some answers are out and most requests are still in flight.
-        for _ in range(10):
-            assert finished.acquire(timeout=30), "no answer before the kill"
+        # Kill once a token is out and most requests are still in flight (waiting for a hash).
+        assert issued.wait(30), "no token before the kill"
         os.kill(pid, signal.SIGKILL)
         killed_at = time.monotonic()
         for t in threads:
