@@ -22,6 +22,11 @@ extension AuthService {
     /// it and is counted as a failure, and the failure that reaches the limit starts the
     /// block at once. A success never lifts a block. Each block writes one activity entry.
     @_spi(Testing) public func throttled(accountID: Int64?, client: Client, _ check: () throws -> Bool) throws -> ThrottleOutcome {
+        // A full password queue refuses now, before the counters cost a write each.
+        guard hasher.queue.hasRoom else {
+            hasher.queue.countRefusal()
+            throw PasswordWorkBusy()
+        }
         var keys: [ThrottleKey] = []
         if !client.address.isEmpty { keys.append(ThrottleKey(key: Self.addressKey(client.address), what: "client address")) }
         if let accountID { keys.append(ThrottleKey(key: Self.accountKey(accountID), what: "account")) }

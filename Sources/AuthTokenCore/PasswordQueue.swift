@@ -79,6 +79,17 @@ public final class PasswordQueue: Sendable {
         return job.result() as! T
     }
 
+    /// False when a job now would be refused: a cheap look, without a lock-free promise,
+    /// so a flood is refused before it costs any other work (the store's counters).
+    public var hasRoom: Bool {
+        state.withLock { $0.waiting < limits.maxWaiting + max(0, limits.threads - $0.running) }
+    }
+
+    /// Counts a refusal made on `hasRoom`'s word.
+    public func countRefusal() {
+        state.withLock { $0.refused += 1 }
+    }
+
     /// Figures for tests and metrics: jobs run, jobs refused, jobs waiting now.
     public var counts: (ran: Int, refused: Int, waiting: Int) {
         state.withLock { ($0.ran, $0.refused, $0.waiting) }

@@ -4,6 +4,9 @@ import Foundation
 extension FastCGIServer {
     /// One worker's accept loop. It ends when accepting fails, which after `stop()` it does.
     func work(index: Int) {
+        if configuration.niceness != 0 {
+            setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, configuration.niceness)  // 0: this thread
+        }
         var request = FCGX_Request()
         FCGX_InitRequest(&request, listenFD, 0)
         while true {

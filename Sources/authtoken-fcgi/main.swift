@@ -10,8 +10,6 @@ import Logging
 // on this, the main thread. (main stays synchronous: see AppConfiguration.loadBlocking.)
 let signals = TerminationSignals()
 
-PasswordHasher.returnMemoryAfterEachHash()
-
 let configuration: AppConfiguration
 do {
     configuration = try AppConfiguration.loadBlocking()
@@ -57,7 +55,8 @@ do {
     let mainServer = FastCGIServer(
         configuration: .init(
             address: configuration.listen, threads: configuration.threads,
-            maxBodyBytes: configuration.maxBodyBytes, shutdownGrace: configuration.shutdownGraceSeconds),
+            maxBodyBytes: configuration.maxBodyBytes, shutdownGrace: configuration.shutdownGraceSeconds,
+            niceness: 5),  // pages and API mode give way to the check; hashing (nice 10) to both
         handler: { app.handle(adapt($0)).fastCGI })
     auth.usage.startFlushing { error in
         logger.error("cannot record token use", metadata: ["error": "\(error)"])
