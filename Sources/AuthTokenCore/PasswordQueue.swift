@@ -58,9 +58,8 @@ public final class PasswordQueue: Sendable {
     /// when the queue is full or the job waited longer than `limits.maxWait`.
     public func run<T: Sendable>(_ work: @escaping @Sendable () -> T) throws -> T {
         let job = Job { work() }
-        // Idle threads take a job at once, so they are room beyond `maxWaiting`.
         let admitted = state.withLock { state -> Bool in
-            guard state.waiting < limits.maxWaiting + max(0, limits.threads - state.running) else {
+            guard hasRoom(state) else {
                 state.refused += 1
                 return false
             }
@@ -81,8 +80,11 @@ public final class PasswordQueue: Sendable {
 
     /// False when a job now would be refused: a cheap look, without a lock-free promise,
     /// so a flood is refused before it costs any other work (the store's counters).
-    public var hasRoom: Bool {
-        state.withLock { $0.waiting < limits.maxWaiting + max(0, limits.threads - $0.running) }
+    public var hasRoom: Bool { state.withLock { hasRoom($0) } }
+
+    /// Idle threads take a job at once, so they are room beyond `maxWaiting`.
+    private func hasRoom(_ state: State) -> Bool {
+        state.waiting < limits.maxWaiting + max(0, limits.threads - state.running)
     }
 
     /// Counts a refusal made on `hasRoom`'s word.

@@ -188,6 +188,52 @@ def assert_token(r):
     return token
 
 
+def complete_token(answer):
+    """The token of a complete success answer, else None (cut off, 502, or a refusal)."""
+    if not isinstance(answer, requests.Response) or answer.status_code != 200:
+        return None
+    lines = answer.text.split("\n")
+    if len(lines) != 5 or lines[3] != "RESULT=TRUE" or not lines[2].startswith("AUTHTOKEN="):
+        return None
+    token = lines[2][len("AUTHTOKEN="):]
+    assert TOKEN.match(token), answer.text
+    SECRETS.append(token)
+    return token
+
+
+class Loop:
+    """Clients calling `call` in a loop until stopped; every result with its start time."""
+
+    def __init__(self, call, clients):
+        self.call = call
+        self.stop = threading.Event()
+        self.results = []
+        self.lock = threading.Lock()
+        self.threads = [threading.Thread(target=self.run, daemon=True) for _ in range(clients)]
+
+    def run(self):
+        with requests.Session() as s:
+            while not self.stop.is_set():
+                started = time.monotonic()
+                try:
+                    result = self.call(s)
+                except requests.RequestException as e:
+                    result = e
+                with self.lock:
+                    self.results.append((started, time.monotonic(), result))
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for t in self.threads:
+            t.join(60)
+        assert not any(t.is_alive() for t in self.threads), "a client hung"
+
+
 def digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -7,26 +7,13 @@ import time
 
 import requests
 
-from conftest import GENEROUS_THROTTLE, Instance, TOKEN, SECRETS, new_email, new_password
+from conftest import GENEROUS_THROTTLE, Instance, complete_token, new_email, new_password
 
 CAP = 3
 ACCOUNTS = 20
 CLIENTS = 200
 RECRUIT = "ZohoRecruit/recruitapi"
 GUARDED = "/recruit/private/json/JobOpenings/getRecords"
-
-
-def complete_token(answer):
-    """The token of a complete success answer, else None (cut off, 502, or a refusal)."""
-    if not isinstance(answer, requests.Response) or answer.status_code != 200:
-        return None
-    lines = answer.text.split("\n")
-    if len(lines) != 5 or lines[3] != "RESULT=TRUE" or not lines[2].startswith("AUTHTOKEN="):
-        return None
-    token = lines[2][len("AUTHTOKEN="):]
-    assert TOKEN.match(token), answer.text
-    SECRETS.append(token)
-    return token
 
 
 def test_sigkill_during_creates_loses_no_issued_token(tmp_path_factory):

@@ -5,13 +5,12 @@ design where the check waited behind password work would stall guarded calls for
 """
 import concurrent.futures
 import re
-import threading
 import time
 
 import pytest
 import requests
 
-from conftest import (GENEROUS_THROTTLE, SCOPE, Instance, assert_cause, assert_token, new_email,
+from conftest import (GENEROUS_THROTTLE, SCOPE, Instance, Loop, assert_cause, assert_token, new_email,
                       new_password, split_body)
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
@@ -45,39 +44,6 @@ def add_app_passwords(inst, email, pw, count):
         assert r.status_code == 200, r.text
         values.append(APP_PASSWORD.search(r.text).group(1))
     return s, values
-
-
-class GuardedLoop:
-    """Clients calling a guarded URL in a loop, timing every call."""
-
-    def __init__(self, inst, token, clients=4):
-        self.url = f"{inst.url}{GUARDED}?authtoken={token}&scope=recruitapi"
-        self.stop = threading.Event()
-        self.calls = []
-        self.lock = threading.Lock()
-        self.threads = [threading.Thread(target=self.run, daemon=True) for _ in range(clients)]
-
-    def run(self):
-        s = requests.Session()
-        while not self.stop.is_set():
-            start = time.monotonic()
-            try:
-                r = s.get(self.url, timeout=30)
-                result = (r.status_code, r.text)
-            except requests.RequestException as e:
-                result = (None, repr(e))
-            with self.lock:
-                self.calls.append((time.monotonic() - start, *result))
-
-    def __enter__(self):
-        for t in self.threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        for t in self.threads:
-            t.join(60)
 
 
 @pytest.fixture(scope="module")
@@ -116,11 +82,19 @@ def burst(inst, targets):
     return answers
 
 
+def guarded_loop(inst, token, clients=4):
+    """Clients calling a guarded URL in a loop, timing every call."""
+    url = f"{inst.url}{GUARDED}?authtoken={token}&scope=recruitapi"
+    return Loop(lambda s: s.get(url, timeout=30), clients)
+
+
 def check_guard_held(loop, answers):
-    assert len(loop.calls) > 20, len(loop.calls)
-    bad = [c for c in loop.calls if c[1] != 200 or '"uri":"' + GUARDED not in c[2]]
+    calls = loop.results
+    assert len(calls) > 20, len(calls)
+    bad = [r for _, _, r in calls
+           if not isinstance(r, requests.Response) or r.status_code != 200 or '"uri":"' + GUARDED not in r.text]
     assert not bad, bad[:3]
-    slowest = max(c[0] for c in loop.calls)
+    slowest = max(ended - started for started, ended, _ in calls)
     assert slowest < 2.0, slowest
     # Every request of the burst was answered in the legacy format, wrong or refused.
     assert len(answers) == 64
@@ -133,7 +107,7 @@ def check_guard_held(loop, answers):
 
 def test_the_check_answers_during_a_wrong_password_burst(slow):
     targets = [(email, "wrong-" + pw) for email, pw in slow.accounts] * 8
-    with GuardedLoop(slow, slow.token) as loop:
+    with guarded_loop(slow, slow.token) as loop:
         time.sleep(0.5)
         answers = burst(slow, targets)
         time.sleep(0.5)
@@ -144,7 +118,7 @@ def test_the_check_answers_during_a_burst_on_an_account_with_many_app_passwords(
     email, _ = slow.app_account
     # Shaped like application passwords, so each could have been tried against all twenty.
     targets = [(email, f"zz{i:02d} aaaa bbbb") for i in range(64)]
-    with GuardedLoop(slow, slow.token) as loop:
+    with guarded_loop(slow, slow.token) as loop:
         time.sleep(0.5)
         answers = burst(slow, targets)
         time.sleep(0.5)

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 import fcgi_client
-from conftest import GENEROUS_THROTTLE, ROOT, SECRETS, TOKEN, Instance, new_email, new_password
+from conftest import GENEROUS_THROTTLE, ROOT, SECRETS, TOKEN, Instance, Loop, complete_token, new_email, new_password
 
 RECRUIT = "ZohoRecruit/recruitapi"
 GUARDED = "/recruit/private/json/JobOpenings/getRecords"
@@ -214,52 +214,6 @@ def test_failures_from_an_address_add_up_across_processes(strict):
 
 
 # ---- SIGKILL of one process while clients call through nginx ------------------------
-
-def complete_token(answer):
-    """The token of a complete success answer through nginx, else None."""
-    if not isinstance(answer, requests.Response) or answer.status_code != 200:
-        return None
-    lines = answer.text.split("\n")
-    if len(lines) != 5 or lines[3] != "RESULT=TRUE" or not lines[2].startswith("AUTHTOKEN="):
-        return None
-    token = lines[2][len("AUTHTOKEN="):]
-    assert TOKEN.match(token), answer.text
-    SECRETS.append(token)
-    return token
-
-
-class Loop:
-    """Clients calling `call` in a loop until stopped; every result with its start time."""
-
-    def __init__(self, call, clients):
-        self.call = call
-        self.stop = threading.Event()
-        self.results = []
-        self.lock = threading.Lock()
-        self.threads = [threading.Thread(target=self.run, daemon=True) for _ in range(clients)]
-
-    def run(self):
-        with requests.Session() as s:
-            while not self.stop.is_set():
-                started = time.monotonic()
-                try:
-                    result = self.call(s)
-                except requests.RequestException as e:
-                    result = e
-                with self.lock:
-                    self.results.append((started, time.monotonic(), result))
-
-    def __enter__(self):
-        for t in self.threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        for t in self.threads:
-            t.join(60)
-        assert not any(t.is_alive() for t in self.threads), "a client hung"
-
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_sigkill_of_one_process_costs_no_guarded_call(tmp_path_factory, backend):
