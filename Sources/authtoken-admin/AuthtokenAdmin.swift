@@ -8,5 +8,5 @@ struct AuthtokenAdmin: AsyncParsableCommand {
         commandName: "authtoken-admin",
         abstract: "Administer authtoken accounts and tokens.",
         discussion: "Uses the server's configuration: AUTHTOKEN_CONFIG, or $DATA_DIR/authtoken.conf.",
-        subcommands: [UserCommand.self, TokenCommand.self])
+        subcommands: [UserCommand.self, TokenCommand.self, MigrateCommand.self])
 }
