@@ -3,10 +3,10 @@ import AuthTokenStore
 /// The PostgreSQL side of `authtoken-admin migrate`: one transaction that locks every table
 /// (a second migrate, or a server already pointed here, waits), checks they are empty,
 /// inserts the source's rows with their own ids (`OVERRIDING SYSTEM VALUE`), moves each id
-/// generator past the largest id, and compares the counts before it commits.
+/// generator past the largest id the source ever issued, and compares the counts before it commits.
 extension PostgresStore: TransferTarget {
     public func importRows(
-        _ fill: (_ insert: (TransferTable, [TransferValue]) throws -> Void) throws -> TransferCounts
+        _ fill: (_ insert: (TransferTable, [TransferValue]) throws -> Void) throws -> TransferSummary
     ) throws -> [String: Int] {
         try transaction { connection in
             let names = TransferTable.all.map(\.name)
@@ -20,7 +20,9 @@ extension PostgresStore: TransferTarget {
             }
             var counts: [String: Int] = [:]
             for table in TransferTable.all {
-                if table.generatedID { try Self.continueIDs(after: table.name, connection) }
+                if table.generatedID {
+                    try Self.continueIDs(table.name, after: source.lastIDs[table.name] ?? 0, connection)
+                }
                 let stored = try Self.count(table.name, connection)
                 let sent = source.copyable[table.name] ?? 0
                 guard stored == sent else {
@@ -52,11 +54,11 @@ extension PostgresStore: TransferTarget {
         Int(try connection.execute("SELECT count(*) FROM \(table)")[0].int64(0))
     }
 
-    /// The next generated id is one past the largest copied (1 for an empty table).
-    static func continueIDs(after table: String, _ connection: PostgresConnection) throws {
+    /// The next generated id is one past the largest the source issued or the copy holds.
+    static func continueIDs(_ table: String, after lastID: Int64, _ connection: PostgresConnection) throws {
         try connection.execute("""
             SELECT setval(pg_get_serial_sequence('\(table)', 'id'),
-                          COALESCE((SELECT max(id) FROM \(table)), 0) + 1, false)
-            """)
+                          GREATEST($1::int8, COALESCE((SELECT max(id) FROM \(table)), 0)) + 1, false)
+            """, [lastID])
     }
 }

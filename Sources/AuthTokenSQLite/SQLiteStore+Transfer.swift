@@ -9,15 +9,20 @@ import GRDB
 /// (`2026-11-29-guard-app-password-lookup`); they can no longer be used, and PostgreSQL's
 /// schema requires the digest.
 extension SQLiteStore: TransferSource {
-    public func exportRows(_ row: (TransferTable, [TransferValue]) throws -> Void) throws -> TransferCounts {
+    public func exportRows(_ row: (TransferTable, [TransferValue]) throws -> Void) throws -> TransferSummary {
         try pool.read { db in
-            var counts = TransferCounts(copyable: [:], leftOut: [:])
+            var counts = TransferSummary(copyable: [:], leftOut: [:], lastIDs: [:])
             for table in TransferTable.all {
                 let condition = table.name == "app_password" ? " WHERE lookup_digest IS NOT NULL" : ""
                 let all = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.name)") ?? 0
                 let copyable = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.name)\(condition)") ?? 0
                 counts.copyable[table.name] = copyable
                 if all > copyable { counts.leftOut[table.name] = all - copyable }
+                if table.generatedID {
+                    // AUTOINCREMENT keeps the largest id ever issued in sqlite_sequence.
+                    counts.lastIDs[table.name] = try Int64.fetchOne(
+                        db, sql: "SELECT seq FROM sqlite_sequence WHERE name = ?", arguments: [table.name]) ?? 0
+                }
                 let columns = table.columns.joined(separator: ", ")
                 let rows = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM \(table.name)\(condition) ORDER BY rowid")
                 while let values = try rows.next() {

@@ -51,19 +51,24 @@ public protocol TransferSource {
     /// Calls `row` for every row that can be copied, table by table in `TransferTable.all`
     /// order, all read in one transaction, and counts in that same transaction (with
     /// `count(*)`, not by counting calls) the rows each table holds.
-    func exportRows(_ row: (TransferTable, [TransferValue]) throws -> Void) throws -> TransferCounts
+    func exportRows(_ row: (TransferTable, [TransferValue]) throws -> Void) throws -> TransferSummary
 }
 
-public struct TransferCounts: Sendable, Equatable {
+public struct TransferSummary: Sendable, Equatable {
     /// Per table: the rows the source holds that can be copied.
     public var copyable: [String: Int]
     /// Per table: the rows the source holds but left out, because the target could not use
     /// them (the backend documents which).
     public var leftOut: [String: Int]
+    /// Per table with a generated id: the largest id the source ever issued, deleted rows
+    /// included, so that the target never issues an id again (a token's id names it in
+    /// activity entries written before the move).
+    public var lastIDs: [String: Int64]
 
-    public init(copyable: [String: Int], leftOut: [String: Int]) {
+    public init(copyable: [String: Int], leftOut: [String: Int], lastIDs: [String: Int64]) {
         self.copyable = copyable
         self.leftOut = leftOut
+        self.lastIDs = lastIDs
     }
 }
 
@@ -71,11 +76,11 @@ public struct TransferCounts: Sendable, Equatable {
 public protocol TransferTarget {
     /// Runs `fill` with a function that inserts one row, inside one transaction that first
     /// checks every table is empty (else `TransferError.targetNotEmpty`, nothing written).
-    /// `fill` returns the source's counts; every table's count in the target must equal
-    /// its `copyable` count, or everything rolls back (`TransferError.countMismatch`).
-    /// Returns the target's counts.
+    /// `fill` returns the source's summary; every table's count in the target must equal
+    /// its `copyable` count, or everything rolls back (`TransferError.countMismatch`), and
+    /// generated ids go on after `lastIDs`. Returns the target's counts.
     func importRows(
-        _ fill: (_ insert: (TransferTable, [TransferValue]) throws -> Void) throws -> TransferCounts
+        _ fill: (_ insert: (TransferTable, [TransferValue]) throws -> Void) throws -> TransferSummary
     ) throws -> [String: Int]
 }
 

@@ -52,7 +52,9 @@ import Testing
         try sqlite.deleteAccount(id: gone.id)
         let old = try from.insertToken(newToken(ann.id, hex(1)), limit: 10)
         let token = try from.insertToken(newToken(ann.id, hex(2), scopes: ["a/b", "c/d"], appPasswordID: 7), limit: 10)
+        let newest = try from.insertToken(newToken(ann.id, hex(4)), limit: 10)
         #expect(try from.deleteToken(id: old.id, accountID: ann.id))
+        #expect(try from.deleteToken(id: newest.id, accountID: ann.id))
         try from.recordUses([TokenUse(tokenID: token.id, at: 1_800_000_100, from: "192.0.2.7")])
         let app = try from.insertAppPassword(accountID: ann.id, name: "laptop", passwordHash: "$argon2id$app",
                                              lookupDigest: "lookup-1", createdAt: t0, limit: 5)
@@ -92,10 +94,11 @@ import Testing
         #expect(try to.takePendingSignIn(digest: "pending-1", now: t0) == ann.id)
         #expect(try to.countAttempt(key: "address:192.0.2.9", now: at(1), window: 900).count == 2)
         #expect(try to.activity(accountID: ann.id, limit: 10).map(\.entry.detail) == ["ok"])
-        // New rows get ids after the copied ones.
+        // New rows get ids after any the source ever issued: a removed token's id, named in
+        // activity entries, is never given to another.
         let carl = try to.createAccount(newAccount("carl@example.com"))
         #expect(carl.id == bob.id + 1)
-        #expect(try to.insertToken(newToken(carl.id, hex(3)), limit: 10).id == token.id + 1)
+        #expect(try to.insertToken(newToken(carl.id, hex(3)), limit: 10).id == newest.id + 1)
     }
 
     @Test func aTargetThatIsNotEmptyIsRefusedAndKeepsWhatItHad() throws {
@@ -147,5 +150,6 @@ import Testing
         #expect(names == ["b"])
         #expect(counts.copyable["app_password"] == 1)
         #expect(counts.leftOut == ["app_password": 1])
+        #expect(counts.lastIDs == ["account": ann.id, "token": 0, "app_password": 2, "activity": 0])
     }
 }

@@ -234,6 +234,35 @@ class Loop:
         assert not any(t.is_alive() for t in self.threads), "a client hung"
 
 
+CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
+APP_PASSWORD = re.compile(r'id="app-password-value" class="secret">([a-z0-9]{4} [a-z0-9]{4} [a-z0-9]{4})<')
+
+
+def sign_in(inst, email, pw):
+    """A requests session signed in through the form (an account without two-factor)."""
+    s = requests.Session()
+    page = s.get(inst.url + "/signin", timeout=10)
+    r = s.post(inst.url + "/signin", timeout=60, allow_redirects=False,
+               data={"csrf": CSRF.search(page.text).group(1), "email": email, "password": pw})
+    assert r.status_code in (302, 303), r.text
+    SECRETS.append(s.cookies["authtoken_session"])
+    return s
+
+
+def add_app_passwords(inst, email, pw, count):
+    """Signs in and creates `count` application passwords; the session and their values."""
+    s = sign_in(inst, email, pw)
+    values = []
+    for i in range(count):
+        csrf = CSRF.search(s.get(inst.url + "/app-passwords", timeout=10).text).group(1)
+        r = s.post(inst.url + "/app-passwords", timeout=60,
+                   data={"csrf": csrf, "name": f"device {i}", "password": pw})
+        assert r.status_code == 200, r.text
+        values.append(APP_PASSWORD.search(r.text).group(1))
+    SECRETS.extend(values)
+    return s, values
+
+
 def digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -121,6 +121,7 @@ def test_create_regenerate_and_remove_on_the_token_page(browser, server, person)
     rows = {r["display_name"]: r for r in server.tokens_of(email)}
     first_id = rows["Nightly recruiting sync"]["id"]
     assert rows["Nightly recruiting sync"]["digest"] == digest(first)
+    assert rows["Invoices"]["digest"] == digest(second)
     browser.find(f"#token-{first_id} a[href^='/tokens/regenerate']").click()
     assert browser.h1() == "Regenerate this token?"
     browser.shot("token-regenerate-confirm")

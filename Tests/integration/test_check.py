@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from conftest import SECRETS, assert_token, digest, new_email, new_password, split_body
+from conftest import assert_token, digest, new_email, new_password, split_body
 
 XML_4834 = ('<?xml version="1.0" encoding="UTF-8" ?>\n<response uri="/recruit/private/xml/JobOpenings/getRecords">'
             '<error><code>4834</code><message>Invalid Ticket Id</message></error></response>\n')

@@ -4,17 +4,14 @@ Hashing is made slow on purpose (Argon2 with 60 passes, about a second a hash he
 design where the check waited behind password work would stall guarded calls for a minute.
 """
 import concurrent.futures
-import re
 import time
 
 import pytest
 import requests
 
-from conftest import (GENEROUS_THROTTLE, SCOPE, Instance, Loop, assert_cause, assert_token, new_email,
-                      new_password, split_body)
+from conftest import (CSRF, GENEROUS_THROTTLE, SCOPE, Instance, Loop, add_app_passwords, assert_cause,
+                      assert_token, new_email, new_password, split_body)
 
-CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
-APP_PASSWORD = re.compile(r'id="app-password-value" class="secret">([a-z0-9]{4} [a-z0-9]{4} [a-z0-9]{4})<')
 RECRUIT = "ZohoRecruit/recruitapi"
 GUARDED = "/recruit/private/json/JobOpenings/getRecords"
 SLOW = {"AUTHTOKEN_ARGON2_ITERATIONS": "60"}
@@ -23,27 +20,6 @@ SLOW = {"AUTHTOKEN_ARGON2_ITERATIONS": "60"}
 def api(inst, email, password, scope=SCOPE, timeout=60):
     return requests.post(inst.url + "/apiauthtoken/create", timeout=timeout,
                          data={"EMAIL_ID": email, "PASSWORD": password, "SCOPE": scope})
-
-
-def sign_in(inst, email, pw):
-    s = requests.Session()
-    page = s.get(inst.url + "/signin", timeout=10)
-    r = s.post(inst.url + "/signin", timeout=60, allow_redirects=False,
-               data={"csrf": CSRF.search(page.text).group(1), "email": email, "password": pw})
-    assert r.status_code in (302, 303), r.text
-    return s
-
-
-def add_app_passwords(inst, email, pw, count):
-    s = sign_in(inst, email, pw)
-    values = []
-    for i in range(count):
-        csrf = CSRF.search(s.get(inst.url + "/app-passwords", timeout=10).text).group(1)
-        r = s.post(inst.url + "/app-passwords", timeout=60,
-                   data={"csrf": csrf, "name": f"device {i}", "password": pw})
-        assert r.status_code == 200, r.text
-        values.append(APP_PASSWORD.search(r.text).group(1))
-    return s, values
 
 
 @pytest.fixture(scope="module")

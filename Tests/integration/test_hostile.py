@@ -10,14 +10,13 @@ import urllib.parse
 import pytest
 import requests
 
-from conftest import SECRETS, SCOPE, assert_token, new_email, new_password, split_body
+from conftest import CSRF, SECRETS, SCOPE, assert_token, new_email, new_password, sign_in, split_body
 from hostile_data import (BAD_QUERIES, HEADER_SAFE, INJECT, MARK, NEXT, SCRIPT,
                           SESSION_GARBAGE)
 
 BLOCKED = "API_REQUEST_BLOCKED"  # throttling (another branch) is a clear answer too
 RECRUIT = "ZohoRecruit/recruitapi"
 GUARDED = "/recruit/private/json/JobOpenings/getRecords"
-CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 
 
 # ---- checking an answer --------------------------------------------------------------
@@ -98,16 +97,6 @@ def get_request(path, extra=b""):
 
 
 # ---- the accounts --------------------------------------------------------------------
-
-def sign_in(server, email, pw):
-    s = requests.Session()
-    page = s.get(server.url + "/signin", timeout=10)
-    r = s.post(server.url + "/signin", timeout=30, allow_redirects=False,
-               data={"csrf": CSRF.search(page.text).group(1), "email": email, "password": pw})
-    assert r.status_code in (302, 303), r.text
-    SECRETS.append(s.cookies["authtoken_session"])
-    return s
-
 
 def page_csrf(s, server):
     return CSRF.search(s.get(server.url + "/tokens", timeout=10).text).group(1)

@@ -6,7 +6,6 @@ process killed with SIGKILL costs no guarded call, since nginx asks the other on
 """
 import concurrent.futures
 import os
-import re
 import signal
 import subprocess
 import threading
@@ -17,7 +16,8 @@ import pytest
 import requests
 
 import fcgi_client
-from conftest import GENEROUS_THROTTLE, ROOT, SECRETS, TOKEN, Instance, Loop, complete_token, new_email, new_password
+from conftest import (GENEROUS_THROTTLE, ROOT, SECRETS, TOKEN, Instance, Loop, complete_token, new_email, new_password,
+                      sign_in)
 
 RECRUIT = "ZohoRecruit/recruitapi"
 GUARDED = "/recruit/private/json/JobOpenings/getRecords"
@@ -269,19 +269,6 @@ def test_sigkill_of_one_process_costs_no_guarded_call(tmp_path_factory, backend)
 
 # ---- PostgreSQL restarted under load ------------------------------------------------
 
-CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
-
-
-def sign_in(inst, email, pw):
-    s = requests.Session()
-    page = s.get(inst.url + "/signin", timeout=10)
-    r = s.post(inst.url + "/signin", timeout=30, allow_redirects=False,
-               data={"csrf": CSRF.search(page.text).group(1), "email": email, "password": pw})
-    assert r.status_code in (302, 303), r.text
-    return s
-
-
-@pytest.mark.skipif("postgres" not in BACKENDS, reason="needs the PostgreSQL backend")
 def test_a_postgres_restart_gives_clean_errors_and_then_works_again(tmp_path_factory):
     inst = start(tmp_path_factory, "postgres", "pgrestart", {**GENEROUS_THROTTLE, "AUTHTOKEN_MAX_TOKENS": "10000"})
     try:

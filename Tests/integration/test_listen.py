@@ -80,4 +80,4 @@ def test_an_unknown_key_in_the_file_stops_start_up(tmp_path):
     env = env_for(tmp_path, f"unix:{tmp_path}/never.sock")
     result = subprocess.run([str(BIN)], env=env, capture_output=True, text=True, timeout=30)
     assert result.returncode == 2
-    assert f"authtoken.conf:2: unknown key AUTHTOKEN_MAX_TOKEN" in result.stderr
+    assert "authtoken.conf:2: unknown key AUTHTOKEN_MAX_TOKEN" in result.stderr

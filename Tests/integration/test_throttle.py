@@ -1,7 +1,6 @@
 """Throttling with the default limits (10 failures in 10 minutes block for 10 minutes) and
 the activity log, through nginx, on an instance of its own: the shared one has generous
 limits because the rest of the suite sends wrong passwords on purpose."""
-import re
 
 import pytest
 
