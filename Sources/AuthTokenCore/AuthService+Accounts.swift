@@ -7,16 +7,11 @@ extension AuthService {
     public func addAccount(email: String, displayName: String?, password: String, confirmed: Bool) throws
         -> Account
     {
-        let email = email.trimmingSpaces()
-        guard Self.isPlausibleEmail(email) else { throw AccountError.invalidEmail }
-        guard password.count >= 8 else { throw AccountError.weakPassword }
-        guard password.utf8.count <= 1024 else { throw AccountError.passwordTooLong }
-        let name = (displayName ?? "").trimmingSpaces()
-        guard name.count <= 100,
-              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else { throw AccountError.invalidDisplayName }
+        let email = try Self.address(email)
+        try Self.checkNewPassword(password)
+        let name = try Self.displayName(displayName, email: email)
         let new = NewAccount(
-            email: email, displayName: name.isEmpty ? String(email.prefix { $0 != "@" }) : name,
+            email: email.value, displayName: name,
             passwordHash: try hasher.hash(password), confirmed: confirmed, createdAt: now())
         do {
             return try store.createAccount(new)
@@ -42,28 +37,39 @@ extension AuthService {
         try store.setActive(accountID: accountID, active)
     }
 
-    /// The account with this e-mail (any letter case), or `AccountError.noSuchUser`.
+    /// The account with this e-mail (any spelling of it, see `EmailAddress`), or
+    /// `AccountError.noSuchUser`.
     public func existingAccount(email: String) throws -> Account {
-        guard let account = try store.account(email: email.trimmingSpaces()) else { throw AccountError.noSuchUser }
+        guard let account = try store.account(email: try Self.address(email).value) else { throw AccountError.noSuchUser }
         return account
     }
 
-    /// One `@`, something on both sides, no spaces or control characters, at most 254 bytes.
-    static func isPlausibleEmail(_ email: String) -> Bool {
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && email.utf8.count <= 254
-            && !email.unicodeScalars.contains {
-                $0.properties.isWhitespace || $0.properties.generalCategory == .control
-            }
+    static func address(_ email: String) throws(AccountError) -> EmailAddress {
+        do { return try EmailAddress(parsing: email) } catch { throw .invalidEmail(error) }
+    }
+
+    /// The rules every new password meets, wherever it is set.
+    static func checkNewPassword(_ password: String) throws(AccountError) {
+        guard password.count >= 8 else { throw .weakPassword }
+        guard password.utf8.count <= 1024 else { throw .passwordTooLong }
+    }
+
+    /// The name shown for the account: the one given, else the address's local part.
+    static func displayName(_ given: String?, email: EmailAddress) throws(AccountError) -> String {
+        let name = (given ?? "").trimmingSpaces()
+        guard name.count <= 100,
+              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { throw .invalidDisplayName }
+        return name.isEmpty ? String(email.value.prefix { $0 != "@" }) : name
     }
 }
 
 public enum AccountError: Error, Equatable, CustomStringConvertible {
-    case invalidEmail, weakPassword, passwordTooLong, invalidDisplayName, duplicateEmail, noSuchUser
+    case invalidEmail(EmailAddress.Refusal), weakPassword, passwordTooLong, invalidDisplayName, duplicateEmail, noSuchUser
 
     public var description: String {
         switch self {
-        case .invalidEmail: "not a valid e-mail address"
+        case .invalidEmail(let reason): "not a valid e-mail address: \(reason)"
         case .weakPassword: "the password must have at least 8 characters"
         case .passwordTooLong: "the password must have at most 1024 bytes"
         case .invalidDisplayName: "the name must have at most 100 characters and no control characters"

@@ -2,7 +2,7 @@ import AuthTokenStore
 
 /// Why the first factor (e-mail and password) did not let someone in.
 enum FirstFactorRefusal: Error {
-    case blocked, noSuchUser, wrongPassword, notActive, notConfirmed
+    case invalidEmail(EmailAddress.Refusal), blocked, noSuchUser, wrongPassword, notActive, notConfirmed
 }
 
 /// The account an e-mail and password opened, and the application password that did it
@@ -19,16 +19,26 @@ extension AuthService {
     /// throttle; failures are logged as `"<channel>: <reason>"`, refusals while blocked are
     /// not (the block has its own entry).
     ///
-    /// At most one Argon2 hash: with `acceptAppPasswords`, a value shaped like an
-    /// application password is looked up by its keyed digest, and only the one it names
-    /// is verified; anything else is checked against the main password.
+    /// Exactly one Argon2 hash per attempt that reaches the throttle: with
+    /// `acceptAppPasswords`, a value shaped like an application password is looked up by its
+    /// keyed digest, and only the one it names is verified; anything else is checked against
+    /// the main password; an e-mail no account has is checked against a decoy hash, so it
+    /// costs what a wrong password costs and the timing tells nothing.
+    ///
+    /// `email` is what the person typed: it is parsed here (`EmailAddress`), once; one that
+    /// is not an address is refused before the throttle, since it names no account.
     func checkFirstFactor(
         email: String, password: String, client: Client, channel: String, acceptAppPasswords: Bool
     ) throws -> Result<FirstFactor, FirstFactorRefusal> {
-        let found = try store.account(email: email)
+        let address: EmailAddress
+        do { address = try EmailAddress(parsing: email) } catch { return .failure(.invalidEmail(error)) }
+        let found = try store.account(email: address.value)
         var appPassword: AppPasswordRecord?
         let outcome = try throttled(accountID: found?.id, client: client) {
-            guard let account = found else { return false }
+            guard let account = found else {
+                _ = try hasher.verify(password, against: decoyHash)
+                return false
+            }
             if acceptAppPasswords, let typed = AppPasswordValue(password),
                let record = try store.appPassword(accountID: account.id, lookupDigest: typed.lookupDigest(appPasswordKey))
             {

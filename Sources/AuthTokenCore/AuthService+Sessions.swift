@@ -12,13 +12,13 @@ extension AuthService {
         guard !email.isEmpty, !password.isEmpty else { return .failure(.missingCredentials) }
         let account: Account
         switch try checkFirstFactor(
-            email: email.trimmingSpaces(), password: password, client: client, channel: "browser",
-            acceptAppPasswords: false)
+            email: email, password: password, client: client, channel: "browser", acceptAppPasswords: false)
         {
         case .success(let first): account = first.account
+        case .failure(.invalidEmail(let reason)): return .failure(.invalidEmail(reason))
         case .failure(.blocked): return .failure(.blocked)
-        // One answer for both on the page; API mode's NO_SUCH_USER already tells whether an
-        // address exists, so no decoy hash is spent on unknown addresses here.
+        // One answer for both, after the same work (the decoy hash): the page does not
+        // tell which addresses have accounts.
         case .failure(.noSuchUser), .failure(.wrongPassword): return .failure(.wrongCredentials)
         case .failure(.notActive): return .failure(.notActive)
         case .failure(.notConfirmed): return .failure(.notConfirmed)

@@ -27,7 +27,9 @@ extension AuthService {
         {
         case .success(let first): (account, appPassword) = (first.account, first.appPassword)
         case .failure(.blocked): return .failure(.blocked)
-        case .failure(.noSuchUser): return .failure(.noSuchUser)
+        // EMAIL_ID may hold a user name in the legacy protocol; one that is not an address
+        // names no account here.
+        case .failure(.invalidEmail), .failure(.noSuchUser): return .failure(.noSuchUser)
         case .failure(.wrongPassword): return .failure(.invalidPassword)
         case .failure(.notActive): return .failure(.notActive)
         case .failure(.notConfirmed): return .failure(.notConfirmed)

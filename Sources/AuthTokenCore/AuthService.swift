@@ -17,12 +17,17 @@ public final class AuthService: Sendable {
     let now: @Sendable () -> Date
     /// Keys the look-up digests of application passwords.
     let appPasswordKey: AppPasswordKey
+    /// What a password for an e-mail no account has is checked against: a hash of a random
+    /// value with the configured parameters, made at start, so that the check costs the
+    /// same as for a real account and never matches.
+    let decoyHash: String
 
     public init(store: any AuthStore, settings: AuthSettings, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.settings = settings
         self.hasher = PasswordHasher(parameters: settings.argon2, queue: PasswordQueue(limits: settings.passwordQueue))
         self.appPasswordKey = AppPasswordKey(secretBox: settings.secretBox)
+        self.decoyHash = PasswordHasher.hashNow(RandomSecret.generate().value, parameters: settings.argon2)
         self.usage = UsageRecorder(store: store)
         self.now = now
     }

@@ -30,18 +30,31 @@ public final class PasswordHasher: Sendable {
 
     /// Hashes `password` with a fresh random salt.
     public func hash(_ password: String) throws -> String {
-        let salt = SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) }
         let p = parameters
+        return try Self.phc(try counted { Self.encode(password, p) })
+    }
+
+    /// A hash made on the calling thread, outside the queue and the count: only for values
+    /// no person chose, made once at start (the decoy of `AuthService`).
+    static func hashNow(_ password: String, parameters: Argon2Parameters) -> String {
+        // Fails only for impossible parameters, which start-up has already refused.
+        try! phc(encode(password, parameters))
+    }
+
+    private static func encode(_ password: String, _ p: Argon2Parameters) -> (Int32, [CChar]) {
+        let salt = SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) }
         let length = argon2_encodedlen(
-            p.iterations, p.memoryKiB, p.parallelism, UInt32(Self.saltLength), UInt32(Self.hashLength), Argon2_id)
+            p.iterations, p.memoryKiB, p.parallelism, UInt32(saltLength), UInt32(hashLength), Argon2_id)
         let bytes = Array(password.utf8)
-        let (status, encoded) = try counted {
-            var encoded = [CChar](repeating: 0, count: length)
-            let status = argon2id_hash_encoded(
-                p.iterations, p.memoryKiB, p.parallelism, bytes, bytes.count,
-                salt, salt.count, Self.hashLength, &encoded, length)
-            return (status, encoded)
-        }
+        var encoded = [CChar](repeating: 0, count: length)
+        let status = argon2id_hash_encoded(
+            p.iterations, p.memoryKiB, p.parallelism, bytes, bytes.count,
+            salt, salt.count, hashLength, &encoded, length)
+        return (status, encoded)
+    }
+
+    private static func phc(_ result: (Int32, [CChar])) throws -> String {
+        let (status, encoded) = result
         guard status == ARGON2_OK.rawValue else { throw PasswordHashError(code: status) }
         return String(decoding: encoded.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }

@@ -11,6 +11,9 @@ public struct WebSession: Sendable, Equatable {
 /// page must not tell which addresses have accounts.
 public enum SignInRefusal: Error, Equatable, Sendable {
     case missingCredentials
+    /// Not an e-mail address (`EmailAddress`): said at once, since it tells nothing about
+    /// which accounts exist.
+    case invalidEmail(EmailAddress.Refusal)
     case wrongCredentials
     case notActive
     case notConfirmed

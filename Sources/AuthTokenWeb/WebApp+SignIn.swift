@@ -103,6 +103,7 @@ extension WebApp {
     static func message(_ refusal: SignInRefusal) -> String {
         switch refusal {
         case .missingCredentials: "Enter your e-mail address and password."
+        case .invalidEmail(let reason): "That is not an e-mail address: \(reason)."
         case .wrongCredentials: "The e-mail address or the password is wrong."
         case .notActive: "This account is deactivated. Ask an administrator to activate it again."
         case .notConfirmed: "This account is not confirmed yet. Open the link in the confirmation e-mail first."

@@ -73,13 +73,41 @@ import Testing
         #expect(try t.auth.hasher.verify("password1", against: hash))
     }
 
+    /// The sign-in form says the same for both; the work must be the same too, or its timing
+    /// would tell which addresses have accounts.
+    @Test func anUnknownAddressCostsOneHashLikeAWrongPassword() throws {
+        let t = try TestStore()
+        _ = try t.auth.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
+        for email in ["ann@example.com", "nobody@example.com"] {
+            let before = t.auth.hasher.hashCount
+            guard case .failure(.wrongCredentials) = try t.auth.signIn(email: email, password: "password2") else {
+                Issue.record("\(email): not refused as wrong credentials")
+                continue
+            }
+            #expect(t.auth.hasher.hashCount - before == 1, "\(email)")
+            let beforeAPI = t.auth.hasher.hashCount
+            _ = try t.auth.createToken(request(email, "password2"))
+            #expect(t.auth.hasher.hashCount - beforeAPI == 1, "\(email), API mode")
+        }
+    }
+
+    /// Not an address: told at once, with no hash and nothing counted (it names no account).
+    @Test func aMalformedAddressIsRefusedBeforeAnyHash() throws {
+        let t = try TestStore()
+        let before = t.auth.hasher.hashCount
+        guard case .failure(.invalidEmail(.mixedScripts)) = try t.auth.signIn(email: "ann@exаmple.com", password: "password1")
+        else { Issue.record("a Cyrillic а in the domain was not refused as mixed scripts"); return }
+        #expect(refusal(try t.auth.createToken(request("ann@example.com,root", "password1"))) == .noSuchUser)
+        #expect(t.auth.hasher.hashCount == before)
+    }
+
     @Test func accountRulesAreChecked() throws {
         let t = try TestStore()
-        #expect(throws: AccountError.invalidEmail) { try t.auth.addAccount(email: "no-at-sign", displayName: nil, password: "password1", confirmed: true) }
+        #expect(throws: AccountError.invalidEmail(.notOneAt)) { try t.auth.addAccount(email: "no-at-sign", displayName: nil, password: "password1", confirmed: true) }
         #expect(throws: AccountError.weakPassword) { try t.auth.addAccount(email: "a@b.c", displayName: nil, password: "short", confirmed: true) }
         _ = try t.auth.addAccount(email: "Dup@Example.com", displayName: nil, password: "password1", confirmed: true)
         #expect(throws: AccountError.duplicateEmail) { try t.auth.addAccount(email: "dup@example.COM", displayName: nil, password: "password1", confirmed: true) }
-        #expect(try t.auth.existingAccount(email: "DUP@example.com").email == "Dup@Example.com")
+        #expect(try t.auth.existingAccount(email: "DUP@example.com").email == "Dup@example.com")  // the domain lower-cased
     }
 }
 
