@@ -133,12 +133,16 @@ def test_form_body_with_charset(server, odd):
 
 
 def test_utf8_email(server):
-    email, pw = f"müller.{secrets.token_hex(3)}@exämple.com", new_password("密码")
+    local = f"müller.{secrets.token_hex(3)}"
+    email, pw = f"{local}@exämple.com", new_password("密码")
+    stored = f"{local}@xn--exmple-cua.com"  # the domain kept in IDNA form
+    assert "exämple.com".encode("idna").decode() == "xn--exmple-cua.com"
     server.add_user(email, pw)
     for form in FORMS:
-        token = assert_token(server.create({"SCOPE": SCOPE, "EMAIL_ID": email, "PASSWORD": pw},
-                                           form=form))
-        check_stored(server, email, token)
+        for spelling in (email, stored):
+            token = assert_token(server.create({"SCOPE": SCOPE, "EMAIL_ID": spelling, "PASSWORD": pw},
+                                               form=form))
+            check_stored(server, stored, token)
 
 
 def test_email_case_insensitive(server):
