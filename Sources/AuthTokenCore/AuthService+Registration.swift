@@ -1,17 +1,44 @@
 import AuthTokenStore
 import Foundation
 
+/// What a registration came to. The page says the same for both ("check your e-mail"); only
+/// the mail differs, and it goes to the address, whose owner alone reads it.
+public enum Registration: Sendable {
+    /// A new account, or an unconfirmed one taken over by this registration (its password
+    /// and links replaced): mail this confirmation link.
+    case confirmationLink(RandomSecret, EmailAddress)
+    /// The address has a confirmed account: nothing changed; tell its owner someone tried.
+    case alreadyRegistered(EmailAddress)
+}
+
 /// Self-service registration: an unconfirmed account and a one-time confirmation link.
+///
+/// Registration cannot be hijacked: whoever registers an address first holds nothing until
+/// the address's owner confirms, and registering an unconfirmed address again replaces the
+/// earlier registration (its password and its links), so the only working link is the one
+/// in the newest mail. A confirmed address is never changed by registering it.
 extension AuthService {
-    /// Creates an unconfirmed account and returns the secret of its confirmation link
-    /// (stored only as a digest). `AccountError.duplicateEmail` when the address is taken.
-    public func register(email: String, displayName: String?, password: String) throws -> RandomSecret {
-        let account = try addAccount(email: email, displayName: displayName, password: password, confirmed: false)
+    /// Checks the rules, hashes the password (always, so the work does not tell whether the
+    /// address is taken), and creates or takes over the unconfirmed account.
+    public func register(email: String, displayName: String?, password: String) throws -> Registration {
+        let address = try Self.address(email)
+        try Self.checkNewPassword(password)
+        let new = NewAccount(
+            email: address.value, displayName: try Self.displayName(displayName, email: address),
+            passwordHash: try hasher.hash(password), confirmed: false, createdAt: now())
         let secret = RandomSecret.generate()
-        try store.createConfirmation(
-            digest: secret.digest, accountID: account.id,
-            expiresAt: now() + settings.sessions.confirmationLifetime)
-        return secret
+        let expiresAt = now() + settings.sessions.confirmationLifetime
+        do {
+            let account = try store.createAccount(new)
+            try store.createConfirmation(digest: secret.digest, accountID: account.id, expiresAt: expiresAt)
+            return .confirmationLink(secret, address)
+        } catch StoreError.duplicateEmail {
+            guard let existing = try store.account(email: address.value), !existing.confirmed,
+                  try store.restartRegistration(
+                      accountID: existing.id, new, linkDigest: secret.digest, linkExpiresAt: expiresAt)
+            else { return .alreadyRegistered(address) }
+            return .confirmationLink(secret, address)
+        }
     }
 
     /// Uses a confirmation link: true when it was valid, unused and not expired, and the

@@ -8,6 +8,28 @@ extension PostgresStore {
             [digest, accountID, Self.seconds(expiresAt)])
     }
 
+    /// The account's row is locked by its UPDATE, so a confirmation racing with this waits
+    /// and then finds its link deleted.
+    public func restartRegistration(
+        accountID: Int64, _ registration: NewAccount, linkDigest: String, linkExpiresAt: Date
+    ) throws -> Bool {
+        try transaction { connection in
+            let updated = try connection.executePrepared(
+                """
+                UPDATE account SET email = $2, email_key = $3, display_name = $4, password_hash = $5, created_at = $6
+                WHERE id = $1 AND NOT confirmed
+                """,
+                [accountID, registration.email, Account.key(forEmail: registration.email), registration.displayName,
+                 registration.passwordHash, Self.seconds(registration.createdAt)])
+            guard (updated.affectedRows ?? 0) > 0 else { return false }
+            try connection.executePrepared("DELETE FROM confirmation WHERE account_id = $1", [accountID])
+            try connection.executePrepared(
+                "INSERT INTO confirmation (digest, account_id, expires_at) VALUES ($1, $2, $3)",
+                [linkDigest, accountID, Self.seconds(linkExpiresAt)])
+            return true
+        }
+    }
+
     /// One statement: the link is deleted (expired or not, so it never works twice) and, if
     /// it was still valid, its account confirmed. Of two clicks at the same moment, the
     /// second waits for the first's row lock and then finds no row to delete.

@@ -22,6 +22,26 @@ extension SQLiteStore {
         }
     }
 
+    public func restartRegistration(
+        accountID: Int64, _ registration: NewAccount, linkDigest: String, linkExpiresAt: Date
+    ) throws -> Bool {
+        try writeImmediately { db in
+            try db.execute(
+                sql: """
+                    UPDATE account SET email = ?, email_key = ?, display_name = ?, password_hash = ?, created_at = ?
+                    WHERE id = ? AND confirmed = 0
+                    """,
+                arguments: [registration.email, Account.key(forEmail: registration.email), registration.displayName,
+                            registration.passwordHash, Self.seconds(registration.createdAt), accountID])
+            guard db.changesCount > 0 else { return false }
+            try db.execute(sql: "DELETE FROM confirmation WHERE account_id = ?", arguments: [accountID])
+            try db.execute(
+                sql: "INSERT INTO confirmation (digest, account_id, expires_at) VALUES (?, ?, ?)",
+                arguments: [linkDigest, accountID, Self.seconds(linkExpiresAt)])
+            return true
+        }
+    }
+
     /// Deletes the single-use row with this digest from `table` (a confirmation link or a
     /// half-done sign-in: `digest`, `account_id`, `expires_at`) and returns its account if it
     /// had not expired. Deleting even an expired row means a link never works twice.

@@ -27,6 +27,13 @@ public protocol BrowserStore: Sendable {
     /// Consumes the link and marks its account confirmed; nil when the link is unknown,
     /// used or expired (an expired link is deleted too).
     func useConfirmation(digest: String, now: Date) throws -> Int64?
+    /// Registration again for an address whose account is still unconfirmed, in one
+    /// transaction: the account takes `registration`'s spelling, name, password hash and
+    /// creation time, every earlier confirmation link of it is deleted, and `linkDigest`
+    /// becomes its one link. False, and nothing changed, when the account is confirmed by
+    /// then or gone.
+    func restartRegistration(accountID: Int64, _ registration: NewAccount, linkDigest: String, linkExpiresAt: Date) throws
+        -> Bool
 
     // MARK: Tokens
     func token(id: Int64, accountID: Int64) throws -> TokenRecord?

@@ -11,10 +11,15 @@ public enum Mailer: Sendable {
     case command(String)
 
     /// True when the message was handed over (the command exited 0, or it was logged).
-    func send(to address: String, subject: String, text: String, link: String, logger: Logger) -> Bool {
+    /// `address` is an `EmailAddress` value: checked, so it cannot add a header line.
+    func send(to address: String, subject: String, text: String, link: String?, logger: Logger) -> Bool {
         switch self {
         case .log:
-            logger.notice("confirmation link (AUTHTOKEN_SENDMAIL is not set)", metadata: ["to": "\(address)", "link": "\(link)"])
+            if let link {
+                logger.notice("confirmation link (AUTHTOKEN_SENDMAIL is not set)", metadata: ["to": "\(address)", "link": "\(link)"])
+            } else {
+                logger.notice("mail not sent (AUTHTOKEN_SENDMAIL is not set)", metadata: ["to": "\(address)", "subject": "\(subject)"])
+            }
             return true
         case .command(let command):
             let message = "To: \(address)\nSubject: \(subject)\nMIME-Version: 1.0\n"

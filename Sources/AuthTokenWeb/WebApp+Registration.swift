@@ -20,40 +20,54 @@ extension WebApp {
             values["error"] = "The two passwords differ."
             return preSessionPage("register", request, browser, values)
         }
-        let secret: RandomSecret
+        let registration: Registration
         do {
-            secret = try auth.register(email: email, displayName: form["name"], password: password)
-        } catch AccountError.duplicateEmail {
-            // Same page as for a new address, and no mail: the form must not tell strangers
-            // which addresses have accounts (the owner can still sign in or ask an admin).
-            logger.info("registration for an existing address ignored")
-            return page("registered", browser, user: nil, ["title": "Check your e-mail", "emailValue": email])
+            registration = try auth.register(email: email, displayName: form["name"], password: password)
         } catch let error as AccountError {
             values["error"] = "That did not work: \(error)."
             return preSessionPage("register", request, browser, values)
         } catch {
             return failure(error, browser)
         }
-        let link = baseURL(request, browser) + "/confirm?token=" + secret.value
-        let text = """
-            Someone, hopefully you, created an authtoken account for this address.
-            Open this link within 24 hours to confirm it:
+        // The same page either way: the form must not tell strangers which addresses have
+        // accounts. The mail tells the address's owner which case it was.
+        let sent: Bool
+        switch registration {
+        case .confirmationLink(let secret, let address):
+            let link = baseURL(request, browser) + "/confirm?token=" + secret.value
+            let text = """
+                Someone, hopefully you, created an authtoken account for this address.
+                Open this link within 24 hours to confirm it:
 
-            \(link)
+                \(link)
 
-            If it was not you, ignore this message: the account stays unusable.
+                If it was not you, ignore this message: the account stays unusable.
+                Any earlier link for this address no longer works.
 
-            """
-        guard browser.mailer.send(
-            to: email, subject: "Confirm your authtoken account", text: text, link: link, logger: logger)
-        else {
+                """
+            sent = browser.mailer.send(
+                to: address.value, subject: "Confirm your authtoken account", text: text, link: link, logger: logger)
+            logger.info("registered; confirmation link sent")
+        case .alreadyRegistered(let address):
+            let text = """
+                Someone tried to create an authtoken account for this address, which already
+                has one. Nothing was changed, and nobody can use your account through this.
+
+                If it was you, sign in with your password instead: \(baseURL(request, browser))/signin
+                If it was not, you need not do anything.
+
+                """
+            sent = browser.mailer.send(
+                to: address.value, subject: "Someone tried to register with your address", text: text, link: nil,
+                logger: logger)
+            logger.info("registration for a confirmed address: its owner was told")
+        }
+        guard sent else {
             return page("message", browser, user: nil, status: 500, [
                 "title": "Could not send the e-mail",
-                "text": "Your account was created but the confirmation e-mail could not be sent. "
-                    + "Ask an administrator to confirm it.",
+                "text": "The confirmation e-mail could not be sent. Try again later, or ask an administrator.",
             ])
         }
-        logger.info("registered; confirmation link sent")
         return page("registered", browser, user: nil, ["title": "Check your e-mail", "emailValue": email])
     }
 

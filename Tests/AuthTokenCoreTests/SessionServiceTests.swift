@@ -64,14 +64,15 @@ final class ManualClock: Sendable {
         #expect(try t.store.session(digest: old.digest) == nil)
     }
 
+    func refusal(_ email: String, _ password: String) throws -> SignInRefusal? {
+        if case .failure(let why) = try t.auth.signIn(email: email, password: password) { return why }
+        return nil
+    }
+
     @Test func refusals() throws {
         _ = try t.auth.addAccount(email: "new@example.com", displayName: nil, password: "password1", confirmed: false)
         let off = try t.auth.addAccount(email: "off@example.com", displayName: nil, password: "password1", confirmed: true)
         try t.store.setActive(accountID: off.id, false)
-        func refusal(_ email: String, _ password: String) throws -> SignInRefusal? {
-            if case .failure(let why) = try t.auth.signIn(email: email, password: password) { return why }
-            return nil
-        }
         #expect(try refusal("", "password1") == .missingCredentials)
         #expect(try refusal("nobody@example.com", "password1") == .wrongCredentials)
         #expect(try refusal("ann@example.com", "password2") == .wrongCredentials)
@@ -87,16 +88,44 @@ final class ManualClock: Sendable {
         }
     }
 
+    func link(_ registration: Registration) throws -> RandomSecret {
+        guard case .confirmationLink(let secret, _) = registration else { throw Refused() }
+        return secret
+    }
+
+    struct Refused: Error {}
+
     @Test func confirmationLinkIsSingleUseAndExpires() throws {
-        let first = try t.auth.register(email: "eve@example.com", displayName: nil, password: "password1")
+        let first = try link(t.auth.register(email: "eve@example.com", displayName: nil, password: "password1"))
         #expect(try t.store.account(email: "eve@example.com")?.confirmed == false)
         #expect(try t.auth.confirm(secret: first.value))
         #expect(try t.store.account(email: "eve@example.com")?.confirmed == true)
         #expect(try !t.auth.confirm(secret: first.value))
-        let late = try t.auth.register(email: "max@example.com", displayName: nil, password: "password1")
+        let late = try link(t.auth.register(email: "max@example.com", displayName: nil, password: "password1"))
         clock.advance(24 * 3600)
         #expect(try !t.auth.confirm(secret: late.value))
         #expect(try t.store.account(email: "max@example.com")?.confirmed == false)
+    }
+
+    /// The pre-registration hijack, step by step: the attacker registers the victim's
+    /// address first; the victim registers it too; the attacker's link and password are dead
+    /// and the victim's link confirms an account only the victim's password opens.
+    @Test func aSecondRegistrationOfAnUnconfirmedAddressTakesItOver() throws {
+        let attackers = try link(t.auth.register(email: "victim@example.com", displayName: "Eve", password: "attacker-pw"))
+        let victims = try link(t.auth.register(email: "Victim@Example.com", displayName: "Vic", password: "victim-pw1"))
+        #expect(try !t.auth.confirm(secret: attackers.value))
+        #expect(try t.auth.confirm(secret: victims.value))
+        let account = try #require(try t.store.account(email: "victim@example.com"))
+        #expect(account.displayName == "Vic" && account.email == "Victim@example.com")
+        #expect(try refusal("victim@example.com", "attacker-pw") == .wrongCredentials)
+        #expect(try refusal("victim@example.com", "victim-pw1") == nil)
+        // Confirmed now: registering it again changes nothing and makes no link.
+        guard case .alreadyRegistered(let address) = try t.auth.register(
+            email: "victim@example.com", displayName: nil, password: "attacker-pw2")
+        else { Issue.record("a confirmed address was registered again"); return }
+        #expect(address.value == "victim@example.com")
+        #expect(try refusal("victim@example.com", "victim-pw1") == nil)
+        #expect(try refusal("victim@example.com", "attacker-pw2") == .wrongCredentials)
     }
 
     @Test func regenerateAndRemoveTouchOnlyTheOwnersTokens() throws {

@@ -93,4 +93,37 @@ import Testing
             #expect(try store.accounts().allSatisfy(\.confirmed))
         }
     }
+
+    /// The pre-registration hijack: a second registration of an unconfirmed address takes
+    /// the account over (new password, new spelling, one new link), and the first
+    /// registrant's link is dead.
+    @Test(arguments: Backend.allCases)
+    func registeringAnUnconfirmedAddressAgainReplacesItAndItsLinks(_ backend: Backend) throws {
+        try withStore(backend) { _, store throws in
+            let ann = try store.createAccount(newAccount("ann@example.com"))
+            let bob = try store.createAccount(newAccount("bob@example.com"))
+            try store.createConfirmation(digest: "attacker-1", accountID: ann.id, expiresAt: at(100))
+            try store.createConfirmation(digest: "attacker-2", accountID: ann.id, expiresAt: at(100))
+            try store.createConfirmation(digest: "bob-link", accountID: bob.id, expiresAt: at(100))
+            let again = NewAccount(email: "Ann@example.com", displayName: "Ann", passwordHash: "$argon2id$victim",
+                                   confirmed: false, createdAt: at(5))
+            #expect(try store.restartRegistration(accountID: ann.id, again, linkDigest: "victim", linkExpiresAt: at(105)))
+            #expect(try store.account(id: ann.id) == Account(
+                id: ann.id, email: "Ann@example.com", displayName: "Ann", passwordHash: "$argon2id$victim",
+                confirmed: false, active: true, createdAt: at(5)))
+            #expect(try store.useConfirmation(digest: "attacker-1", now: t0) == nil)
+            #expect(try store.useConfirmation(digest: "attacker-2", now: t0) == nil)
+            #expect(try store.account(id: ann.id)?.confirmed == false)
+            #expect(try store.useConfirmation(digest: "victim", now: at(104)) == ann.id)
+            #expect(try store.useConfirmation(digest: "bob-link", now: t0) == bob.id)  // other accounts untouched
+
+            // Confirmed: nothing changes, and no link is made.
+            let later = NewAccount(email: "ann@example.com", displayName: "X", passwordHash: "$argon2id$late",
+                                   confirmed: false, createdAt: at(9))
+            #expect(try !store.restartRegistration(accountID: ann.id, later, linkDigest: "late", linkExpiresAt: at(200)))
+            #expect(try store.account(id: ann.id)?.passwordHash == "$argon2id$victim")
+            #expect(try store.useConfirmation(digest: "late", now: t0) == nil)
+            #expect(try !store.restartRegistration(accountID: 9999, later, linkDigest: "none", linkExpiresAt: at(200)))
+        }
+    }
 }

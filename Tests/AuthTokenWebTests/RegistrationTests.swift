@@ -48,12 +48,31 @@ import Testing
         #expect(try b.t.store.account(email: "eve@example.com")?.confirmed == false)
     }
 
-    @Test func aTakenAddressGetsTheSamePageAndNoMail() throws {
+    /// A confirmed address: the same page as a new one, nothing changed, and the owner is
+    /// told by mail (no link in it).
+    @Test func aTakenAddressGetsTheSamePageAndItsOwnerAMail() throws {
         let b = try BrowserHarness()
         try b.addAccount("eve@example.com")
+        let before = try b.t.store.account(email: "eve@example.com")
         let page = register(b, "eve@example.com")
         #expect(page.status == 200 && page.bodyText.contains("Check your e-mail"))
-        #expect(!FileManager.default.fileExists(atPath: b.mailFile.path))
+        let mail = try String(contentsOf: b.mailFile, encoding: .utf8)
+        #expect(mail.hasPrefix("To: eve@example.com\nSubject: Someone tried to register with your address\n"))
+        #expect(!mail.contains("token="))
+        #expect(try b.t.store.account(email: "eve@example.com") == before)
+    }
+
+    /// The hijack through the pages: the attacker's link is dead once the owner registers.
+    @Test func registeringAnUnconfirmedAddressAgainKillsTheFirstLink() throws {
+        let b = try BrowserHarness()
+        _ = register(b, "eve@example.com")
+        let first = try mailedSecret(b)
+        try FileManager.default.removeItem(at: b.mailFile)
+        _ = register(b, "eve@example.com")
+        let second = try mailedSecret(b)
+        #expect(first != second)
+        #expect(confirm(b, first).status == 400)
+        #expect(confirm(b, second).header("Location") == "/signin?confirmed=1")
     }
 
     @Test func badInputKeepsTheForm() throws {
