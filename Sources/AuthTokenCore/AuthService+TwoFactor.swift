@@ -37,22 +37,25 @@ extension AuthService {
         return TwoFactorSetup(secret: encoded, uri: Self.otpauthURI(email: account.email, secret: encoded))
     }
 
-    /// Turns two-factor on when `code` is current for the pending secret, and returns the
-    /// ten recovery codes to show once (the store keeps their digests). The code goes
-    /// through the throttle; `.expired` means there is no pending secret.
-    public func confirmTwoFactorSetup(accountID: Int64, code: String, client: Client = .unknown) throws
-        -> Result<[String], SecondFactorRefusal>
+    /// Turns two-factor on when `password` is the account's and `code` is current for the
+    /// pending secret (checked together as one throttled attempt: a stolen session alone
+    /// cannot put its own authenticator on someone's account), and returns the ten recovery
+    /// codes to show once (the store keeps their digests). `.expired`: no pending secret.
+    public func confirmTwoFactorSetup(account: Account, password: String, code: String, client: Client = .unknown)
+        throws -> Result<[String], SecondFactorRefusal>
     {
+        let accountID = account.id
         guard let record = try store.twoFactor(accountID: accountID), !record.enabled else { return .failure(.expired) }
         let secret = try requireBox().open(record.sealedSecret, accountID: accountID)
         var step: Int64?
         switch try throttled(accountID: accountID, client: client, {
+            guard try hasher.verify(password, against: account.passwordHash) else { return false }
             step = TOTP.matchingStep(secret: secret, code: code, at: now())
             return step != nil
         }) {
         case .blocked: return .failure(.blocked)
         case .failed:
-            try log(.signInFailed, accountID: accountID, client: client, detail: "two-factor set-up: wrong code")
+            try log(.signInFailed, accountID: accountID, client: client, detail: "two-factor set-up: wrong password or code")
             return .failure(.wrongCode)
         case .passed: break
         }

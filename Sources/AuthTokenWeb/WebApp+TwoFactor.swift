@@ -88,11 +88,13 @@ extension WebApp {
         }
     }
 
-    /// POST `/twofactor/confirm`: a current code turns it on; the recovery codes are shown once.
+    /// POST `/twofactor/confirm`: the password and a current code turn it on; the recovery
+    /// codes are shown once.
     func confirmTwoFactor(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
         withSession(request, form, browser) { user in
             guard auth.settings.secretBox != nil else { return noSecretKey(user, browser) }
-            let result = try auth.confirmTwoFactorSetup(accountID: user.account.id, code: form["code"] ?? "", client: user.client)
+            let result = try auth.confirmTwoFactorSetup(
+                account: user.account, password: form["password"] ?? "", code: form["code"] ?? "", client: user.client)
             if case .success(let codes) = result {
                 logger.info("two-factor turned on", metadata: ["account.id": "\(user.account.id)"])
                 try auth.log(.twoFactorOn, accountID: user.account.id, client: user.client)
@@ -103,7 +105,7 @@ extension WebApp {
             guard let setup = try auth.pendingTwoFactorSetup(account: user.account) else { return .redirect("/twofactor") }
             logger.notice("two-factor confirmation refused", metadata: ["account.id": "\(user.account.id)"])
             return setupPage(setup, user, browser, error: result == .failure(.blocked)
-                ? Self.blockedMessage : "That code did not match. Enter the code the app shows now.")
+                ? Self.blockedMessage : "The password or the code was wrong. Enter your password and the code the app shows now.")
         }
     }
 

@@ -30,8 +30,11 @@ final class TestClock: Sendable {
     func enable(_ t: TestStore, _ account: Account) throws -> (TwoFactorSetup, [String]) {
         let setup = try #require(try t.auth.startTwoFactorSetup(account: account))
         #expect(setup.uri == "otpauth://totp/authtoken:two@example.com?secret=\(setup.secret)&issuer=authtoken")
-        #expect(try t.auth.confirmTwoFactorSetup(accountID: account.id, code: "000000").failureValue == .wrongCode)
-        let codes = try t.auth.confirmTwoFactorSetup(accountID: account.id, code: currentCode(setup)).get()
+        #expect(try t.auth.confirmTwoFactorSetup(account: account, password: "password1", code: "000000").failureValue == .wrongCode)
+        // A stolen session has the code of its own app but not the password.
+        #expect(try t.auth.confirmTwoFactorSetup(account: account, password: "password2", code: currentCode(setup)).failureValue == .wrongCode)
+        #expect(try !t.auth.hasTwoFactor(accountID: account.id))
+        let codes = try t.auth.confirmTwoFactorSetup(account: account, password: "password1", code: currentCode(setup)).get()
         return (setup, codes)
     }
 

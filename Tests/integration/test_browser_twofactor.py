@@ -47,13 +47,17 @@ def test_two_factor_sign_in_and_application_passwords(browser, server):
         decoded = subprocess.run(["zbarimg", "-q", "--raw", str(SCREENSHOTS / "twofactor-setup.png")],
                                  capture_output=True, text=True, timeout=30)
         assert decoded.stdout.strip() == uri, decoded
-    browser.fill(code="000000" if totp(secret) != "000000" else "111111")
+    # The right code without the password (a stolen session's own app) is refused too.
+    browser.fill(password="wrong-" + pw, code=totp(secret))
     browser.submit("Turn on")
-    assert "did not match" in browser.find(".error").text
+    assert "password or the code was wrong" in browser.find(".error").text
+    browser.fill(password=pw, code="000000" if totp(secret) != "000000" else "111111")
+    browser.submit("Turn on")
+    assert "password or the code was wrong" in browser.find(".error").text
     # The refusal is a 400, which Chromium logs; nothing else may be in the console.
     assert [e["message"] for e in browser.console_errors()] == [
-        f"{server.url}/twofactor/confirm - Failed to load resource: the server responded with a status of 400 (Bad Request)"]
-    browser.fill(code=totp(secret))
+        f"{server.url}/twofactor/confirm - Failed to load resource: the server responded with a status of 400 (Bad Request)"] * 2
+    browser.fill(password=pw, code=totp(secret))
     browser.submit("Turn on")
     codes = [c.text for c in browser.find_all(".recovery-codes code")]
     assert len(codes) == 10 and len(set(codes)) == 10

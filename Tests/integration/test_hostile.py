@@ -345,7 +345,7 @@ SESSION_FORMS = {
     "tokens-remove": ("/tokens/remove", lambda e: {"id": e.attacker_id}),
     "tokens-regenerate": ("/tokens/regenerate", lambda e: {"id": e.attacker_id}),
     "twofactor-setup": ("/twofactor/setup", lambda e: {}),
-    "twofactor-confirm": ("/twofactor/confirm", lambda e: {"code": "123456"}),
+    "twofactor-confirm": ("/twofactor/confirm", lambda e: {"password": e.attacker_pw, "code": "123456"}),
     "twofactor-disable": ("/twofactor/disable", lambda e: {"password": e.attacker_pw, "code": "123456"}),
     "app-passwords-create": ("/app-passwords", lambda e: {"name": "csrf", "password": e.attacker_pw}),
     "app-passwords-revoke": ("/app-passwords/revoke", lambda e: {"id": "1"}),
