@@ -15,9 +15,14 @@ extension AuthService {
         return IssuedToken(secret: secret, record: TokenRecordSummary(record))
     }
 
-    /// Deletes the token permanently; false when the account has no token with this id.
-    public func removeToken(id: Int64, accountID: Int64) throws -> Bool {
-        try store.deleteToken(id: id, accountID: accountID)
+    /// Deletes the token permanently and writes it to the owner's activity log as
+    /// "`via`, token #id …hint"; false when the account has no token with this id.
+    public func removeToken(id: Int64, accountID: Int64, client: Client = .unknown, via: String) throws -> Bool {
+        guard let token = try store.token(id: id, accountID: accountID),
+              try store.deleteToken(id: id, accountID: accountID)
+        else { return false }
+        try log(.tokenRemoved, accountID: accountID, client: client, detail: via + ", " + Self.tokenDetail(id: id, hint: token.hint))
+        return true
     }
 
     /// The account's tokens, oldest first (digests and hints, never secrets).

@@ -57,10 +57,10 @@ extension WebApp {
 
     func removeToken(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
         withSession(request, form, browser) { user in
-            guard let id = form["id"].flatMap(Int64.init), try auth.removeToken(id: id, accountID: user.account.id)
+            guard let id = form["id"].flatMap(Int64.init),
+                  try auth.removeToken(id: id, accountID: user.account.id, client: user.client, via: "browser")
             else { return noSuchToken(user, browser) }
             logger.info("token removed in the browser", metadata: ["token.id": "\(id)"])
-            try auth.log(.tokenRemoved, accountID: user.account.id, client: user.client, detail: "browser, token #\(id)")
             return .redirect("/tokens?done=removed")
         }
     }

@@ -31,12 +31,9 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             let context = try await AdminContext.open()
             let account = try context.auth.existingAccount(email: email)
-            guard let token = try context.auth.token(id: id, accountID: account.id),
-                  try context.auth.removeToken(id: id, accountID: account.id)
+            guard try context.auth.removeToken(
+                id: id, accountID: account.id, client: AdminContext.client, via: "by an administrator")
             else { throw AdminError("\(account.email) has no token with id \(id)") }
-            try context.auth.log(
-                .tokenRemoved, accountID: account.id, client: AdminContext.client,
-                detail: "by an administrator, " + AuthService.tokenDetail(id: id, hint: token.hint))
             print("revoked token \(id) of \(account.email)")
         }
     }

@@ -133,13 +133,15 @@ final class ManualClock: Sendable {
         let bob = try t.auth.addAccount(email: "bob@example.com", displayName: nil, password: "password1", confirmed: true)
         let token = try t.auth.issueToken(accountID: ann.id, scopes: ["ZohoCRM/crmapi"], displayName: "a").get()
         #expect(try t.auth.regenerateToken(id: token.record.id, accountID: bob.id) == nil)
-        #expect(try !t.auth.removeToken(id: token.record.id, accountID: bob.id))
+        #expect(try !t.auth.removeToken(id: token.record.id, accountID: bob.id, via: "test"))
         #expect(try t.store.token(digest: token.secret.digest) != nil)
         let renewed = try #require(try t.auth.regenerateToken(id: token.record.id, accountID: ann.id))
         #expect(renewed.record.id == token.record.id)
         #expect(try t.store.token(digest: token.secret.digest) == nil)
         #expect(try t.store.token(digest: renewed.secret.digest)?.id == token.record.id)
-        #expect(try t.auth.removeToken(id: token.record.id, accountID: ann.id))
+        #expect(try t.auth.removeToken(id: token.record.id, accountID: ann.id, via: "test"))
+        #expect(try t.auth.activity(accountID: ann.id, limit: 1).first?.entry.detail
+            == "test, token #\(token.record.id) \(renewed.secret.hint)")
         #expect(try t.store.tokens(accountID: ann.id).isEmpty)
     }
 }

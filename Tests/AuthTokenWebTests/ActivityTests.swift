@@ -86,6 +86,9 @@ import Testing
         #expect(browserAgent.hasPrefix("Mozilla/5.0 <b>[31m"))
         #expect(entries.contains { $0.userAgent == "curl/8.0" && $0.kind == .tokenCreated })
         #expect(entries.contains { $0.kind == .tokenRemoved && $0.detail.hasPrefix("/apiauthtoken/delete") })
+        // The token removed on the page is named by id and hint, with one ellipsis.
+        #expect(entries.contains { $0.kind == .tokenRemoved && $0.detail == "browser, token #\(tokenID) …\(value.suffix(4))" })
+        #expect(!entries.contains { $0.detail.contains("……") })
         #expect(entries.contains { $0.kind == .appPasswordCreated && $0.detail.contains("backup box") })
         for entry in entries {
             for secret in secrets {
