@@ -20,6 +20,8 @@
 /// | 2026-11-29-hardening-throttle            | 2026-11-29-hardening-throttle       |
 /// | 2026-11-29-guard-throttle-attempts       | folded into 2026-11-29-hardening-throttle (columns `attempts` and `failures`) |
 /// | 2026-11-29-hardening-activity            | 2026-11-29-hardening-activity       |
+/// | 2026-11-29-accounts-session-client       | 2026-11-29-accounts-session-client  |
+/// | 2026-11-29-accounts-password-reset       | 2026-11-29-accounts-password-reset  |
 ///
 /// A step added to both backends later keeps the same name in both.
 ///
@@ -143,6 +145,18 @@ enum PostgresMigrations {
                 detail text NOT NULL
             );
             CREATE INDEX activity_account ON activity(account_id, id);
+            """),
+        Step(name: "2026-11-29-accounts-session-client", sql: """
+            ALTER TABLE web_session ADD COLUMN address text NOT NULL DEFAULT '';
+            ALTER TABLE web_session ADD COLUMN user_agent text NOT NULL DEFAULT '';
+            """),
+        Step(name: "2026-11-29-accounts-password-reset", sql: """
+            CREATE TABLE password_reset (
+                digest text PRIMARY KEY,
+                account_id bigint NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                expires_at bigint NOT NULL
+            );
+            CREATE INDEX password_reset_account ON password_reset(account_id);
             """),
     ]
 

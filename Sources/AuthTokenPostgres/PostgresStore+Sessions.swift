@@ -2,11 +2,33 @@ import AuthTokenStore
 import Foundation
 
 extension PostgresStore {
-    public func createSession(digest: String, accountID: Int64, at date: Date) throws {
+    public func createSession(digest: String, accountID: Int64, at date: Date, address: String, userAgent: String) throws {
         let time = Self.seconds(date)
         try run(
-            "INSERT INTO web_session (digest, account_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
-            [digest, accountID, time])
+            """
+            INSERT INTO web_session (digest, account_id, created_at, last_seen_at, address, user_agent)
+            VALUES ($1, $2, $3, $3, $4, $5)
+            """,
+            [digest, accountID, time, address, userAgent])
+    }
+
+    public func sessions(accountID: Int64) throws -> [SessionSummary] {
+        try run(
+            """
+            SELECT digest, created_at, last_seen_at, address, user_agent FROM web_session
+            WHERE account_id = $1 ORDER BY last_seen_at DESC, created_at DESC, digest
+            """, [accountID]
+        ).map { row in
+            SessionSummary(
+                digest: try row.string(0), createdAt: Self.date(try row.int64(1)), lastSeenAt: Self.date(try row.int64(2)),
+                address: try row.string(3), userAgent: try row.string(4))
+        }
+    }
+
+    public func deleteSessions(accountID: Int64, except: String?) throws -> Int {
+        try run(
+            "DELETE FROM web_session WHERE account_id = $1 AND digest IS DISTINCT FROM $2::text", [accountID, except]
+        ).affectedRows ?? 0
     }
 
     /// One query with the account, filtered on `active`: a deactivated account's session

@@ -143,6 +143,24 @@ enum SQLiteMigrations {
                 CREATE UNIQUE INDEX app_password_lookup ON app_password(account_id, lookup_digest);
                 """)
         }
+        // The sessions page names each session by where it signed in from.
+        migrator.registerMigration("2026-11-29-accounts-session-client") { db in
+            try db.execute(sql: """
+                ALTER TABLE web_session ADD COLUMN address TEXT NOT NULL DEFAULT '';
+                ALTER TABLE web_session ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
+                """)
+        }
+        // Password-reset links: single use, stored as digests, like confirmation links.
+        migrator.registerMigration("2026-11-29-accounts-password-reset") { db in
+            try db.execute(sql: """
+                CREATE TABLE password_reset (
+                    digest TEXT PRIMARY KEY,
+                    account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    expires_at INTEGER NOT NULL
+                );
+                CREATE INDEX password_reset_account ON password_reset(account_id);
+                """)
+        }
         return migrator
     }
 }

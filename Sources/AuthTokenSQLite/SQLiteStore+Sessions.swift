@@ -3,11 +3,38 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-    public func createSession(digest: String, accountID: Int64, at date: Date) throws {
+    public func createSession(digest: String, accountID: Int64, at date: Date, address: String, userAgent: String) throws {
         try pool.write { db in
             try db.execute(
-                sql: "INSERT INTO web_session (digest, account_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
-                arguments: [digest, accountID, Self.seconds(date), Self.seconds(date)])
+                sql: """
+                    INSERT INTO web_session (digest, account_id, created_at, last_seen_at, address, user_agent)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [digest, accountID, Self.seconds(date), Self.seconds(date), address, userAgent])
+        }
+    }
+
+    public func sessions(accountID: Int64) throws -> [SessionSummary] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db, sql: """
+                    SELECT digest, created_at, last_seen_at, address, user_agent FROM web_session
+                    WHERE account_id = ? ORDER BY last_seen_at DESC, created_at DESC, digest
+                    """, arguments: [accountID]
+            ).map { row in
+                SessionSummary(
+                    digest: row["digest"], createdAt: Date(timeIntervalSince1970: Double(row["created_at"] as Int64)),
+                    lastSeenAt: Date(timeIntervalSince1970: Double(row["last_seen_at"] as Int64)),
+                    address: row["address"], userAgent: row["user_agent"])
+            }
+        }
+    }
+
+    public func deleteSessions(accountID: Int64, except: String?) throws -> Int {
+        try pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM web_session WHERE account_id = ? AND digest IS NOT ?", arguments: [accountID, except])
+            return db.changesCount
         }
     }
 

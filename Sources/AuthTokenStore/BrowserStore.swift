@@ -12,7 +12,13 @@ import Foundation
 /// - token methods that take an `accountID` never touch another account's token.
 public protocol BrowserStore: Sendable {
     // MARK: Sessions
-    func createSession(digest: String, accountID: Int64, at: Date) throws
+    /// `address` and `userAgent`: where the sign-in came from, for the sessions page.
+    func createSession(digest: String, accountID: Int64, at: Date, address: String, userAgent: String) throws
+    /// The account's sessions, most recently seen first.
+    func sessions(accountID: Int64) throws -> [SessionSummary]
+    /// Ends every session of the account but `except` (a digest); returns how many ended.
+    @discardableResult
+    func deleteSessions(accountID: Int64, except: String?) throws -> Int
     /// The session with this digest whose account is active, or nil.
     func session(digest: String) throws -> SessionRecord?
     func touchSession(digest: String, at: Date) throws
@@ -34,6 +40,18 @@ public protocol BrowserStore: Sendable {
     /// then or gone.
     func restartRegistration(accountID: Int64, _ registration: NewAccount, linkDigest: String, linkExpiresAt: Date) throws
         -> Bool
+
+    // MARK: Passwords
+    /// A new password, in one transaction: the hash replaced, every session but `keepSession`
+    /// (a digest) ended, half-done sign-ins and password-reset links deleted. False when
+    /// there is no such account.
+    func replacePassword(accountID: Int64, hash: String, keepSession: String?) throws -> Bool
+    func createPasswordReset(digest: String, accountID: Int64, expiresAt: Date) throws
+    /// The account of an unexpired reset link, without using it up (the page that asks
+    /// for the new password).
+    func passwordReset(digest: String, now: Date) throws -> Int64?
+    /// Uses the link up (deleted whatever its age); its account if it had not expired.
+    func takePasswordReset(digest: String, now: Date) throws -> Int64?
 
     // MARK: Tokens
     func token(id: Int64, accountID: Int64) throws -> TokenRecord?

@@ -16,3 +16,27 @@ public struct SessionRecord: Sendable, Equatable {
         self.account = account
     }
 }
+
+/// A session as its owner sees it on the sessions page.
+public struct SessionSummary: Sendable, Equatable {
+    public var digest: String
+    public var createdAt: Date
+    public var lastSeenAt: Date
+    public var address: String
+    public var userAgent: String
+
+    public init(digest: String, createdAt: Date, lastSeenAt: Date, address: String, userAgent: String) {
+        self.digest = digest
+        self.createdAt = createdAt
+        self.lastSeenAt = lastSeenAt
+        self.address = address
+        self.userAgent = userAgent
+    }
+}
+
+extension BrowserStore {
+    /// A session with no record of where it came from (tests, the admin CLI).
+    public func createSession(digest: String, accountID: Int64, at date: Date) throws {
+        try createSession(digest: digest, accountID: accountID, at: date, address: "", userAgent: "")
+    }
+}

@@ -65,9 +65,10 @@ import Testing
         }
         #expect(try from.storePendingTwoFactor(accountID: ann.id, sealedSecret: secret))
         #expect(try from.enableTwoFactor(accountID: ann.id, step: 42, recoveryDigests: ["r1", "r2"]))
-        try from.createSession(digest: "session-1", accountID: ann.id, at: t0)
+        try from.createSession(digest: "session-1", accountID: ann.id, at: t0, address: "192.0.2.7", userAgent: "Firefox")
         try from.createConfirmation(digest: "confirm-1", accountID: bob.id, expiresAt: at(3600))
         try from.createPendingSignIn(digest: "pending-1", accountID: ann.id, expiresAt: at(300))
+        try from.createPasswordReset(digest: "reset-1", accountID: ann.id, expiresAt: at(3600))
         _ = try from.countAttempt(key: "address:192.0.2.9", now: t0, window: 900)
         _ = try from.recordFailure(key: "address:192.0.2.9", now: t0)
         try from.insertActivity(NewActivity(at: t0, accountID: ann.id, kind: .signIn, address: "192.0.2.7",
@@ -76,7 +77,8 @@ import Testing
         let to = postgres.store as! PostgresStore
         let counts = try to.importRows { insert in try (from as! SQLiteStore).exportRows(insert) }
         #expect(counts == ["account": 2, "token": 1, "app_password": 1, "two_factor": 1, "recovery_code": 2,
-                           "web_session": 1, "confirmation": 1, "pending_sign_in": 1, "throttle": 1, "activity": 1])
+                           "web_session": 1, "confirmation": 1, "pending_sign_in": 1, "password_reset": 1, "throttle": 1,
+                           "activity": 1])
 
         #expect(try to.account(id: ann.id) == from.account(id: ann.id))
         #expect(try to.account(email: "bob@example.com") == from.account(id: bob.id))
@@ -90,8 +92,10 @@ import Testing
         #expect(try !to.acceptStep(accountID: ann.id, step: 42))
         #expect(try to.useRecoveryCode(accountID: ann.id, digest: "r2"))
         #expect(try to.session(digest: "session-1")?.account.id == ann.id)
+        #expect(try to.sessions(accountID: ann.id).map(\.userAgent) == ["Firefox"])
         #expect(try to.useConfirmation(digest: "confirm-1", now: t0) == bob.id)
         #expect(try to.takePendingSignIn(digest: "pending-1", now: t0) == ann.id)
+        #expect(try to.takePasswordReset(digest: "reset-1", now: t0) == ann.id)
         #expect(try to.countAttempt(key: "address:192.0.2.9", now: at(1), window: 900).count == 2)
         #expect(try to.activity(accountID: ann.id, limit: 10).map(\.entry.detail) == ["ok"])
         // New rows get ids after any the source ever issued: a removed token's id, named in
