@@ -32,7 +32,7 @@ extension AuthService {
             return .failure(.secondFactorNeeded(pending: pending))
         }
         try log(.signIn, accountID: account.id, client: client, detail: "browser")
-        return .success(try startSession(account))
+        return .success(try startSession(account, client: client))
     }
 
     /// How long the code page waits after the password: enough to open the app, no more.
@@ -57,18 +57,19 @@ extension AuthService {
         case .passed: break
         }
         try log(.signIn, accountID: accountID, client: client, detail: "browser, with two-factor code")
-        return .success(try startSession(account))
+        return .success(try startSession(account, client: client))
     }
 
-    func startSession(_ account: Account) throws -> (RandomSecret, WebSession) {
+    func startSession(_ account: Account, client: Client) throws -> (RandomSecret, WebSession) {
         let time = now()
         let limits = settings.sessions
         try store.deleteExpiredSessions(
             idleBefore: time - limits.idleTimeout, createdBefore: time - limits.absoluteTimeout)
         let secret = RandomSecret.generate()
-        try store.createSession(digest: secret.digest, accountID: account.id, at: time)
+        try store.createSession(
+            digest: secret.digest, accountID: account.id, at: time, address: client.address, userAgent: client.userAgent)
         let created = Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
-        return (secret, WebSession(account: account, createdAt: created))
+        return (secret, WebSession(account: account, createdAt: created, digest: secret.digest))
     }
 
     /// The live session for a cookie value, or nil. Expired sessions are deleted when
@@ -86,7 +87,7 @@ extension AuthService {
             return nil
         }
         try store.touchSession(digest: digest, at: time)
-        return WebSession(account: record.account, createdAt: record.createdAt)
+        return WebSession(account: record.account, createdAt: record.createdAt, digest: digest)
     }
 
     /// Deletes the session on the server; the cookie alone is worth nothing afterwards.

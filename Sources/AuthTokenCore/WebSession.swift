@@ -5,6 +5,9 @@ import Foundation
 public struct WebSession: Sendable, Equatable {
     public let account: Account
     public let createdAt: Date
+    /// The store's name for this session (the digest of its id): "this one" on the
+    /// sessions page, kept when the password changes.
+    public let digest: String
 }
 
 /// Why a sign-in failed. Wrong password and unknown e-mail are one case on purpose: the

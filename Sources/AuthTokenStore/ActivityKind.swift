@@ -14,6 +14,9 @@ public enum ActivityKind: String, Sendable, CaseIterable {
     case twoFactorOff = "two-factor-off"
     case admin = "admin"
     case blocked = "blocked"
+    case passwordChanged = "password-changed"
+    case passwordResetRequested = "password-reset-requested"
+    case sessionsEnded = "sessions-ended"
 
     /// Words for the activity page and the admin CLI.
     public var label: String {
@@ -31,6 +34,9 @@ public enum ActivityKind: String, Sendable, CaseIterable {
         case .twoFactorOff: "Two-factor sign-in turned off"
         case .admin: "Administrator action"
         case .blocked: "Blocked after too many failures"
+        case .passwordChanged: "Password changed"
+        case .passwordResetRequested: "Password reset link sent"
+        case .sessionsEnded: "Signed out elsewhere"
         }
     }
 }

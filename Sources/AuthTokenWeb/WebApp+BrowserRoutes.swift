@@ -30,14 +30,23 @@ extension WebApp {
             case ("/app-passwords", "POST"): createAppPassword(request, form, browser)
             case ("/app-passwords/revoke", "POST"): revokeAppPassword(request, form, browser)
             case ("/activity", "GET"): activityPage(request, form, browser)
+            case ("/password", "GET"): passwordPage(request, form, browser)
+            case ("/password", "POST"): changePassword(request, form, browser)
+            case ("/forgot", "GET"): forgotForm(request, browser)
+            case ("/forgot", "POST"): forgot(request, form, browser)
+            case ("/reset", "GET"): resetForm(request, form, browser)
+            case ("/reset", "POST"): reset(request, form, browser)
+            case ("/sessions", "GET"): sessionsPage(request, form, browser)
+            case ("/sessions/end", "POST"): endSession(request, form, browser)
+            case ("/sessions/end-others", "POST"): endOtherSessions(request, form, browser)
             case ("/twofactor/setup", _), ("/twofactor/confirm", _), ("/twofactor/disable", _),
-                 ("/app-passwords/revoke", _):
+                 ("/app-passwords/revoke", _), ("/sessions/end", _), ("/sessions/end-others", _):
                 HTTPResponse.plain(405, "Use POST.").adding("Allow", "POST")
             case ("/twofactor", _):
                 HTTPResponse.plain(405, "Use GET.").adding("Allow", "GET")
             case ("/signout", _):
                 HTTPResponse.plain(405, "Use POST.").adding("Allow", "POST")
-            case ("/", _), ("/developer", _), ("/activity", _):
+            case ("/", _), ("/developer", _), ("/activity", _), ("/sessions", _):
                 HTTPResponse.plain(405, "Use GET.").adding("Allow", "GET")
             default:
                 HTTPResponse.plain(405, "Use GET or POST.").adding("Allow", "GET, POST")

@@ -49,6 +49,7 @@ extension WebApp {
         if let next = form["next"], LocalPath.isSafe(next) { values["next"] = next }
         if form["signedout"] != nil { values["notice"] = "You are signed out." }
         if form["confirmed"] != nil { values["notice"] = "Your account is confirmed. You can sign in now." }
+        if form["reset"] != nil { values["notice"] = "Your password was changed. Sign in with the new one." }
         return preSessionPage("signin", request, browser, values)
     }
 

@@ -40,7 +40,8 @@ public struct WebApp: Sendable {
             return checkToken(request)
         case "/", "/signin", "/signout", "/register", "/confirm", "/tokens", "/tokens/remove",
              "/tokens/regenerate", "/developer", "/signin/code", "/twofactor", "/twofactor/setup",
-             "/twofactor/confirm", "/twofactor/disable", "/app-passwords", "/app-passwords/revoke", "/activity":
+             "/twofactor/confirm", "/twofactor/disable", "/app-passwords", "/app-passwords/revoke", "/activity",
+             "/password", "/forgot", "/reset", "/sessions", "/sessions/end", "/sessions/end-others":
             return browserPage(request)
         default:
             return .plain(404, "Not found.")

@@ -6,8 +6,24 @@ struct UserCommand: AsyncParsableCommand {
         commandName: "user", abstract: "Create, confirm, deactivate and list accounts.",
         subcommands: [
             Add.self, Confirm.self, Deactivate.self, Activate.self, List.self, ResetTwoFactor.self, Unblock.self,
-            Activity.self,
+            Activity.self, SetPassword.self,
         ])
+
+    /// A forgotten password with no working mail, or an account whose address the current
+    /// rules refuse: the admin sets a new one. Every session of the account ends.
+    struct SetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-password",
+            abstract: "Set an account's password (read from standard input); every session of it ends.")
+        @Argument(help: "The account's e-mail address.") var email: String
+        func run() async throws {
+            let context = try await AdminContext.open()
+            let account = try context.auth.existingAccount(email: email)
+            let password = try PasswordInput.read(prompt: "New password for \(account.email): ")
+            try context.auth.setPassword(accountID: account.id, new: password, client: AdminContext.client)
+            print("\(account.email): password set; every session ended")
+        }
+    }
 
     /// For a lost phone: two-factor off and recovery codes gone; application passwords stay
     /// (they are not on the phone's authenticator, and the person can revoke them).

@@ -1,0 +1,125 @@
+import AuthTokenStore
+import Foundation
+
+/// Why a new password was not set.
+public enum PasswordRefusal: Error, Equatable, Sendable {
+    /// The current password (change) was wrong.
+    case wrongPassword
+    /// The reset link is unknown, used or older than an hour.
+    case expired
+    /// Two-factor is on and the code (or recovery code) was wrong; the link still works.
+    case wrongCode
+    case blocked
+    /// The new password breaks a rule (`AccountError.weakPassword`, `.passwordTooLong`).
+    case rejected(AccountError)
+}
+
+/// Changing a password (signed in), resetting a forgotten one by e-mail, and the admin's
+/// `set-password`. Every way ends the account's other sessions and half-done sign-ins and
+/// voids its reset links (`AuthStore.replacePassword`, one transaction). Tokens and
+/// application passwords stay: they are independent of the password.
+extension AuthService {
+    /// How long a reset link works.
+    public static let passwordResetLifetime: TimeInterval = 3600
+    /// Reset mails per hour for one address, and from one client address.
+    static let resetRequestsPerHour = 5
+
+    /// The signed-in person's new password, after the current one (through the throttle).
+    /// The session that asked stays signed in; every other one ends.
+    public func changePassword(session: WebSession, current: String, new: String, client: Client) throws
+        -> Result<Void, PasswordRefusal>
+    {
+        do { try Self.checkNewPassword(new) } catch { return .failure(.rejected(error)) }
+        let account = session.account
+        switch try throttled(accountID: account.id, client: client, {
+            try hasher.verify(current, against: account.passwordHash)
+        }) {
+        case .blocked: return .failure(.blocked)
+        case .failed:
+            try log(.signInFailed, accountID: account.id, client: client, detail: "password change: wrong password")
+            return .failure(.wrongPassword)
+        case .passed: break
+        }
+        guard try store.replacePassword(accountID: account.id, hash: try hasher.hash(new), keepSession: session.digest)
+        else { return .failure(.expired) }
+        try log(.passwordChanged, accountID: account.id, client: client, detail: "on the password page; other sessions ended")
+        return .success(())
+    }
+
+    /// The admin CLI's `user set-password`: every session ends.
+    public func setPassword(accountID: Int64, new: String, client: Client) throws {
+        try Self.checkNewPassword(new)
+        guard try store.replacePassword(accountID: accountID, hash: try hasher.hash(new), keepSession: nil)
+        else { throw AccountError.noSuchUser }
+        try log(.passwordChanged, accountID: accountID, client: client, detail: "by an administrator; all sessions ended")
+    }
+
+    /// What a "forgot your password" request came to. The page says the same for all but
+    /// `.invalidEmail`, which tells nothing about accounts.
+    public enum PasswordResetRequest: Sendable {
+        /// Mail this link to this address.
+        case mail(EmailAddress, RandomSecret)
+        /// No account, an inactive one, or too many requests: nothing to send.
+        case nothing
+        case invalidEmail(EmailAddress.Refusal)
+    }
+
+    /// A reset link for an active account's address. The same store work whether or not
+    /// the address has an account (the two request counters, keyed by address and by
+    /// e-mail, so unknown addresses are limited too); the link is stored as a digest.
+    public func requestPasswordReset(email: String, client: Client) throws -> PasswordResetRequest {
+        let address: EmailAddress
+        do { address = try EmailAddress(parsing: email) } catch { return .invalidEmail(error) }
+        var allowed = true
+        for key in ["reset-email:" + address.key, "reset-address:" + ThrottleAddress.key(client.address)] {
+            let counter = try store.countAttempt(key: key, now: now(), window: 3600)
+            if counter.count > Self.resetRequestsPerHour { allowed = false }
+        }
+        // The mailer only gets parsed addresses; an account older than that parser whose
+        // address fails it gets no mail (the admin CLI sets its password).
+        guard allowed, let account = try store.account(email: address.value), account.active,
+              let to = try? EmailAddress(parsing: account.email)
+        else { return .nothing }
+        let secret = RandomSecret.generate()
+        try store.createPasswordReset(
+            digest: secret.digest, accountID: account.id, expiresAt: now() + Self.passwordResetLifetime)
+        try log(.passwordResetRequested, accountID: account.id, client: client)
+        return .mail(to, secret)
+    }
+
+    /// For the page a reset link opens: nil when the link does not work, else whether a
+    /// two-factor code is needed too. Uses nothing up.
+    public func passwordResetNeedsCode(secret: String) throws -> Bool? {
+        guard RandomSecret.isWellFormed(secret),
+              let accountID = try store.passwordReset(digest: RandomSecret(value: secret).digest, now: now())
+        else { return nil }
+        return try hasTwoFactor(accountID: accountID)
+    }
+
+    /// Sets the new password from a reset link. With two-factor on, `code` (a current or
+    /// recovery code) is checked first, through the throttle; a wrong one leaves the link
+    /// usable until it expires. The link works once; every session ends.
+    public func resetPassword(secret: String, new: String, code: String, client: Client) throws
+        -> Result<Void, PasswordRefusal>
+    {
+        guard RandomSecret.isWellFormed(secret) else { return .failure(.expired) }
+        let digest = RandomSecret(value: secret).digest
+        guard let accountID = try store.passwordReset(digest: digest, now: now()) else { return .failure(.expired) }
+        do { try Self.checkNewPassword(new) } catch { return .failure(.rejected(error)) }
+        if try hasTwoFactor(accountID: accountID) {
+            switch try throttled(accountID: accountID, client: client, { try checkSecondFactor(accountID: accountID, code: code) }) {
+            case .blocked: return .failure(.blocked)
+            case .failed:
+                try log(.signInFailed, accountID: accountID, client: client, detail: "password reset: wrong two-factor code")
+                return .failure(.wrongCode)
+            case .passed: break
+            }
+        }
+        let hash = try hasher.hash(new)
+        guard try store.takePasswordReset(digest: digest, now: now()) == accountID,
+              try store.replacePassword(accountID: accountID, hash: hash, keepSession: nil)
+        else { return .failure(.expired) }
+        try log(.passwordChanged, accountID: accountID, client: client, detail: "with a reset link; all sessions ended")
+        return .success(())
+    }
+}
