@@ -16,7 +16,8 @@ public enum Mailer: Sendable {
         switch self {
         case .log:
             if let link {
-                logger.notice("confirmation link (AUTHTOKEN_SENDMAIL is not set)", metadata: ["to": "\(address)", "link": "\(link)"])
+                logger.notice("mail with a link not sent (AUTHTOKEN_SENDMAIL is not set)",
+                              metadata: ["to": "\(address)", "subject": "\(subject)", "link": "\(link)"])
             } else {
                 logger.notice("mail not sent (AUTHTOKEN_SENDMAIL is not set)", metadata: ["to": "\(address)", "subject": "\(subject)"])
             }

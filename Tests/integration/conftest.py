@@ -1,6 +1,8 @@
 """Integration fixtures: real authtoken-fcgi behind real nginx, started by scripts/run."""
+import base64
 import datetime
 import hashlib
+import hmac
 import os
 import pathlib
 import re
@@ -8,6 +10,7 @@ import secrets
 import signal
 import socket
 import sqlite3
+import struct
 import subprocess
 import threading
 import time
@@ -261,6 +264,16 @@ def add_app_passwords(inst, email, pw, count):
         values.append(APP_PASSWORD.search(r.text).group(1))
     SECRETS.extend(values)
     return s, values
+
+
+def totp(secret_b32, at=None, step_offset=0):
+    """RFC 6238 with SHA-1, 30-second steps, 6 digits."""
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    counter = int((time.time() if at is None else at) // 30) + step_offset
+    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    number = struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 1_000_000:06d}"
 
 
 def digest(token):

@@ -1,23 +1,10 @@
 """Two-factor sign-in and application passwords, in headless Chromium and over HTTP."""
 import base64
-import hashlib
-import hmac
 import shutil
-import struct
 import subprocess
 import time
 
-from conftest import SCOPE, SCREENSHOTS, SECRETS, assert_cause, assert_token, new_email, new_password
-
-
-def totp(secret_b32, at=None, step_offset=0):
-    """RFC 6238 with SHA-1, 30-second steps, 6 digits."""
-    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
-    counter = int((time.time() if at is None else at) // 30) + step_offset
-    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = mac[-1] & 0x0F
-    number = struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF
-    return f"{number % 1_000_000:06d}"
+from conftest import SCOPE, SCREENSHOTS, SECRETS, assert_cause, assert_token, new_email, new_password, totp
 
 
 def api(server, email, password):

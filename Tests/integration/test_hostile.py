@@ -349,6 +349,9 @@ SESSION_FORMS = {
     "twofactor-disable": ("/twofactor/disable", lambda e: {"password": e.attacker_pw, "code": "123456"}),
     "app-passwords-create": ("/app-passwords", lambda e: {"name": "csrf", "password": e.attacker_pw}),
     "app-passwords-revoke": ("/app-passwords/revoke", lambda e: {"id": "1"}),
+    "password": ("/password", lambda e: {"current": e.attacker_pw, "new": "csrf-new-pw1", "new2": "csrf-new-pw1"}),
+    "sessions-end": ("/sessions/end", lambda e: {"id": "0" * 16}),
+    "sessions-end-others": ("/sessions/end-others", lambda e: {}),
 }
 BAD_CSRF = {
     "none": lambda e: None,
@@ -360,11 +363,17 @@ BAD_CSRF = {
 
 
 def attacker_state(server, e):
+    """The attacker account's tokens, application passwords, sessions and password hash."""
     with server.db() as con:
         return [tuple(r) for r in con.execute(
             "SELECT 't', id, digest FROM token WHERE account_id = (SELECT account_id FROM token WHERE id = ?)"
             " UNION ALL SELECT 'a', id, name FROM app_password WHERE account_id ="
-            " (SELECT account_id FROM token WHERE id = ?) ORDER BY 1, 2", (e.attacker_id, e.attacker_id))]
+            " (SELECT account_id FROM token WHERE id = ?)"
+            " UNION ALL SELECT 's', 0, digest FROM web_session WHERE account_id ="
+            " (SELECT account_id FROM token WHERE id = ?)"
+            " UNION ALL SELECT 'p', id, password_hash FROM account WHERE id ="
+            " (SELECT account_id FROM token WHERE id = ?) ORDER BY 1, 2, 3",
+            (e.attacker_id,) * 4)]
 
 
 @pytest.mark.parametrize("bad", list(BAD_CSRF))
@@ -390,6 +399,8 @@ PRE_FORMS = {
                                          "password": e.attacker_pw, "password2": e.attacker_pw}),
     "confirm": ("/confirm", lambda e: {"token": secrets.token_hex(32)}),
     "signin-code": ("/signin/code", lambda e: {"code": "123456"}),
+    "forgot": ("/forgot", lambda e: {"email": e.attacker}),
+    "reset": ("/reset", lambda e: {"token": secrets.token_hex(32), "new": "csrf-new-pw1", "new2": "csrf-new-pw1"}),
 }
 
 
@@ -409,6 +420,14 @@ def test_pre_session_form_without_valid_csrf(server, env, form, bad):
         with server.db() as con:
             assert con.execute("SELECT COUNT(*) FROM account WHERE email_key = ?",
                                (data["email"].lower(),)).fetchone()[0] == 0
+    if form == "forgot":
+        with server.db() as con:
+            assert con.execute("SELECT COUNT(*) FROM password_reset JOIN account ON account.id = account_id"
+                               " WHERE email_key = ?", (e_key(env.attacker),)).fetchone()[0] == 0
+
+
+def e_key(email):
+    return email.lower()
 
 
 # ---- cookies: forged, garbage and overlong session ids mean signed out --------------
