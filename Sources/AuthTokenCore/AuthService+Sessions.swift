@@ -39,7 +39,8 @@ extension AuthService {
     static let pendingSignInLifetime: TimeInterval = 300
 
     /// The second step: the half-done sign-in (used up by this call, whatever the outcome)
-    /// and a TOTP or recovery code. Only now is a session created.
+    /// and a TOTP or recovery code. Only now is a session created. A wrong code gets a new
+    /// half-done sign-in, so the person stays on the code step; the throttle bounds retries.
     public func completeSignIn(pending: String, code: String, client: Client = .unknown) throws
         -> Result<(RandomSecret, WebSession), SecondFactorRefusal>
     {
@@ -53,7 +54,10 @@ extension AuthService {
         case .blocked: return .failure(.blocked)
         case .failed:
             try log(.signInFailed, accountID: accountID, client: client, detail: "browser: wrong two-factor code")
-            return .failure(.wrongCode)
+            let again = RandomSecret.generate()
+            try store.createPendingSignIn(
+                digest: again.digest, accountID: accountID, expiresAt: now() + Self.pendingSignInLifetime)
+            return .failure(.wrongCodeTryAgain(pending: again))
         case .passed: break
         }
         try log(.signIn, accountID: accountID, client: client, detail: "browser, with two-factor code")

@@ -12,6 +12,9 @@ public enum SecondFactorRefusal: Error, Equatable, Sendable {
     case expired
     /// Wrong, replayed or already used code. The half-done sign-in is used up too.
     case wrongCode
+    /// Sign-in only: a wrong code, and a new half-done sign-in to try again with (the old
+    /// one is used up; each wrong code counts against the throttle, so retries end in a block).
+    case wrongCodeTryAgain(pending: RandomSecret)
     /// Too many recent failures from this address or for this account.
     case blocked
 }

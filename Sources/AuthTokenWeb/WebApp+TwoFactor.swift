@@ -5,8 +5,8 @@ import Foundation
 ///
 /// The half-done sign-in lives in the store (digest only, five minutes, single use); the
 /// browser holds its random id in the `authtoken_pending` cookie. Any code sent with it,
-/// right or wrong, uses it up: a wrong code means starting again with the password, so
-/// guessing codes costs a password check each time.
+/// right or wrong, uses it up; a wrong code gets a new one and the code page again, with
+/// the failure counted by the throttle, so a guesser is blocked after a few tries.
 extension WebApp {
     static let pendingCookie = "authtoken_pending"
 
@@ -28,10 +28,18 @@ extension WebApp {
         do {
             let pending = Cookies.value(pendingName, in: request) ?? ""
             switch try auth.completeSignIn(pending: pending, code: form["code"] ?? "", client: request.client) {
+            case .failure(.wrongCodeTryAgain(let again)):
+                logger.notice("second factor refused", metadata: ["reason": "wrong code"])
+                values["title"] = "Two-factor sign-in"
+                values["error"] = "That code was wrong or already used. Enter the code your app shows now."
+                var response = preSessionPage("signin-code", request, browser, values)  // 200, like a wrong password
+                response.headers.append(Cookies.setCookie(
+                    pendingName, again.value, maxAge: 300, secure: browser.secureCookies))
+                return response
             case .failure(let refusal):
                 logger.notice("second factor refused", metadata: ["reason": "\(refusal)"])
                 let message: String = switch refusal {
-                case .wrongCode: "That code was wrong or already used. Please sign in again."
+                case .wrongCode, .wrongCodeTryAgain: "That code was wrong or already used. Please sign in again."
                 case .expired: "The sign-in took too long. Please sign in again."
                 case .blocked: Self.blockedMessage
                 }

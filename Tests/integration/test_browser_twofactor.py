@@ -70,6 +70,12 @@ def test_two_factor_sign_in_and_application_passwords(browser, server):
     assert browser.path().startswith("/signin"), "no session before the code"
     browser.open("/signin")
     browser.sign_in(email, pw)
+    # A wrong code keeps the person on the code step, with a message.
+    browser.fill(code="000000" if totp(secret) != "000000" else "111111")
+    browser.submit("Verify")
+    assert browser.h1() == "Two-factor sign-in"
+    assert "wrong or already used" in browser.find(".error").text
+    browser.shot("signin-code-wrong")
     time.sleep(max(0.0, 30 - time.time() % 30) + 0.5)  # a fresh step: the last one was used
     browser.fill(code=totp(secret))
     browser.submit("Verify")
