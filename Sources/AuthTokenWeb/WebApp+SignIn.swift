@@ -46,7 +46,10 @@ extension WebApp {
             return failure(error, browser)
         }
         var values: [String: Any] = ["title": "Sign in"]
-        if let next = form["next"], LocalPath.isSafe(next) { values["next"] = next }
+        if let next = form["next"], LocalPath.isSafe(next) {
+            values["next"] = next
+            values["asking"] = Self.askingFor(next)
+        }
         if form["signedout"] != nil { values["notice"] = "You are signed out." }
         if form["confirmed"] != nil { values["notice"] = "Your account is confirmed. You can sign in now." }
         if form["reset"] != nil { values["notice"] = "Your password was changed. Sign in with the new one." }
@@ -55,7 +58,10 @@ extension WebApp {
 
     func signIn(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
         var values: [String: Any] = ["title": "Sign in", "emailValue": form["email"] ?? ""]
-        if let next = form["next"], LocalPath.isSafe(next) { values["next"] = next }
+        if let next = form["next"], LocalPath.isSafe(next) {
+            values["next"] = next
+            values["asking"] = Self.askingFor(next)
+        }
         guard hasPreSessionToken(request, form, browser) else {
             values["error"] = "The sign-in form had expired. Please sign in again."
             return preSessionPage("signin", request, browser, status: 403, values)
@@ -95,6 +101,17 @@ extension WebApp {
                 browser.cookieName(Self.sessionCookie), "", maxAge: 0, secure: browser.secureCookies))
             return response
         }
+    }
+
+    /// What a browser-mode link that led here asks for ("a token for ZohoCRM/crmapi, for
+    /// the application “Invoices”"), so the person knows what signing in will lead to.
+    static func askingFor(_ next: String) -> String? {
+        let parts = next.split(separator: "?", maxSplits: 1)
+        guard parts.count == 2, parts[0] == "/apiauthtoken/create" || parts[0] == "/apiauthtoken/nb/create",
+              let query = try? FormData(parsing: String(parts[1])), let scope = query["SCOPE"], !scope.isEmpty
+        else { return nil }
+        let application = query["DISPLAY_NAME"].map { $0.isEmpty ? "" : ", for the application “\($0.prefix(100))”" } ?? ""
+        return "Sign in to create an auth token with the scope \(scope.prefix(200))\(application)."
     }
 
     /// Said for every blocked sign-in, whichever of address or account is blocked.

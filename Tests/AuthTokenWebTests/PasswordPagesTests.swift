@@ -137,3 +137,25 @@ extension Result {
         return nil
     }
 }
+
+/// Small things a person trips over.
+@Suite struct SignInPageTests {
+    @Test func aBrowserModeLinkSaysWhatSigningInIsFor() throws {
+        let b = try BrowserHarness()
+        let start = b.get("/apiauthtoken/create?SCOPE=ZohoCRM/crmapi&DISPLAY_NAME=%3Cb%3EInvoices")
+        let target = try #require(start.header("Location"))
+        let page = b.get(target)
+        #expect(page.bodyText.contains("Sign in to create an auth token with the scope ZohoCRM/crmapi, for the application “&lt;b&gt;Invoices”."))
+        #expect(!b.get("/signin?next=/tokens").bodyText.contains("Sign in to create"))
+    }
+
+    @Test func removingTheLastTokenSaysThereAreNone() throws {
+        let b = try BrowserHarness()
+        let ann = try b.addAccount("ann@example.com")
+        let token = try b.t.auth.issueToken(accountID: ann, scopes: ["ZohoCRM/crmapi"], displayName: "only").get()
+        b.signIn("ann@example.com", "password1")
+        #expect(!b.get("/tokens").bodyText.contains("You have no tokens yet."))
+        #expect(b.post("/tokens/remove", [("csrf", b.sessionToken()), ("id", "\(token.record.id)")]).status == 303)
+        #expect(b.get("/tokens?done=removed").bodyText.contains("You have no tokens yet."))
+    }
+}
