@@ -42,6 +42,11 @@ extension PostgresStore {
         try changesRow("UPDATE account SET active = $2 WHERE id = $1", [accountID, active])
     }
 
+    public func setEmail(accountID: Int64, _ email: String) throws -> Bool {
+        try changesRow("UPDATE account SET email = $2, email_key = $3 WHERE id = $1",
+                       [accountID, email, Account.key(forEmail: email)])
+    }
+
     public func setPasswordHash(accountID: Int64, _ hash: String) throws -> Bool {
         try changesRow("UPDATE account SET password_hash = $2 WHERE id = $1", [accountID, hash])
     }

@@ -63,6 +63,15 @@ extension SQLiteStore {
         try changesRow("UPDATE account SET active = ? WHERE id = ?", [active, accountID])
     }
 
+    public func setEmail(accountID: Int64, _ email: String) throws -> Bool {
+        do {
+            return try changesRow("UPDATE account SET email = ?, email_key = ? WHERE id = ?",
+                                  [email, Account.key(forEmail: email), accountID])
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.duplicateEmail
+        }
+    }
+
     public func setPasswordHash(accountID: Int64, _ hash: String) throws -> Bool {
         try changesRow("UPDATE account SET password_hash = ? WHERE id = ?", [hash, accountID])
     }

@@ -22,6 +22,10 @@ public protocol AuthStore: BrowserStore, TwoFactorStore, HardeningStore {
     func setActive(accountID: Int64, _ active: Bool) throws -> Bool
     @discardableResult
     func setPasswordHash(accountID: Int64, _ hash: String) throws -> Bool
+    /// A new spelling of the account's address (and so its key); `StoreError.duplicateEmail`
+    /// when another account has that key. False when there is no such account.
+    @discardableResult
+    func setEmail(accountID: Int64, _ email: String) throws -> Bool
 
     // MARK: Tokens
     /// Inserts the token unless the account already holds `limit` tokens, in which case it

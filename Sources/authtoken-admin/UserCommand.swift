@@ -6,8 +6,24 @@ struct UserCommand: AsyncParsableCommand {
         commandName: "user", abstract: "Create, confirm, deactivate and list accounts.",
         subcommands: [
             Add.self, Confirm.self, Deactivate.self, Activate.self, List.self, ResetTwoFactor.self, Unblock.self,
-            Activity.self, SetPassword.self,
+            Activity.self, SetPassword.self, CheckEmails.self,
         ])
+
+    /// What the server does at start, with the report on standard output.
+    struct CheckEmails: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check-emails",
+            abstract: "Bring stored addresses to their parsed form; report collisions and refused addresses.")
+        func run() async throws {
+            let report = try await AdminContext.open().auth.checkStoredEmails()
+            for (id, old, new) in report.rewritten { print("rewritten\t\(id)\t\(old)\t\(new)") }
+            for (id, other) in report.collisions { print("collision\t\(id)\tsame address as account \(other); left as it was") }
+            for (id, email, reason) in report.refused { print("refused\t\(id)\t\(email)\t\(reason)") }
+            if report.rewritten.isEmpty && report.collisions.isEmpty && report.refused.isEmpty {
+                print("every address is in its parsed form")
+            }
+        }
+    }
 
     /// A forgotten password with no working mail, or an account whose address the current
     /// rules refuse: the admin sets a new one. Every session of the account ends.

@@ -41,6 +41,19 @@ let logger = Logger(label: "authtoken")
 do {
     let store = try Backend.open(configuration.databasePath, threads: configuration.threads + configuration.checkThreads)
     let auth = AuthService(store: store, settings: configuration.auth)
+    // Addresses stored before EmailAddress: rewritten once, collisions and refusals reported.
+    let emails = try auth.checkStoredEmails()
+    for (id, old, new) in emails.rewritten {
+        logger.notice("account address rewritten to its parsed form", metadata: ["account.id": "\(id)", "old": "\(old)", "new": "\(new)"])
+    }
+    for (id, other) in emails.collisions {
+        logger.warning("account address means the same as another account's; left as it was (authtoken-admin user check-emails)",
+                       metadata: ["account.id": "\(id)", "other.account.id": "\(other)"])
+    }
+    for (id, email, reason) in emails.refused {
+        logger.warning("account address is refused by the address rules; it cannot sign in until renamed",
+                       metadata: ["account.id": "\(id)", "email": "\(email)", "reason": "\(reason)"])
+    }
     let app = WebApp(auth: auth, logger: logger, browser: browser)
     let adapt: @Sendable (FastCGIRequest) -> HTTPRequest = {
         HTTPRequest(cgi: $0.params, body: $0.body, notUTF8: $0.notUTF8)

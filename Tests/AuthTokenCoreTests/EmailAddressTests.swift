@@ -1,4 +1,6 @@
 @_spi(Testing) import AuthTokenCore
+import AuthTokenStore
+import AuthTokenTestKit
 import Testing
 
 /// Hostile and look-alike addresses: each refused with its reason, or normalised to one
@@ -89,5 +91,28 @@ import Testing
     ])
     func punycodeMatchesRFC3492(_ label: String, _ encoded: String) {
         #expect(Punycode.encode(Array(label.unicodeScalars)) == encoded)
+    }
+}
+
+/// Accounts stored before `EmailAddress`: rewritten to the parsed form, never merged.
+@Suite struct StoredEmailCheckTests {
+    @Test func oldAddressesAreRewrittenAndCollisionsAndRefusalsReported() throws {
+        let t = try TestStore()
+        func legacy(_ email: String) throws -> Int64 {
+            try t.store.createAccount(NewAccount(email: email, displayName: "x", passwordHash: "h", confirmed: true,
+                                                 createdAt: .now)).id
+        }
+        let upper = try legacy("Ann@Example.COM")
+        let idn = try legacy("zoe@exämple.com")
+        let plain = try legacy("bob@example.com")
+        let wide = try legacy("ｂｏｂ@example.com")  // NFKC makes it bob@example.com
+        let mixed = try legacy("eve@exаmple.com")
+        let report = try t.auth.checkStoredEmails()
+        #expect(report.rewritten.map { "\($0.id) \($0.new)" } == ["\(upper) Ann@example.com", "\(idn) zoe@xn--exmple-cua.com"])
+        #expect(report.collisions.map { [$0.id, $0.with] } == [[wide, plain]])
+        #expect(report.refused.map { "\($0.id) \($0.reason)" } == ["\(mixed) \(EmailAddress.Refusal.mixedScripts)"])
+        #expect(try t.store.account(id: wide)?.email == "ｂｏｂ@example.com")  // not merged
+        #expect(try t.auth.existingAccount(email: "zoe@exämple.com").id == idn)
+        #expect(try t.auth.checkStoredEmails().rewritten.isEmpty)  // once
     }
 }
