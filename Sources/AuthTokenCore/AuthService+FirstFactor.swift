@@ -27,14 +27,19 @@ extension AuthService {
     ///
     /// `email` is what the person typed: it is parsed here (`EmailAddress`), once; one that
     /// is not an address is refused before the throttle, since it names no account.
+    ///
+    /// `deviceCookie`: the browser's device cookie, if any; valid for the account, it puts
+    /// the attempt on that device's own budget (`throttled(device:)`).
     func checkFirstFactor(
-        email: String, password: String, client: Client, channel: String, acceptAppPasswords: Bool
+        email: String, password: String, client: Client, channel: String, acceptAppPasswords: Bool,
+        deviceCookie: String? = nil
     ) throws -> Result<FirstFactor, FirstFactorRefusal> {
         let address: EmailAddress
         do { address = try EmailAddress(parsing: email) } catch { return .failure(.invalidEmail(error)) }
         let found = try store.account(email: address.value)
         var appPassword: AppPasswordRecord?
-        let outcome = try throttled(accountID: found?.id, client: client) {
+        let device = found.flatMap { deviceCookies?.device(in: deviceCookie, accountID: $0.id) }
+        let outcome = try throttled(accountID: found?.id, client: client, device: device) {
             guard let account = found else {
                 _ = try hasher.verify(password, against: decoyHash)
                 return false

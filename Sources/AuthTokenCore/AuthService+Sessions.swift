@@ -6,13 +6,14 @@ import Foundation
 extension AuthService {
     /// Checks e-mail and password like API mode does, and on success starts a session.
     /// Deactivated and unconfirmed are told only after the password matched.
-    public func signIn(email: String, password: String, client: Client = .unknown) throws
+    public func signIn(email: String, password: String, client: Client = .unknown, deviceCookie: String? = nil) throws
         -> Result<(RandomSecret, WebSession), SignInRefusal>
     {
         guard !email.isEmpty, !password.isEmpty else { return .failure(.missingCredentials) }
         let account: Account
         switch try checkFirstFactor(
-            email: email, password: password, client: client, channel: "browser", acceptAppPasswords: false)
+            email: email, password: password, client: client, channel: "browser", acceptAppPasswords: false,
+            deviceCookie: deviceCookie)
         {
         case .success(let first): account = first.account
         case .failure(.invalidEmail(let reason)): return .failure(.invalidEmail(reason))
@@ -41,7 +42,7 @@ extension AuthService {
     /// The second step: the half-done sign-in (used up by this call, whatever the outcome)
     /// and a TOTP or recovery code. Only now is a session created. A wrong code gets a new
     /// half-done sign-in, so the person stays on the code step; the throttle bounds retries.
-    public func completeSignIn(pending: String, code: String, client: Client = .unknown) throws
+    public func completeSignIn(pending: String, code: String, client: Client = .unknown, deviceCookie: String? = nil) throws
         -> Result<(RandomSecret, WebSession), SecondFactorRefusal>
     {
         guard RandomSecret.isWellFormed(pending),
@@ -50,7 +51,10 @@ extension AuthService {
         else { return .failure(.expired) }
         // Through the throttle: a block that began after the password step (codes guessed
         // elsewhere) holds here too.
-        switch try throttled(accountID: accountID, client: client, { try checkSecondFactor(accountID: accountID, code: code) }) {
+        let device = deviceCookies?.device(in: deviceCookie, accountID: accountID)
+        switch try throttled(accountID: accountID, client: client, device: device, {
+            try checkSecondFactor(accountID: accountID, code: code)
+        }) {
         case .blocked: return .failure(.blocked)
         case .failed:
             try log(.signInFailed, accountID: accountID, client: client, detail: "browser: wrong two-factor code")

@@ -21,15 +21,29 @@ extension AuthService {
     /// (or an error, such as `PasswordWorkBusy`) takes the attempt back; a failure keeps
     /// it and is counted as a failure, and the failure that reaches the limit starts the
     /// block at once. A success never lifts a block. Each block writes one activity entry.
-    @_spi(Testing) public func throttled(accountID: Int64?, client: Client, _ check: () throws -> Bool) throws -> ThrottleOutcome {
+    ///
+    /// `device`: the nonce of a valid device cookie for this account (`DeviceCookie`). Then
+    /// only that device's counter is used, with its own smaller limit: failures made
+    /// elsewhere, against the account or from the same address, do not stop a browser the
+    /// owner signed in with before.
+    @_spi(Testing) public func throttled(
+        accountID: Int64?, client: Client, device: String? = nil, _ check: () throws -> Bool
+    ) throws -> ThrottleOutcome {
         // A full password queue refuses now, before the counters cost a write each.
         guard hasher.queue.hasRoom else {
             hasher.queue.countRefusal()
             throw PasswordWorkBusy()
         }
         var keys: [ThrottleKey] = []
-        if !client.address.isEmpty { keys.append(ThrottleKey(key: Self.addressKey(client.address), what: "client address")) }
-        if let accountID { keys.append(ThrottleKey(key: Self.accountKey(accountID), what: "account")) }
+        if let device {
+            keys.append(ThrottleKey(key: "device:" + device, what: "known browser", limit: settings.throttle.deviceMaxFailures))
+        } else {
+            let limit = settings.throttle.maxFailures
+            if !client.address.isEmpty {
+                keys.append(ThrottleKey(key: Self.addressKey(client.address), what: "client address", limit: limit))
+            }
+            if let accountID { keys.append(ThrottleKey(key: Self.accountKey(accountID), what: "account", limit: limit)) }
+        }
 
         var counted: [ThrottleKey] = []
         for key in keys {
@@ -41,7 +55,7 @@ extension AuthService {
             counted.append(key)
             // Failures and attempts still being checked fill the limit: this one waits its
             // turn (refused, not counted), and starts no block, since nothing failed.
-            if counter.count > settings.throttle.maxFailures {
+            if counter.count > key.limit {
                 try refund(counted)
                 return .blocked
             }
@@ -57,7 +71,7 @@ extension AuthService {
             try refund(counted)
             return .passed
         }
-        for key in counted where try store.recordFailure(key: key.key, now: now()) >= settings.throttle.maxFailures {
+        for key in counted where try store.recordFailure(key: key.key, now: now()) >= key.limit {
             try block(key, accountID: accountID, client: client)
         }
         return .failed
@@ -67,6 +81,7 @@ extension AuthService {
     private struct ThrottleKey {
         let key: String
         let what: String
+        let limit: Int
     }
 
     private func refund(_ counted: [ThrottleKey]) throws {

@@ -21,6 +21,8 @@ public final class AuthService: Sendable {
     /// value with the configured parameters, made at start, so that the check costs the
     /// same as for a real account and never matches.
     let decoyHash: String
+    /// Signs and checks device cookies; nil without a secret key (see `DeviceCookie`).
+    public let deviceCookies: DeviceCookie?
 
     public init(store: any AuthStore, settings: AuthSettings, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
@@ -28,6 +30,7 @@ public final class AuthService: Sendable {
         self.hasher = PasswordHasher(parameters: settings.argon2, queue: PasswordQueue(limits: settings.passwordQueue))
         self.appPasswordKey = AppPasswordKey(secretBox: settings.secretBox)
         self.decoyHash = PasswordHasher.hashNow(RandomSecret.generate().value, parameters: settings.argon2)
+        self.deviceCookies = DeviceCookie(secretBox: settings.secretBox)
         self.usage = UsageRecorder(store: store)
         self.now = now
     }

@@ -11,12 +11,16 @@ public struct ThrottleRule: Sendable, Equatable {
     public var maxFailures: Int
     public var window: TimeInterval
     public var blockFor: TimeInterval
+    /// The budget of a browser with a device cookie (`DeviceCookie`): its own failures
+    /// only, counted apart from the account's and the address's.
+    public var deviceMaxFailures: Int
 
     /// 10 failures within 10 minutes block for 10 minutes: slow enough to stop guessing,
     /// short enough that a person who mistyped waits only a coffee break.
-    public init(maxFailures: Int = 10, window: TimeInterval = 600, blockFor: TimeInterval = 600) {
+    public init(maxFailures: Int = 10, window: TimeInterval = 600, blockFor: TimeInterval = 600, deviceMaxFailures: Int = 5) {
         self.maxFailures = maxFailures
         self.window = window
         self.blockFor = blockFor
+        self.deviceMaxFailures = deviceMaxFailures
     }
 }

@@ -5,6 +5,22 @@ import Foundation
 extension WebApp {
     static let sessionCookie = "authtoken_session"
     static let preSessionCookie = "authtoken_presession"
+    /// OWASP's device cookie (`DeviceCookie`): set on every successful sign-in, kept a year.
+    static let deviceCookie = "authtoken_device"
+    static let deviceCookieLifetime = 365 * 24 * 3600
+
+    func deviceCookie(_ request: HTTPRequest, _ browser: BrowserSettings) -> String? {
+        Cookies.value(browser.cookieName(Self.deviceCookie), in: request)
+    }
+
+    /// The header that gives this browser a device cookie for the account, if the server
+    /// has a secret key to sign one with.
+    func newDeviceCookie(accountID: Int64, _ browser: BrowserSettings) -> (String, String)? {
+        auth.deviceCookies.map {
+            Cookies.setCookie(browser.cookieName(Self.deviceCookie), $0.make(accountID: accountID),
+                              maxAge: Self.deviceCookieLifetime, secure: browser.secureCookies)
+        }
+    }
 
     /// The live session this request's cookie names, if any.
     func signedIn(_ request: HTTPRequest, _ browser: BrowserSettings) throws -> SignedIn? {

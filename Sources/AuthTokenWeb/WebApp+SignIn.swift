@@ -67,7 +67,8 @@ extension WebApp {
             return preSessionPage("signin", request, browser, status: 403, values)
         }
         do {
-            switch try auth.signIn(email: form["email"] ?? "", password: form["password"] ?? "", client: request.client) {
+            switch try auth.signIn(email: form["email"] ?? "", password: form["password"] ?? "", client: request.client,
+                                   deviceCookie: deviceCookie(request, browser)) {
             case .failure(.secondFactorNeeded(let pending)):
                 return askForCode(pending, next: form["next"], browser)
             case .failure(let refusal):
@@ -84,6 +85,7 @@ extension WebApp {
                 let lifetime = Int(auth.settings.sessions.absoluteTimeout)
                 response.headers.append(Cookies.setCookie(
                     browser.cookieName(Self.sessionCookie), secret.value, maxAge: lifetime, secure: browser.secureCookies))
+                if let device = newDeviceCookie(accountID: session.account.id, browser) { response.headers.append(device) }
                 return response
             }
         } catch {

@@ -27,7 +27,8 @@ extension WebApp {
         let clearPending = Cookies.setCookie(pendingName, "", maxAge: 0, secure: browser.secureCookies)
         do {
             let pending = Cookies.value(pendingName, in: request) ?? ""
-            switch try auth.completeSignIn(pending: pending, code: form["code"] ?? "", client: request.client) {
+            switch try auth.completeSignIn(pending: pending, code: form["code"] ?? "", client: request.client,
+                                           deviceCookie: deviceCookie(request, browser)) {
             case .failure(.wrongCodeTryAgain(let again)):
                 logger.notice("second factor refused", metadata: ["reason": "wrong code"])
                 values["title"] = "Two-factor sign-in"
@@ -57,6 +58,7 @@ extension WebApp {
                 response.headers.append(Cookies.setCookie(
                     browser.cookieName(Self.sessionCookie), secret.value,
                     maxAge: Int(auth.settings.sessions.absoluteTimeout), secure: browser.secureCookies))
+                if let device = newDeviceCookie(accountID: session.account.id, browser) { response.headers.append(device) }
                 return response
             }
         } catch {

@@ -159,3 +159,56 @@ extension Result {
         #expect(b.get("/tokens?done=removed").bodyText.contains("You have no tokens yet."))
     }
 }
+
+/// OWASP's device cookie: failures made elsewhere do not lock out a browser that signed in
+/// before; that browser has its own small budget.
+@Suite struct DeviceCookieTests {
+    @Test func twentyFailuresBlockNewBrowsersButNotTheOwnersKnownOne() throws {
+        let b = try BrowserHarness()
+        try b.addAccount("ann@example.com")
+        b.address = "192.0.2.10"
+        b.signIn("ann@example.com", "password1")
+        let device = try #require(b.cookies["authtoken_device"])
+        #expect(device.hasPrefix("1.") && !device.contains("password1"))
+        let owner = ["authtoken_device": device]
+
+        // The attacker: another browser, another address, twenty wrong passwords.
+        b.cookies = [:]
+        b.address = "203.0.113.66"
+        for _ in 0..<20 { b.signIn("ann@example.com", "guess") }
+        #expect(b.signIn("ann@example.com", "password1").status == 429)
+        // A new browser of the owner's, elsewhere: the account is blocked for it too.
+        b.cookies = [:]
+        b.address = "198.51.100.1"
+        #expect(b.signIn("ann@example.com", "password1").status == 429)
+        // The owner's known browser, even from the attacker's address: signed in.
+        b.cookies = owner
+        b.address = "203.0.113.66"
+        #expect(b.signIn("ann@example.com", "password1").header("Location") == "/tokens")
+
+        // Its own budget: five failures block that device alone.
+        b.cookies = owner
+        for _ in 0..<5 { b.signIn("ann@example.com", "typo") }
+        #expect(b.signIn("ann@example.com", "password1").status == 429)
+    }
+
+    @Test func aForgedOrAnotherAccountsDeviceCookieCountsForNothing() throws {
+        let b = try BrowserHarness()
+        try b.addAccount("ann@example.com")
+        try b.addAccount("bob@example.com")
+        b.signIn("bob@example.com", "password1")
+        let bobs = try #require(b.cookies["authtoken_device"])
+        let forged = "1." + String(repeating: "a", count: 32) + "." + String(repeating: "0", count: 64)
+        for cookie in [bobs, forged, bobs.replacingOccurrences(of: "2.", with: "1.")] {
+            #expect(b.t.auth.deviceCookies?.device(in: cookie, accountID: 1) == nil, "\(cookie)")
+        }
+        #expect(b.t.auth.deviceCookies?.device(in: bobs, accountID: 2) != nil)
+        // With a forged cookie the attacker still hits the account's limit.
+        b.address = "203.0.113.66"
+        b.cookies = ["authtoken_device": forged]
+        for _ in 0..<10 { b.signIn("ann@example.com", "guess") }
+        b.cookies = [:]
+        b.address = "198.51.100.1"
+        #expect(b.signIn("ann@example.com", "password1").status == 429)
+    }
+}

@@ -95,3 +95,34 @@ def test_the_sign_in_form_says_blocked_and_activity_lists_events(strict, chrome)
     assert (SCREENSHOTS / "throttle-activity.png").exists()
     assert not b.console_errors()
     chrome.delete_all_cookies()
+
+
+def test_a_known_browser_still_signs_in_while_failures_block_everyone_else(strict):
+    """OWASP's device cookie: 20 wrong passwords from this address block the address and the
+    account for new browsers; the owner's browser that signed in before still gets in."""
+    import requests
+
+    from conftest import CSRF, SECRETS
+
+    email, pw = new_email("device"), new_password()
+    strict.add_user(email, pw)
+
+    def sign_in_with(s, password):
+        page = s.get(strict.url + "/signin", timeout=10)
+        return s.post(strict.url + "/signin", timeout=30, allow_redirects=False,
+                      data={"csrf": CSRF.search(page.text).group(1), "email": email, "password": password})
+
+    owner = requests.Session()
+    assert sign_in_with(owner, pw).status_code == 303
+    device = owner.cookies["authtoken_device"]
+    SECRETS.append(device)
+    owner.post(strict.url + "/signout", timeout=10,
+               data={"csrf": CSRF.search(owner.get(strict.url + "/tokens", timeout=10).text).group(1)})
+    attacker = requests.Session()
+    for _ in range(20):
+        sign_in_with(attacker, "wrong-" + pw)
+    newcomer = requests.Session()
+    assert sign_in_with(newcomer, pw).status_code == 429
+    assert sign_in_with(owner, pw).status_code == 303
+    assert owner.get(strict.url + "/tokens", timeout=10, allow_redirects=False).status_code == 200
+    unblock(strict, email, "--address", "127.0.0.1")
