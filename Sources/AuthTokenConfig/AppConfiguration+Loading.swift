@@ -78,7 +78,9 @@ extension AppConfiguration {
             maxAppPasswordsPerAccount: try values.int("AUTHTOKEN_MAX_APP_PASSWORDS", default: 20, in: 1...1000),
             sessions: SessionSettings(
                 idleTimeout: Double(try values.int("AUTHTOKEN_SESSION_IDLE_MINUTES", default: 30, in: 1...1440)) * 60,
-                absoluteTimeout: Double(try values.int("AUTHTOKEN_SESSION_MAX_HOURS", default: 8, in: 1...168)) * 3600),
+                absoluteTimeout: Double(try values.int("AUTHTOKEN_SESSION_MAX_HOURS", default: 8, in: 1...168)) * 3600,
+                unconfirmedLifetime: try values.int("AUTHTOKEN_UNCONFIRMED_DAYS", default: 7, in: 0...3650)
+                    .nonZero.map { Double($0) * 86400 }),
             secretBox: secretBox,
             throttle: ThrottleRule(
                 maxFailures: try values.int("AUTHTOKEN_THROTTLE_MAX_FAILURES", default: 10, in: 1...10_000_000),
@@ -188,4 +190,9 @@ struct Values {
         }
         return value
     }
+}
+
+extension Int {
+    /// nil for 0: the settings where 0 means "never".
+    var nonZero: Int? { self == 0 ? nil : self }
 }

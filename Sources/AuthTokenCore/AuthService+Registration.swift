@@ -22,6 +22,7 @@ extension AuthService {
     /// address is taken), and creates or takes over the unconfirmed account.
     public func register(email: String, displayName: String?, password: String) throws -> Registration {
         let address = try Self.address(email)
+        try removeExpiredRegistrations()
         try Self.checkNewPassword(password)
         let new = NewAccount(
             email: address.value, displayName: try Self.displayName(displayName, email: address),
@@ -39,6 +40,14 @@ extension AuthService {
             else { return .alreadyRegistered(address) }
             return .confirmationLink(secret, address)
         }
+    }
+
+    /// Removes unconfirmed accounts older than `unconfirmedLifetime` (with their links); at
+    /// server start and before each registration. How many went.
+    @discardableResult
+    public func removeExpiredRegistrations() throws -> Int {
+        guard let lifetime = settings.sessions.unconfirmedLifetime else { return 0 }
+        return try store.deleteUnconfirmedAccounts(createdBefore: now() - lifetime)
     }
 
     /// Uses a confirmation link: true when it was valid, unused and not expired, and the

@@ -11,11 +11,15 @@ public struct SessionSettings: Sendable, Equatable {
     public var absoluteTimeout: TimeInterval
     /// A registration's confirmation link works this long.
     public var confirmationLifetime: TimeInterval
+    /// Unconfirmed accounts older than this are removed (at start and before each
+    /// registration); nil keeps them.
+    public var unconfirmedLifetime: TimeInterval?
 
     public init(
         idleTimeout: TimeInterval = 30 * 60, absoluteTimeout: TimeInterval = 8 * 3600,
-        confirmationLifetime: TimeInterval = 24 * 3600
+        confirmationLifetime: TimeInterval = 24 * 3600, unconfirmedLifetime: TimeInterval? = 7 * 24 * 3600
     ) {
+        self.unconfirmedLifetime = unconfirmedLifetime
         self.idleTimeout = idleTimeout
         self.absoluteTimeout = absoluteTimeout
         self.confirmationLifetime = confirmationLifetime

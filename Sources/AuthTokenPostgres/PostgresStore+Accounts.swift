@@ -47,6 +47,11 @@ extension PostgresStore {
                        [accountID, email, Account.key(forEmail: email)])
     }
 
+    public func deleteUnconfirmedAccounts(createdBefore: Date) throws -> Int {
+        try run("DELETE FROM account WHERE NOT confirmed AND created_at < $1", [Self.seconds(createdBefore)])
+            .affectedRows ?? 0
+    }
+
     public func setPasswordHash(accountID: Int64, _ hash: String) throws -> Bool {
         try changesRow("UPDATE account SET password_hash = $2 WHERE id = $1", [accountID, hash])
     }

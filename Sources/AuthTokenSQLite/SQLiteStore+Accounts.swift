@@ -72,6 +72,14 @@ extension SQLiteStore {
         }
     }
 
+    public func deleteUnconfirmedAccounts(createdBefore: Date) throws -> Int {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM account WHERE confirmed = 0 AND created_at < ?",
+                           arguments: [Self.seconds(createdBefore)])
+            return db.changesCount
+        }
+    }
+
     public func setPasswordHash(accountID: Int64, _ hash: String) throws -> Bool {
         try changesRow("UPDATE account SET password_hash = ? WHERE id = ?", [hash, accountID])
     }

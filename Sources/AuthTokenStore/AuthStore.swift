@@ -1,3 +1,5 @@
+import Foundation
+
 /// The storage interface of the auth core.
 ///
 /// Every backend (SQLite now, PostgreSQL later) implements it, and one set of contract
@@ -26,6 +28,10 @@ public protocol AuthStore: BrowserStore, TwoFactorStore, HardeningStore {
     /// when another account has that key. False when there is no such account.
     @discardableResult
     func setEmail(accountID: Int64, _ email: String) throws -> Bool
+    /// Removes unconfirmed accounts created before `createdBefore` (their links go with
+    /// them); returns how many.
+    @discardableResult
+    func deleteUnconfirmedAccounts(createdBefore: Date) throws -> Int
 
     // MARK: Tokens
     /// Inserts the token unless the account already holds `limit` tokens, in which case it

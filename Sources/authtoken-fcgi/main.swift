@@ -54,6 +54,8 @@ do {
         logger.warning("account address is refused by the address rules; it cannot sign in until renamed",
                        metadata: ["account.id": "\(id)", "email": "\(email)", "reason": "\(reason)"])
     }
+    let expired = try auth.removeExpiredRegistrations()
+    if expired > 0 { logger.notice("unconfirmed accounts past their time removed", metadata: ["count": "\(expired)"]) }
     let app = WebApp(auth: auth, logger: logger, browser: browser)
     let adapt: @Sendable (FastCGIRequest) -> HTTPRequest = {
         HTTPRequest(cgi: $0.params, body: $0.body, notUTF8: $0.notUTF8)

@@ -107,6 +107,18 @@ final class ManualClock: Sendable {
         #expect(try t.store.account(email: "max@example.com")?.confirmed == false)
     }
 
+    /// An unconfirmed registration is removed after a week (the default), so an address
+    /// someone else registered and never confirmed is free again.
+    @Test func unconfirmedRegistrationsExpire() throws {
+        _ = try link(t.auth.register(email: "idle@example.com", displayName: nil, password: "password1"))
+        clock.advance(6 * 24 * 3600)
+        #expect(try t.auth.removeExpiredRegistrations() == 0)
+        clock.advance(2 * 24 * 3600)
+        _ = try link(t.auth.register(email: "next@example.com", displayName: nil, password: "password1"))
+        #expect(try t.store.account(email: "idle@example.com") == nil)
+        #expect(try t.store.account(email: "ann@example.com") != nil)  // confirmed accounts stay
+    }
+
     /// The pre-registration hijack, step by step: the attacker registers the victim's
     /// address first; the victim registers it too; the attacker's link and password are dead
     /// and the victim's link confirms an account only the victim's password opens.

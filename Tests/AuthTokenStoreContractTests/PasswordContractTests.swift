@@ -68,4 +68,18 @@ import Testing
             #expect(results.compactMap { $0.value ?? nil } == [ann.id])
         }
     }
+
+    @Test(arguments: Backend.allCases)
+    func unconfirmedAccountsPastTheirTimeAreRemovedWithTheirLinks(_ backend: Backend) throws {
+        try withStore(backend) { _, store throws in
+            let old = try store.createAccount(newAccount("old@example.com", confirmed: false, createdAt: t0))
+            let young = try store.createAccount(newAccount("young@example.com", confirmed: false, createdAt: at(100)))
+            let kept = try store.createAccount(newAccount("kept@example.com", confirmed: true, createdAt: t0))
+            try store.createConfirmation(digest: "old-link", accountID: old.id, expiresAt: at(1000))
+            #expect(try store.deleteUnconfirmedAccounts(createdBefore: at(100)) == 1)
+            #expect(try store.account(id: old.id) == nil)
+            #expect(try store.useConfirmation(digest: "old-link", now: t0) == nil)
+            #expect(try store.account(id: young.id) != nil && store.account(id: kept.id) != nil)
+        }
+    }
 }
