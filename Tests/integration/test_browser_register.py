@@ -63,3 +63,49 @@ def test_mismatched_passwords_keep_the_form(browser, server):
     assert browser.find("#email").get_attribute("value") == email
     with server.db() as con:
         assert con.execute("SELECT COUNT(*) FROM account WHERE email = ?", (email,)).fetchone()[0] == 0
+
+
+def register(server, email, password):
+    import requests
+
+    from conftest import CSRF
+    s = requests.Session()
+    page = s.get(server.url + "/register", timeout=10)
+    r = s.post(server.url + "/register", timeout=30, data={
+        "csrf": CSRF.search(page.text).group(1), "email": email, "name": "x", "password": password,
+        "password2": password})
+    assert r.status_code == 200 and "Check your e-mail" in r.text, r.text
+    return s
+
+
+def test_pre_registration_hijack_fails(server):
+    """The attacker registers the victim's address first; the victim registers it too and
+    confirms with the only working link; the account opens with the victim's password only."""
+    import requests
+
+    from conftest import CSRF, SCOPE, assert_cause, assert_token
+    victim = new_email("victim")
+    attacker_pw, victim_pw = new_password(), new_password()
+    register(server, victim, attacker_pw)
+    attackers_link = links_for(server, victim)[-1]
+    local, domain = victim.split("@")
+    spelled = local.upper() + "@" + domain  # another spelling of the same address
+    register(server, spelled, victim_pw)
+    victims_link = links_for(server, spelled)[-1]
+    assert victims_link != attackers_link
+
+    def confirm(link):
+        s = requests.Session()
+        page = s.get(link, timeout=10)
+        return s.post(server.url + "/confirm", timeout=10, allow_redirects=False, data={
+            "csrf": CSRF.search(page.text).group(1), "token": link.rsplit("=", 1)[1]})
+    assert confirm(attackers_link).status_code == 400
+    assert confirm(victims_link).status_code in (302, 303)
+    create = lambda pw: server.create({"EMAIL_ID": victim, "PASSWORD": pw, "SCOPE": SCOPE})  # noqa: E731
+    assert_cause(create(attacker_pw), "INVALID_PASSWORD")
+    assert_token(create(victim_pw))
+    # Registering the confirmed address again changes nothing; the owner is told by mail.
+    register(server, victim, attacker_pw)
+    assert_cause(create(attacker_pw), "INVALID_PASSWORD")
+    log = (server.data_dir / "authtoken-fcgi.log").read_text()
+    assert "Someone tried to register with your address" in log
