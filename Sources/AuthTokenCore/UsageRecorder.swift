@@ -74,7 +74,15 @@ public final class UsageRecorder: Sendable {
             }
             return due
         }
-        try store.recordUses(due)
+        do {
+            try store.recordUses(due)
+        } catch {
+            // Kept for the next flush, unless a newer use of the token came in meanwhile.
+            state.withLock { state in
+                for use in due where state.pending[use.tokenID] == nil { state.pending[use.tokenID] = use }
+            }
+            throw error
+        }
         state.withLock { $0.written += due.count }
         return due.count
     }
@@ -91,9 +99,15 @@ public final class UsageRecorder: Sendable {
         thread.start()
     }
 
-    /// Stops the background thread and writes what is pending.
+    /// Stops the background thread and writes what is pending. Tries twice: a database
+    /// connection broken since its last use (PostgreSQL restarted) fails once and is
+    /// replaced on the next statement, and the writes are idempotent.
     public func stopFlushing() throws {
         state.withLock { $0.stopping = true }
-        try flushAll()
+        do {
+            try flushAll()
+        } catch {
+            try flushAll()
+        }
     }
 }
