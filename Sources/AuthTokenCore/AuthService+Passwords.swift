@@ -79,7 +79,12 @@ extension AuthService {
         // address fails it gets no mail (the admin CLI sets its password).
         guard allowed, let account = try store.account(email: address.value), account.active,
               let to = try? EmailAddress(parsing: account.email)
-        else { return .nothing }
+        else {
+            // One write, as the other path's link (the activity entry makes the admin's view too).
+            try log(.passwordResetRequested, accountID: nil, client: client,
+                    detail: allowed ? "no active account has this address" : "too many requests")
+            return .nothing
+        }
         let secret = RandomSecret.generate()
         try store.createPasswordReset(
             digest: secret.digest, accountID: account.id, expiresAt: now() + Self.passwordResetLifetime)
