@@ -140,6 +140,22 @@ extension AppConfiguration {
             guard keys.contains(key) else {
                 throw ConfigurationError(key: "\(path):\(number + 1)", problem: "unknown key \(key)")
             }
+            let value = trimmed[trimmed.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            if key == "AUTHTOKEN_SECRET_KEY", !value.isEmpty { try checkPrivate(path) }
+        }
+    }
+
+    /// A file that holds the secret key must be readable by its owner only: anyone who can
+    /// read it can open every account's sealed TOTP secret and forge device cookies.
+    static func checkPrivate(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o077 == 0 else {
+            throw ConfigurationError(
+                key: "AUTHTOKEN_SECRET_KEY",
+                problem: "is in \(path), which other users can read (mode \(String(mode, radix: 8))): "
+                    + "run chmod 600 \(path)")
         }
     }
 }

@@ -9,6 +9,9 @@ import Logging
 // Block SIGTERM/SIGINT before anything can start a thread; the server takes them with sigwait
 // on this, the main thread. (main stays synchronous: see AppConfiguration.loadBlocking.)
 let signals = TerminationSignals()
+// Whatever this process creates (the SQLite database, its -wal and -shm files) is its
+// owner's alone; the sockets are given their mode (AUTHTOKEN_SOCKET_MODE) explicitly.
+umask(0o077)
 
 let configuration: AppConfiguration
 do {
