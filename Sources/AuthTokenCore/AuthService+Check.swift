@@ -27,6 +27,17 @@ extension AuthService {
         return .allowed(grant, scope: scope)
     }
 
+    /// Readiness: the store answers the token check's own query (for a digest no token
+    /// has), on this thread's connection, so a lost database shows here first.
+    public func storeAnswers() -> Bool {
+        do {
+            _ = try store.grant(digest: String(repeating: "0", count: 64))
+            return true
+        } catch {
+            return false
+        }
+    }
+
     /// Deletes a token given its value (`/apiauthtoken/delete`): holding a token is
     /// authority enough to throw it away.
     /// The deletion goes to the owner's activity log, named by id and hint.

@@ -51,8 +51,19 @@ public struct WebApp: Sendable {
     /// The check listener's entry point: it serves the token check and nothing else, so
     /// password work can never reach its threads.
     public func handleCheckListener(_ request: HTTPRequest) -> HTTPResponse {
-        request.path == WebApp.checkPath ? checkToken(request) : .plain(404, "Not found.")
+        switch request.path {
+        case WebApp.checkPath: checkToken(request)
+        case WebApp.healthPath: .plain(200, "ok")
+        case WebApp.readyPath:
+            auth.storeAnswers() ? .plain(200, "ready") : .plain(503, "The store does not answer.")
+        default: .plain(404, "Not found.")
+        }
     }
+
+    /// Liveness: the check listener answers. Readiness: and the store answers the check's
+    /// own query. For load balancers and monitoring; nginx serves both to loopback only.
+    public static let healthPath = "/_authtoken/health"
+    public static let readyPath = "/_authtoken/ready"
 
     /// Parses query and, for form posts, body parameters; a malformed request gets 400.
     func withParameters(_ request: HTTPRequest, _ body: (FormData) -> HTTPResponse) -> HTTPResponse {

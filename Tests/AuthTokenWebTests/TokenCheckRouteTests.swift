@@ -47,6 +47,14 @@ import Testing
         #expect(t.auth.hasher.hashCount == 1)  // only addAccount's
     }
 
+    @Test func healthAndReadinessAreOnTheCheckListenerOnly() {
+        let health = app.handleCheckListener(HTTPRequest(method: "GET", path: WebApp.healthPath, remoteAddress: "127.0.0.1"))
+        #expect(health.status == 200 && health.bodyText == "ok\n")
+        let ready = app.handleCheckListener(HTTPRequest(method: "GET", path: WebApp.readyPath, remoteAddress: "127.0.0.1"))
+        #expect(ready.status == 200 && ready.bodyText == "ready\n")
+        #expect(app.handle(HTTPRequest(method: "GET", path: WebApp.readyPath, remoteAddress: "127.0.0.1")).status == 404)
+    }
+
     @Test func readsTheTokenFromEitherAuthorizationScheme() {
         for header in ["Zoho-authtoken \(token)", "Bearer \(token)", "bearer  \(token)"] {
             #expect(check(uri: "/x?scope=recruitapi", headers: ["authorization": header]).status == 200, "\(header)")

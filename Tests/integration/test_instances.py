@@ -289,8 +289,15 @@ def test_a_postgres_restart_gives_clean_errors_and_then_works_again(tmp_path_fac
         def page_call(_):
             return session.get(inst.url + "/tokens", timeout=20, allow_redirects=False)
 
+        ready = inst.url + "/_authtoken/ready"
+        assert requests.get(ready, timeout=10).text == "ready\n"
         with Loop(guarded_call, 3) as calls, Loop(create_call, 1) as creates, Loop(page_call, 1) as pages:
             time.sleep(1)
+            cluster = [str(ROOT / "scripts/pg-cluster"), "stop", str(inst.data_dir / "pg")]
+            assert subprocess.run(cluster, capture_output=True, timeout=120).returncode == 0
+            # Readiness says so while the database is away; liveness does not change.
+            assert requests.get(ready, timeout=10).status_code == 503
+            assert requests.get(inst.url + "/_authtoken/health", timeout=10).text == "ok\n"
             r = subprocess.run([str(ROOT / "scripts/pg-cluster"), "restart", str(inst.data_dir / "pg")],
                                capture_output=True, text=True, timeout=120)
             assert r.returncode == 0, r.stderr
