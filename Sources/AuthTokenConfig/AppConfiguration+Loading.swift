@@ -85,7 +85,9 @@ extension AppConfiguration {
             throttle: ThrottleRule(
                 maxFailures: try values.int("AUTHTOKEN_THROTTLE_MAX_FAILURES", default: 10, in: 1...10_000_000),
                 window: Double(try values.int("AUTHTOKEN_THROTTLE_WINDOW_SECONDS", default: 600, in: 1...604_800)),
-                blockFor: Double(try values.int("AUTHTOKEN_THROTTLE_BLOCK_SECONDS", default: 600, in: 1...604_800))))
+                blockFor: Double(try values.int("AUTHTOKEN_THROTTLE_BLOCK_SECONDS", default: 600, in: 1...604_800))),
+            activityRetention: try values.int("AUTHTOKEN_ACTIVITY_DAYS", default: 365, in: 0...36500)
+                .nonZero.map { Double($0) * 86400 })
         return AppConfiguration(
             configFile: file, databasePath: database, listen: listen, threads: threads,
             checkListen: checkListen, checkThreads: try values.int("AUTHTOKEN_CHECK_THREADS", default: 32, in: 1...4096),

@@ -1,3 +1,5 @@
+import Foundation
+
 import AuthTokenStore
 
 /// What the core needs from the configuration. The configuration module builds and
@@ -17,6 +19,8 @@ public struct AuthSettings: Sendable {
     public var secretBox: SecretBox?
     /// Failed passwords and codes: how many, within what time, block for how long.
     public var throttle: ThrottleRule
+    /// Activity entries older than this are removed (`sweep`); nil keeps them.
+    public var activityRetention: TimeInterval?
 
     public init(
         maxTokensPerAccount: Int = 10,
@@ -26,8 +30,10 @@ public struct AuthSettings: Sendable {
         maxAppPasswordsPerAccount: Int = 20,
         sessions: SessionSettings = SessionSettings(),
         secretBox: SecretBox? = nil,
-        throttle: ThrottleRule = ThrottleRule()
+        throttle: ThrottleRule = ThrottleRule(),
+        activityRetention: TimeInterval? = 365 * 86400
     ) {
+        self.activityRetention = activityRetention
         self.maxTokensPerAccount = maxTokensPerAccount
         self.scopes = scopes
         self.argon2 = argon2

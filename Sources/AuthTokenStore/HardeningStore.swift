@@ -33,6 +33,12 @@ public protocol HardeningStore: Sendable {
     @discardableResult
     func clearFailures(key: String) throws -> Bool
 
+    // MARK: Retention
+    /// Removes what has run out: confirmation links, half-done sign-ins and reset links
+    /// expired by `now`, activity entries older than `activityBefore` (nil keeps them), and
+    /// throttle counters whose window began before `countersBefore` and that block nobody.
+    func deleteExpired(now: Date, activityBefore: Date?, countersBefore: Date) throws -> RetentionCounts
+
     // MARK: Activity log
     func insertActivity(_ entry: NewActivity) throws
     /// The account's newest entries first, at most `limit`.

@@ -57,8 +57,19 @@ do {
         logger.warning("account address is refused by the address rules; it cannot sign in until renamed",
                        metadata: ["account.id": "\(id)", "email": "\(email)", "reason": "\(reason)"])
     }
-    let expired = try auth.removeExpiredRegistrations()
-    if expired > 0 { logger.notice("unconfirmed accounts past their time removed", metadata: ["count": "\(expired)"]) }
+    // Retention: expired rows and old activity, at start and every ten minutes.
+    auth.startSweeping(period: 600) { result in
+        switch result {
+        case .success(let counts) where counts.total > 0:
+            logger.info("expired rows removed", metadata: [
+                "sessions": "\(counts.sessions)", "links": "\(counts.confirmationLinks + counts.passwordResets)",
+                "sign-ins": "\(counts.pendingSignIns)", "activity": "\(counts.activity)",
+                "counters": "\(counts.throttleCounters)", "accounts": "\(counts.unconfirmedAccounts)",
+            ])
+        case .success: break
+        case .failure(let error): logger.error("retention sweep failed", metadata: ["error": "\(error)"])
+        }
+    }
     let app = WebApp(auth: auth, logger: logger, browser: browser)
     let adapt: @Sendable (FastCGIRequest) -> HTTPRequest = {
         HTTPRequest(cgi: $0.params, body: $0.body, notUTF8: $0.notUTF8)

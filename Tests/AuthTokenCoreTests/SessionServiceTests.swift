@@ -119,6 +119,28 @@ final class ManualClock: Sendable {
         #expect(try t.store.account(email: "ann@example.com") != nil)  // confirmed accounts stay
     }
 
+    /// The server's sweep, with the clock moved by hand: sessions past their time, links and
+    /// year-old activity go; what is still live stays.
+    @Test func theSweepRemovesWhatHasRunOut() throws {
+        let ann = try t.auth.existingAccount(email: "ann@example.com")
+        guard case .success(let (live, _)) = try t.auth.signIn(email: "ann@example.com", password: "password1") else {
+            Issue.record("no sign-in"); return
+        }
+        guard case .mail = try t.auth.requestPasswordReset(email: "ann@example.com", client: .unknown) else {
+            Issue.record("no reset link"); return
+        }
+        clock.advance(2 * 3600)  // the reset link (1 h) is over; the session (30 min idle) too
+        var counts = try t.auth.sweep()
+        #expect(counts.passwordResets == 1 && counts.sessions == 1)
+        #expect(try t.auth.session(secret: live.value) == nil)
+        #expect(try !t.auth.activity(accountID: ann.id).isEmpty)
+        clock.advance(366 * 86400)
+        counts = try t.auth.sweep()
+        #expect(counts.activity >= 2)
+        #expect(try t.auth.activity(accountID: ann.id).isEmpty)
+        #expect(try t.auth.sweep().total == 0)
+    }
+
     /// The pre-registration hijack, step by step: the attacker registers the victim's
     /// address first; the victim registers it too; the attacker's link and password are dead
     /// and the victim's link confirms an account only the victim's password opens.

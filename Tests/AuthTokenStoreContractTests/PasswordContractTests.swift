@@ -82,4 +82,36 @@ import Testing
             #expect(try store.account(id: young.id) != nil && store.account(id: kept.id) != nil)
         }
     }
+
+    @Test(arguments: Backend.allCases)
+    func retentionRemovesWhatHasRunOutAndNothingElse(_ backend: Backend) throws {
+        try withStore(backend) { _, store throws in
+            let ann = try store.createAccount(newAccount("ann@example.com"))
+            try store.createConfirmation(digest: "old-link", accountID: ann.id, expiresAt: at(100))
+            try store.createConfirmation(digest: "new-link", accountID: ann.id, expiresAt: at(101))
+            try store.createPendingSignIn(digest: "old-half", accountID: ann.id, expiresAt: at(100))
+            try store.createPasswordReset(digest: "old-reset", accountID: ann.id, expiresAt: at(50))
+            try store.createPasswordReset(digest: "new-reset", accountID: ann.id, expiresAt: at(500))
+            for (seconds, detail) in [(0.0, "oldest"), (10.0, "old"), (20.0, "kept")] {
+                try store.insertActivity(NewActivity(at: at(seconds), accountID: ann.id, kind: .signIn, address: "",
+                                                     userAgent: "", detail: detail))
+            }
+            _ = try store.countAttempt(key: "address:old", now: t0, window: 600)
+            _ = try store.countAttempt(key: "address:blocked", now: t0, window: 600)
+            #expect(try store.startBlock(key: "address:blocked", until: at(1000), now: t0))
+            _ = try store.countAttempt(key: "address:fresh", now: at(90), window: 600)
+            let counts = try store.deleteExpired(now: at(100), activityBefore: at(20), countersBefore: at(50))
+            var expected = RetentionCounts()
+            (expected.confirmationLinks, expected.pendingSignIns, expected.passwordResets) = (1, 1, 1)
+            (expected.activity, expected.throttleCounters) = (2, 1)
+            #expect(counts == expected)
+            #expect(try store.activity(accountID: ann.id, limit: 10).map(\.entry.detail) == ["kept"])
+            #expect(try store.useConfirmation(digest: "new-link", now: at(100)) == ann.id)
+            #expect(try store.passwordReset(digest: "new-reset", now: at(100)) == ann.id)
+            #expect(try store.blockedUntil(key: "address:blocked", now: at(100)) != nil)
+            #expect(try store.countAttempt(key: "address:fresh", now: at(100), window: 600).count == 2)
+            // Without an activity limit, entries stay.
+            #expect(try store.deleteExpired(now: at(100), activityBefore: nil, countersBefore: at(50)).activity == 0)
+        }
+    }
 }

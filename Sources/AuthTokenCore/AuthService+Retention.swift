@@ -1,0 +1,36 @@
+import AuthTokenStore
+import Foundation
+
+/// Retention: what has run out is removed by a background task of the server
+/// (`startSweeping`), so no table grows for ever: expired sessions, confirmation links,
+/// half-done sign-ins and reset links, unconfirmed accounts past their time, activity
+/// entries older than `activityRetention`, and throttle counters a day past their window
+/// that block nobody.
+extension AuthService {
+    /// One sweep, now.
+    @discardableResult
+    public func sweep() throws -> RetentionCounts {
+        let time = now()
+        let sessions = settings.sessions
+        var counts = try store.deleteExpired(
+            now: time, activityBefore: settings.activityRetention.map { time - $0 },
+            countersBefore: time - max(settings.throttle.window, 86400))
+        counts.sessions = try store.deleteExpiredSessions(
+            idleBefore: time - sessions.idleTimeout, createdBefore: time - sessions.absoluteTimeout)
+        counts.unconfirmedAccounts = try removeExpiredRegistrations()
+        return counts
+    }
+
+    /// Sweeps at once and then every `period` seconds on a thread of its own, until the
+    /// process ends (nothing is lost by stopping between sweeps).
+    public func startSweeping(period: TimeInterval, onSweep: @escaping @Sendable (Result<RetentionCounts, any Error>) -> Void) {
+        let thread = Thread { [self] in
+            while true {
+                onSweep(Result { try sweep() })
+                Thread.sleep(forTimeInterval: period)
+            }
+        }
+        thread.name = "authtoken-retention"
+        thread.start()
+    }
+}
