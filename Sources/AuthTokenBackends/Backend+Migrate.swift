@@ -12,7 +12,8 @@ extension Backend {
         public let leftOut: [String: Int]
     }
 
-    public struct MigrationRefused: Error, CustomStringConvertible {
+    /// What the backend commands refuse to do, and why (printed as the message).
+    public struct Refusal: Error, CustomStringConvertible {
         public let description: String
     }
 
@@ -20,15 +21,15 @@ extension Backend {
     /// is migrated to the current schema first and must be empty). All or nothing.
     public static func migrate(from source: String, to target: String) throws -> MigrationReport {
         guard !isPostgreSQL(source) else {
-            throw MigrationRefused(description: "the source must be a SQLite database; it is \(describe(source))")
+            throw Refusal(description: "the source must be a SQLite database; it is \(describe(source))")
         }
         guard isPostgreSQL(target) else {
-            throw MigrationRefused(description: "--to takes a postgresql:// URL")
+            throw Refusal(description: "--to takes a postgresql:// URL")
         }
         let url = try PostgresURL(target)
         // The URL comes from a command line, which every local user can read in `ps`.
         guard url.password == nil else {
-            throw MigrationRefused(description: """
+            throw Refusal(description: """
                 the URL holds a password, which every local user could read on the command line: \
                 remove it and give it in PGPASSWORD or a PGPASSFILE instead
                 """)

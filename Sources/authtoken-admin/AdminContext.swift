@@ -10,7 +10,6 @@ struct AdminContext {
     let auth: AuthService
 
     static func open() async throws -> AdminContext {
-        umask(0o077)  // a database the CLI creates is its owner's alone, as the server's
         let configuration = try await AppConfiguration.load()
         let store = try Backend.open(configuration.databasePath, threads: 2)
         return AdminContext(configuration: configuration, auth: AuthService(store: store, settings: configuration.auth))

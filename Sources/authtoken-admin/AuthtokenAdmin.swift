@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `authtoken-admin`: what no web page does. It reads the same configuration as the server
 /// (so `DATA_DIR` and `AUTHTOKEN_CONFIG` point it at the same database).
@@ -8,5 +9,11 @@ struct AuthtokenAdmin: AsyncParsableCommand {
         commandName: "authtoken-admin",
         abstract: "Administer authtoken accounts and tokens.",
         discussion: "Uses the server's configuration: AUTHTOKEN_CONFIG, or $DATA_DIR/authtoken.conf.",
-        subcommands: [UserCommand.self, TokenCommand.self, MigrateCommand.self])
+        subcommands: [UserCommand.self, TokenCommand.self, MigrateCommand.self, BackupCommand.self, RestoreCommand.self, VerifyCommand.self])
+
+    /// Every file the CLI creates (a database, a backup) is its owner's alone.
+    static func main() async {
+        umask(0o077)
+        await main(nil)
+    }
 }
