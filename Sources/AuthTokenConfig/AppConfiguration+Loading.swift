@@ -35,6 +35,10 @@ extension AppConfiguration {
         }
         let database = values.string("AUTHTOKEN_DATABASE") ?? "\(base)/authtoken.sqlite"
         guard !database.isEmpty else { throw ConfigurationError(key: "AUTHTOKEN_DATABASE", problem: "is empty") }
+        let logFormat = values.string("AUTHTOKEN_LOG_FORMAT").flatMap { $0.isEmpty ? nil : $0 } ?? "text"
+        guard ["text", "json"].contains(logFormat) else {
+            throw ConfigurationError(key: "AUTHTOKEN_LOG_FORMAT", problem: "must be text or json")
+        }
         let logLevel = values.string("AUTHTOKEN_LOG_LEVEL") ?? "info"
         guard logLevels.contains(logLevel) else {
             throw ConfigurationError(key: "AUTHTOKEN_LOG_LEVEL", problem: "must be one of \(logLevels.joined(separator: ", "))")
@@ -93,7 +97,7 @@ extension AppConfiguration {
             checkListen: checkListen, checkThreads: try values.int("AUTHTOKEN_CHECK_THREADS", default: 32, in: 1...4096),
             maxBodyBytes: try values.int("AUTHTOKEN_MAX_BODY_BYTES", default: 65_536, in: 1024...16_777_216),
             shutdownGraceSeconds: Double(try values.int("AUTHTOKEN_SHUTDOWN_GRACE_SECONDS", default: 5, in: 0...300)),
-            logLevel: logLevel, auth: auth, browser: try BrowserConfiguration(values))
+            logLevel: logLevel, logFormat: logFormat, auth: auth, browser: try BrowserConfiguration(values))
     }
 
     /// `load` for synchronous programs. The FastCGI server's `main` must stay synchronous:

@@ -20,6 +20,8 @@ public struct AppConfiguration: Sendable {
     public var maxBodyBytes: Int
     public var shutdownGraceSeconds: Double
     public var logLevel: String
+    /// `text` (swift-log's lines) or `json` (one object a line).
+    public var logFormat: String
     public var auth: AuthSettings
     /// The browser pages' settings; see `BrowserConfiguration`.
     public var browser: BrowserConfiguration
@@ -33,7 +35,7 @@ public struct AppConfiguration: Sendable {
         "AUTHTOKEN_HASH_QUEUE", "AUTHTOKEN_HASH_QUEUE_WAIT_MS", "AUTHTOKEN_MAX_APP_PASSWORDS",
         "AUTHTOKEN_CHECK_LISTEN", "AUTHTOKEN_CHECK_THREADS",
         "AUTHTOKEN_SECRET_KEY", "AUTHTOKEN_THROTTLE_MAX_FAILURES", "AUTHTOKEN_THROTTLE_WINDOW_SECONDS",
-        "AUTHTOKEN_THROTTLE_BLOCK_SECONDS",
+        "AUTHTOKEN_THROTTLE_BLOCK_SECONDS", "AUTHTOKEN_ACTIVITY_DAYS", "AUTHTOKEN_LOG_FORMAT",
     ] + BrowserConfiguration.keys
 
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]

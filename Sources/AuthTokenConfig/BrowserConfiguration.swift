@@ -12,7 +12,7 @@ public struct BrowserConfiguration: Sendable {
     static let keys = [
         "AUTHTOKEN_WWW_DIR", "AUTHTOKEN_REGISTRATION", "AUTHTOKEN_SENDMAIL", "AUTHTOKEN_SECURE_COOKIES",
         "AUTHTOKEN_PUBLIC_URL", "AUTHTOKEN_SESSION_IDLE_MINUTES", "AUTHTOKEN_SESSION_MAX_HOURS",
-        "AUTHTOKEN_UNCONFIRMED_DAYS", "AUTHTOKEN_ACTIVITY_DAYS",
+        "AUTHTOKEN_UNCONFIRMED_DAYS",
     ]
 
     public var templatesDirectory: String { wwwDirectory + "/templates" }

@@ -34,11 +34,15 @@ let browser = BrowserSettings(
     registration: configuration.browser.registration, publicURL: configuration.browser.publicURL,
     mailer: configuration.browser.sendmail.map { .command($0) } ?? .log)
 
-LoggingSystem.bootstrap { label in
-    var handler = StreamLogHandler.standardError(label: label)
-    handler.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+LoggingSystem.bootstrap({ label, provider in
+    let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+    if configuration.logFormat == "json" {
+        return JSONLogHandler(label: label, logLevel: level, metadataProvider: provider)
+    }
+    var handler = StreamLogHandler.standardError(label: label, metadataProvider: provider)
+    handler.logLevel = level
     return handler
-}
+}, metadataProvider: RequestID.metadataProvider)
 let logger = Logger(label: "authtoken")
 
 do {
@@ -72,7 +76,8 @@ do {
     }
     let app = WebApp(auth: auth, logger: logger, browser: browser)
     let adapt: @Sendable (FastCGIRequest) -> HTTPRequest = {
-        HTTPRequest(cgi: $0.params, body: $0.body, notUTF8: $0.notUTF8)
+        RequestID.set($0.params["AUTHTOKEN_REQUEST_ID"])
+        return HTTPRequest(cgi: $0.params, body: $0.body, notUTF8: $0.notUTF8)
     }
     // Two listeners, two sets of threads: the token check's capacity is its own, so a flood
     // of password work (which queues on the main listener) can never make it wait.
