@@ -9,11 +9,18 @@ public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
     case tcp(host: String, port: Int)
     /// An already listening socket on fd 0, as spawn-fcgi and systemd socket units pass it.
     case inherited
+    /// An already listening socket on another fd (`fd:3`): a systemd socket unit with
+    /// several `ListenStream=` lines passes them as fds 3, 4, ... in order.
+    case descriptor(Int32)
 
-    /// Parses `unix:/path`, `/path`, `host:port` or `stdin`.
+    /// Parses `unix:/path`, `/path`, `host:port`, `stdin` (or `fd:0`) or `fd:N`.
     public init?(_ text: String, socketMode: mode_t = 0o660) {
         if text == "stdin" || text == "fd:0" {
             self = .inherited
+        } else if text.hasPrefix("fd:") {
+            guard let fd = Int32(text.dropFirst(3)), (3...1023).contains(fd), text.dropFirst(3).allSatisfy(\.isNumber)
+            else { return nil }
+            self = .descriptor(fd)
         } else if text.hasPrefix("unix:") {
             let path = String(text.dropFirst(5))
             guard path.hasPrefix("/") else { return nil }
@@ -35,6 +42,7 @@ public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
         case .unix(let path, _): "unix:\(path)"
         case .tcp(let host, let port): "\(host):\(port)"
         case .inherited: "stdin"
+        case .descriptor(let fd): "fd:\(fd)"
         }
     }
 
@@ -43,6 +51,14 @@ public enum ListenAddress: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .inherited:
             return 0
+        case .descriptor(let fd):
+            // It must be a listening socket: anything else would make every accept fail.
+            var listening: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            guard getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) == 0, listening != 0 else {
+                throw FastCGIServerError.listen(description + " (not a listening socket)")
+            }
+            return fd
         case .unix(let path, let mode):
             Self.removeStaleSocket(at: path)
             let fd = FCGX_OpenSocket(path, backlog)
