@@ -55,11 +55,17 @@ extension AppConfiguration {
             parallelism: UInt32(try values.int("AUTHTOKEN_ARGON2_PARALLELISM", default: 1, in: 1...16)))
         // Optional: without it the server runs, and two-factor pages say it is unavailable.
         var secretBox: SecretBox?
+        let previousKey = values.string("AUTHTOKEN_SECRET_KEY_PREVIOUS").flatMap { $0.isEmpty ? nil : $0 }
         if let keyText = values.string("AUTHTOKEN_SECRET_KEY"), !keyText.isEmpty {
-            guard let box = SecretBox(hexKey: keyText) else {
+            guard SecretBox(hexKey: keyText) != nil else {
                 throw ConfigurationError(key: "AUTHTOKEN_SECRET_KEY", problem: "must be 64 hex characters (32 bytes)")
             }
+            guard let box = SecretBox(hexKey: keyText, previousHexKey: previousKey) else {
+                throw ConfigurationError(key: "AUTHTOKEN_SECRET_KEY_PREVIOUS", problem: "must be 64 hex characters (32 bytes)")
+            }
             secretBox = box
+        } else if previousKey != nil {
+            throw ConfigurationError(key: "AUTHTOKEN_SECRET_KEY_PREVIOUS", problem: "needs AUTHTOKEN_SECRET_KEY, the new key")
         }
         let threads = try values.int("AUTHTOKEN_THREADS", default: 32, in: 2...4096)
         let hashThreads = try values.int("AUTHTOKEN_HASH_CONCURRENCY", default: defaultHashConcurrency, in: 1...256)
@@ -147,7 +153,7 @@ extension AppConfiguration {
                 throw ConfigurationError(key: "\(path):\(number + 1)", problem: "unknown key \(key)")
             }
             let value = trimmed[trimmed.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            if key == "AUTHTOKEN_SECRET_KEY", !value.isEmpty { try checkPrivate(path) }
+            if key.hasPrefix("AUTHTOKEN_SECRET_KEY"), !value.isEmpty { try checkPrivate(path) }
         }
     }
 

@@ -32,13 +32,26 @@ struct AppPasswordKey: Sendable {
     var key: SymmetricKey { SymmetricKey(data: bytes) }
 
     init(secretBox: SecretBox?) {
-        let info = Array("authtoken app-password lookup v1".utf8)
         guard let box = secretBox else {
-            bytes = Array(SHA256.hash(data: info))
+            bytes = Array(SHA256.hash(data: Self.info))
             return
         }
-        let derived = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: SymmetricKey(data: box.keyBytes), info: info, outputByteCount: 32)
-        bytes = derived.withUnsafeBytes { Array($0) }
+        bytes = Self.derive(box.keyBytes)
+    }
+
+    /// The key under the previous `AUTHTOKEN_SECRET_KEY`, during a rotation.
+    static func previous(of secretBox: SecretBox?) -> AppPasswordKey? {
+        secretBox?.previousKeyBytes.map { AppPasswordKey(bytes: derive($0)) }
+    }
+
+    private init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    private static let info = Array("authtoken app-password lookup v1".utf8)
+
+    private static func derive(_ secret: [UInt8]) -> [UInt8] {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: secret), info: info, outputByteCount: 32)
+            .withUnsafeBytes { Array($0) }
     }
 }

@@ -13,6 +13,19 @@ struct FirstFactor {
 }
 
 extension AuthService {
+    /// The application password a typed value names: by its look-up digest under the
+    /// current key, else (during a key rotation) under the previous one, in which case the
+    /// row gets the current digest. Only the look-up; the caller verifies the hash.
+    func findAppPassword(_ typed: AppPasswordValue, _ accountID: Int64) throws -> AppPasswordRecord? {
+        let digest = typed.lookupDigest(appPasswordKey)
+        if let record = try store.appPassword(accountID: accountID, lookupDigest: digest) { return record }
+        guard let previous = previousAppPasswordKey,
+              let record = try store.appPassword(accountID: accountID, lookupDigest: typed.lookupDigest(previous))
+        else { return nil }
+        try store.setAppPasswordLookup(id: record.id, lookupDigest: digest)
+        return record
+    }
+
     /// The checks the sign-in form and API mode share, in the order the contract fixes:
     /// blocked (before anything is hashed), unknown e-mail, password, and only after the
     /// password matched, deactivated and unconfirmed. Every attempt goes through the
@@ -44,9 +57,7 @@ extension AuthService {
                 _ = try hasher.verify(password, against: decoyHash)
                 return false
             }
-            if acceptAppPasswords, let typed = AppPasswordValue(password),
-               let record = try store.appPassword(accountID: account.id, lookupDigest: typed.lookupDigest(appPasswordKey))
-            {
+            if acceptAppPasswords, let typed = AppPasswordValue(password), let record = try findAppPassword(typed, account.id) {
                 appPassword = record
                 return try hasher.verify(typed.value, against: record.passwordHash)
             }

@@ -33,7 +33,7 @@ extension AuthService {
     /// The setup not yet confirmed, shown again (e.g. after a mistyped code); nil when none.
     public func pendingTwoFactorSetup(account: Account) throws -> TwoFactorSetup? {
         guard let record = try store.twoFactor(accountID: account.id), !record.enabled else { return nil }
-        let encoded = Base32.encode(try requireBox().open(record.sealedSecret, accountID: account.id))
+        let encoded = Base32.encode(try openSecret(record))
         return TwoFactorSetup(secret: encoded, uri: Self.otpauthURI(email: account.email, secret: encoded))
     }
 
@@ -46,7 +46,7 @@ extension AuthService {
     {
         let accountID = account.id
         guard let record = try store.twoFactor(accountID: accountID), !record.enabled else { return .failure(.expired) }
-        let secret = try requireBox().open(record.sealedSecret, accountID: accountID)
+        let secret = try openSecret(record)
         var step: Int64?
         switch try throttled(accountID: accountID, client: client, {
             guard try hasher.verify(password, against: account.passwordHash) else { return false }
@@ -100,7 +100,7 @@ extension AuthService {
         guard let record = try store.twoFactor(accountID: accountID), record.enabled else { return false }
         let typed = code.filter { $0 != " " }
         if typed.count == TOTP.digits && typed.allSatisfy({ $0.isASCII && $0.isNumber }) {
-            let secret = try requireBox().open(record.sealedSecret, accountID: accountID)
+            let secret = try openSecret(record)
             guard let step = TOTP.matchingStep(secret: secret, code: typed, at: now()) else { return false }
             return try store.acceptStep(accountID: accountID, step: step)
         }
@@ -118,6 +118,40 @@ extension AuthService {
         let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~@")
         let label = "authtoken:" + (email.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
         return "otpauth://totp/\(label)?secret=\(secret)&issuer=authtoken"
+    }
+
+    /// The TOTP secret; one sealed with the previous key (during a key rotation) is sealed
+    /// again with the current key on the way.
+    func openSecret(_ record: TwoFactorRecord) throws -> [UInt8] {
+        let box = try requireBox()
+        let (secret, byPreviousKey) = try box.opened(record.sealedSecret, accountID: record.accountID)
+        if byPreviousKey {
+            try store.resealTwoFactor(
+                accountID: record.accountID, old: record.sealedSecret, new: box.seal(secret, accountID: record.accountID))
+        }
+        return secret
+    }
+
+    /// Seals every two-factor secret still sealed with the previous key with the current
+    /// one (`authtoken-admin rotate-secrets`); how many. Afterwards the previous key is no
+    /// longer needed for them.
+    /// `unreadable`: accounts whose secret opens with neither key (their owners need an
+    /// administrator's `reset-2fa`).
+    public func resealTwoFactorSecrets() throws -> (resealed: Int, unreadable: [Int64]) {
+        let box = try requireBox()
+        var resealed = 0
+        var unreadable: [Int64] = []
+        for account in try store.accounts() {
+            guard let record = try store.twoFactor(accountID: account.id) else { continue }
+            guard let opened = try? box.opened(record.sealedSecret, accountID: account.id) else {
+                unreadable.append(account.id)
+                continue
+            }
+            guard opened.byPreviousKey else { continue }
+            _ = try openSecret(record)
+            resealed += 1
+        }
+        return (resealed, unreadable)
     }
 
     func requireBox() throws -> SecretBox {

@@ -17,6 +17,8 @@ public final class AuthService: Sendable {
     let now: @Sendable () -> Date
     /// Keys the look-up digests of application passwords.
     let appPasswordKey: AppPasswordKey
+    /// The look-up key of the previous `AUTHTOKEN_SECRET_KEY`, during a rotation.
+    let previousAppPasswordKey: AppPasswordKey?
     /// What a password for an e-mail no account has is checked against: a hash of a random
     /// value with the configured parameters, made at start, so that the check costs the
     /// same as for a real account and never matches.
@@ -29,6 +31,7 @@ public final class AuthService: Sendable {
         self.settings = settings
         self.hasher = PasswordHasher(parameters: settings.argon2, queue: PasswordQueue(limits: settings.passwordQueue))
         self.appPasswordKey = AppPasswordKey(secretBox: settings.secretBox)
+        self.previousAppPasswordKey = AppPasswordKey.previous(of: settings.secretBox)
         self.decoyHash = PasswordHasher.hashNow(RandomSecret.generate().value, parameters: settings.argon2)
         self.deviceCookies = DeviceCookie(secretBox: settings.secretBox)
         self.usage = UsageRecorder(store: store)

@@ -10,15 +10,22 @@ import Foundation
 /// is blocked by itself. Without a secret key there are no device cookies (a public key
 /// would let anyone forge one).
 public struct DeviceCookie: Sendable {
-    /// Raw bytes: `SymmetricKey` is not `Sendable`.
+    /// Raw bytes: `SymmetricKey` is not `Sendable`. The current key signs; during a key
+    /// rotation the previous one's cookies are still accepted.
     let key: [UInt8]
+    let previousKey: [UInt8]?
 
     public init?(secretBox: SecretBox?) {
         guard let box = secretBox else { return nil }
-        let derived = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: SymmetricKey(data: box.keyBytes), info: Array("authtoken device cookie v1".utf8),
-            outputByteCount: 32)
-        key = derived.withUnsafeBytes { Array($0) }
+        key = Self.derive(box.keyBytes)
+        previousKey = box.previousKeyBytes.map(Self.derive)
+    }
+
+    static func derive(_ secret: [UInt8]) -> [UInt8] {
+        HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: SymmetricKey(data: secret), info: Array("authtoken device cookie v1".utf8),
+            outputByteCount: 32
+        ).withUnsafeBytes { Array($0) }
     }
 
     /// A new cookie value for a browser that just signed in to `accountID`.
@@ -35,16 +42,29 @@ public struct DeviceCookie: Sendable {
         guard parts.count == 3, parts[0] == "\(accountID)", parts[1].utf8.count == 32,
               parts[1].allSatisfy(\.isHexDigit)
         else { return nil }
-        let expected = Array(mac(parts[0] + "." + parts[1]).utf8)
+        let body = String(parts[0]) + "." + String(parts[1])
         let given = Array(parts[2].utf8)
-        // Constant time: the MAC is a secret until it matches.
-        guard given.count == expected.count,
-              zip(given, expected).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0
-        else { return nil }
-        return String(parts[1])
+        var candidates = [key]
+        if let previousKey { candidates.append(previousKey) }
+        for candidate in candidates where Self.equalInConstantTime(given, Array(Self.mac(body, key: candidate).utf8)) {
+            return String(parts[1])
+        }
+        return nil
+    }
+
+    /// The MAC is a secret until it matches: no early exit on the first differing byte.
+    static func equalInConstantTime(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
     }
 
     private func mac(_ body: String) -> String {
+        Self.mac(body, key: key)
+    }
+
+    private static func mac(_ body: String, key: [UInt8]) -> String {
         Hex.encode(HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: SymmetricKey(data: key)))
     }
 }

@@ -8,6 +8,27 @@ public struct SecretBox: Sendable {
     /// Raw bytes: `SymmetricKey` is not `Sendable`, and the settings travel between threads.
     let keyBytes: [UInt8]
     var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+    /// The key before the current one (`AUTHTOKEN_SECRET_KEY_PREVIOUS`), during a rotation:
+    /// what it sealed still opens, and is sealed again with the current key when used.
+    public private(set) var previousKeyBytes: [UInt8]?
+
+    /// The current key, and the previous one while a rotation is under way.
+    public init?(hexKey hex: String, previousHexKey: String?) {
+        self.init(hexKey: hex)
+        if let previousHexKey {
+            guard let previous = SecretBox(hexKey: previousHexKey) else { return nil }
+            previousKeyBytes = previous.keyBytes
+        }
+    }
+
+    /// The box of the previous key alone, if there is one.
+    public var previous: SecretBox? {
+        previousKeyBytes.map { SecretBox(keyBytes: $0) }
+    }
+
+    init(keyBytes: [UInt8]) {
+        self.keyBytes = keyBytes
+    }
 
     /// `hex`: 64 hex characters (32 bytes). Nil for anything else.
     public init?(hexKey hex: String) {
@@ -30,12 +51,24 @@ public struct SecretBox: Sendable {
     }
 
     public func open(_ sealed: [UInt8], accountID: Int64) throws -> [UInt8] {
-        do {
-            let box = try AES.GCM.SealedBox(combined: sealed)
-            return Array(try AES.GCM.open(box, using: key, authenticating: Self.context(accountID)))
-        } catch {
-            throw SecretBoxError.cannotOpen
+        try opened(sealed, accountID: accountID).secret
+    }
+
+    /// The secret, and whether it was sealed with the previous key (so it should be sealed
+    /// again with the current one).
+    public func opened(_ sealed: [UInt8], accountID: Int64) throws -> (secret: [UInt8], byPreviousKey: Bool) {
+        if let secret = Self.open(sealed, key: keyBytes, accountID: accountID) { return (secret, false) }
+        if let previousKeyBytes, let secret = Self.open(sealed, key: previousKeyBytes, accountID: accountID) {
+            return (secret, true)
         }
+        throw SecretBoxError.cannotOpen
+    }
+
+    static func open(_ sealed: [UInt8], key: [UInt8], accountID: Int64) -> [UInt8]? {
+        guard let box = try? AES.GCM.SealedBox(combined: sealed),
+              let secret = try? AES.GCM.open(box, using: SymmetricKey(data: key), authenticating: context(accountID))
+        else { return nil }
+        return Array(secret)
     }
 
     static func context(_ accountID: Int64) -> [UInt8] { Array("authtoken totp \(accountID)".utf8) }

@@ -43,6 +43,10 @@ extension PostgresStore {
     }
 
     /// Never moves the time back, whichever instance writes last.
+    public func setAppPasswordLookup(id: Int64, lookupDigest: String) throws {
+        try run("UPDATE app_password SET lookup_digest = $2 WHERE id = $1", [id, lookupDigest])
+    }
+
     public func touchAppPassword(id: Int64, at date: Date) throws {
         try run(
             "UPDATE app_password SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)",

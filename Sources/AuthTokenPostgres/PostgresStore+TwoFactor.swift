@@ -12,6 +12,11 @@ extension PostgresStore {
             }
     }
 
+    public func resealTwoFactor(accountID: Int64, old: [UInt8], new: [UInt8]) throws -> Bool {
+        try changesRow("UPDATE two_factor SET sealed_secret = $3 WHERE account_id = $1 AND sealed_secret = $2",
+                       [accountID, old, new])
+    }
+
     public func storePendingTwoFactor(accountID: Int64, sealedSecret: [UInt8]) throws -> Bool {
         try changesRow(
             """

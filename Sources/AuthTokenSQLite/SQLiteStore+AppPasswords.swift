@@ -48,6 +48,10 @@ extension SQLiteStore {
         try changesRow("DELETE FROM app_password WHERE id = ? AND account_id = ?", [id, accountID])
     }
 
+    public func setAppPasswordLookup(id: Int64, lookupDigest: String) throws {
+        _ = try changesRow("UPDATE app_password SET lookup_digest = ? WHERE id = ?", [lookupDigest, id])
+    }
+
     public func touchAppPassword(id: Int64, at date: Date) throws {
         try pool.write { db in
             try db.execute(

@@ -26,6 +26,11 @@ extension SQLiteStore {
             """, [accountID, Data(sealedSecret)])
     }
 
+    public func resealTwoFactor(accountID: Int64, old: [UInt8], new: [UInt8]) throws -> Bool {
+        try changesRow("UPDATE two_factor SET sealed_secret = ? WHERE account_id = ? AND sealed_secret = ?",
+                       [Data(new), accountID, Data(old)])
+    }
+
     public func enableTwoFactor(accountID: Int64, step: Int64, recoveryDigests: [String]) throws -> Bool {
         try writeImmediately { db in
             try db.execute(

@@ -25,6 +25,10 @@ public protocol TwoFactorStore: Sendable {
     /// Removes the secret, the recovery codes and pending sign-ins. False when there was nothing.
     @discardableResult
     func disableTwoFactor(accountID: Int64) throws -> Bool
+    /// The same secret sealed again (a key rotation): replaces `old` only if it is still the
+    /// stored one, so a concurrent change is never overwritten. False otherwise.
+    @discardableResult
+    func resealTwoFactor(accountID: Int64, old: [UInt8], new: [UInt8]) throws -> Bool
     /// Records `step` as used when it is later than the last used one; false for a replay.
     func acceptStep(accountID: Int64, step: Int64) throws -> Bool
 
@@ -51,4 +55,6 @@ public protocol TwoFactorStore: Sendable {
     @discardableResult
     func deleteAppPassword(id: Int64, accountID: Int64) throws -> Bool
     func touchAppPassword(id: Int64, at: Date) throws
+    /// A new look-up digest for the same application password (a key rotation).
+    func setAppPasswordLookup(id: Int64, lookupDigest: String) throws
 }
