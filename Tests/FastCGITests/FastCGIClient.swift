@@ -33,8 +33,9 @@ final class FastCGIClient {
 
     enum ClientError: Error { case cannotConnect(Int32), closed }
 
-    /// Sends one request with id 1. `stdin` is sent as given, then the end-of-stream record.
-    func send(params: [String: String], stdin: [UInt8] = [], keepConnection: Bool = false) {
+    /// Sends one request with id 1. `stdin` is sent as given, then (unless `endStdin` is
+    /// false; see `endStdin()`) the end-of-stream record.
+    func send(params: [String: String], stdin: [UInt8] = [], keepConnection: Bool = false, endStdin: Bool = true) {
         write(record(type: 1, content: [0, 1, keepConnection ? 1 : 0, 0, 0, 0, 0, 0]))
         var encoded: [UInt8] = []
         for (name, value) in params {
@@ -48,8 +49,11 @@ final class FastCGIClient {
             write(record(type: 5, content: Array(stdin[offset..<end])))
             offset = end
         }
-        write(record(type: 5, content: []))
+        if endStdin { self.endStdin() }
     }
+
+    /// The empty STDIN record that ends the request's body.
+    func endStdin() { write(record(type: 5, content: [])) }
 
     /// Reads records until END_REQUEST and returns the STDOUT bytes as text.
     func receive() throws -> String {
