@@ -42,6 +42,21 @@ import Testing
         #expect(try t.auth.checkToken(token, scope: "recruitapi", from: "") == .invalidToken)
         #expect(try !t.auth.deleteToken(value: token))
     }
+
+    /// A use of the old value still waiting to be written when the token is regenerated is
+    /// dropped: the new value's "last used" stays empty until the new value is used.
+    @Test func aUseOfARegeneratedTokensOldValueIsNotTheNewValues() throws {
+        let id = try t.store.tokens(accountID: account.id)[0].id
+        #expect(try t.auth.checkToken(token, scope: "recruitapi", from: "203.0.113.9") != .invalidToken)
+        let issued = try #require(try t.auth.regenerateToken(id: id, accountID: account.id))
+        try t.auth.usage.flushAll()
+        let row = try #require(try t.auth.token(id: id, accountID: account.id))
+        #expect(row.lastUsedAt == nil && row.lastUsedFrom == nil)
+        #expect(try t.auth.checkToken(token, scope: "recruitapi", from: "203.0.113.9") == .invalidToken)
+        #expect(try t.auth.checkToken(issued.secret.value, scope: "recruitapi", from: "198.51.100.1") != .invalidToken)
+        try t.auth.usage.flushAll()
+        #expect(try t.auth.token(id: id, accountID: account.id)?.lastUsedFrom == "198.51.100.1")
+    }
 }
 
 @Suite struct UsageRecorderTests {
