@@ -121,15 +121,17 @@ class Instance:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
-        pidfiles = [self.data_dir / "nginx" / "nginx.pid", *self.data_dir.glob("authtoken-fcgi*.pid")]
-        for pidfile in pidfiles:
+        mine = str(self.data_dir).encode()
+        for pidfile in [self.data_dir / "nginx" / "nginx.pid", *self.data_dir.glob("authtoken-fcgi*.pid")]:
             try:
                 pid = int(pidfile.read_text())
-                cmdline = pathlib.Path(f"/proc/{pid}/cmdline").read_bytes()
+                # Only while the number still names this instance's process (nginx has the
+                # folder in its arguments, authtoken-fcgi in its environment).
+                proc = pathlib.Path(f"/proc/{pid}")
+                if mine in proc.joinpath("cmdline").read_bytes() or mine in proc.joinpath("environ").read_bytes():
+                    os.kill(pid, signal.SIGKILL)
             except (OSError, ValueError):
                 continue
-            if b"nginx" in cmdline or b"authtoken-fcgi" in cmdline:
-                os.kill(pid, signal.SIGKILL)
         if (self.data_dir / "pg").is_dir():
             subprocess.run([str(ROOT / "scripts/pg-cluster"), "stop", str(self.data_dir / "pg")],
                            capture_output=True, timeout=60)
