@@ -28,6 +28,10 @@ import Testing
         #expect(try t.auth.checkToken(token, scope: "ZohoCRM/recruitapi", from: "") == .scopeDenied)
         #expect(try t.auth.checkToken(token, scope: nil, from: "") == .scopeDenied)
         #expect(try t.auth.checkToken(token, scope: "", from: "") == .scopeDenied)
+        // Part of a name is not the name.
+        #expect(try t.auth.checkToken(token, scope: "api", from: "") == .scopeDenied)
+        #expect(try t.auth.checkToken(token, scope: "ZohoRecruit/recruit", from: "") == .scopeDenied)
+        #expect(try t.auth.checkToken(token, scope: "ZohoRecruit", from: "") == .scopeDenied)
     }
 
     @Test func refusesGarbageDeletedAndDeactivatedAtOnce() throws {

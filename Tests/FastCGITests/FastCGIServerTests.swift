@@ -97,6 +97,24 @@ final class Counter: Sendable {
         #expect(try client.request(["REQUEST_METHOD": "GET"], keepConnection: true).hasSuffix("GET 0 "))
     }
 
+    /// A repeated parameter keeps its first value, and a value that is not UTF-8 is named
+    /// in `notUTF8` (repaired, for the web layer to refuse), not passed on silently.
+    @Test func keepsTheFirstOfRepeatedParametersAndNamesValuesThatAreNotUTF8() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fcgi-\(UUID().uuidString.prefix(8)).sock").path
+        let server = FastCGIServer(
+            configuration: .init(address: .unix(path: path, mode: 0o600), threads: 1, maxBodyBytes: 1024, shutdownGrace: 30),
+            handler: { request in
+                let text = "\(request.params["A"] ?? "-") \(request.notUTF8.sorted()) \(request.params["Q"] ?? "-")"
+                return FastCGIResponse(status: 200, headers: [], body: Array(text.utf8))
+            })
+        try server.start()
+        defer { server.stop() }
+        let client = try FastCGIClient(path: path)
+        client.send(pairs: [(Array("A".utf8), Array("first".utf8)), (Array("A".utf8), Array("second".utf8)),
+                            (Array("Q".utf8), [0x61, 0xff, 0x62])])
+        #expect(try client.receive() == "Status: 200 OK\r\n\r\nfirst [\"Q\"] a\u{FFFD}b")
+    }
+
     @Test func refusesABodyOverTheCapWith413WithoutCallingTheHandler() throws {
         let echo = try EchoServer(threads: 1, maxBody: 1024)
         defer { echo.server.stop() }
