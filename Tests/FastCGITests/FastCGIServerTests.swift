@@ -123,6 +123,14 @@ final class Counter: Sendable {
             ["REQUEST_METHOD": "POST", "CONTENT_LENGTH": "5000"], stdin: [UInt8](repeating: 1, count: 5000), keepConnection: true)
         #expect(answer.hasPrefix("Status: 413 Content Too Large\r\n"))
         #expect(echo.calls.value == 0)
+        // The cap is exact: one byte over is refused, the cap itself is served.
+        let over = try client.request(
+            ["REQUEST_METHOD": "POST", "CONTENT_LENGTH": "1025"], stdin: [UInt8](repeating: 1, count: 1025), keepConnection: true)
+        #expect(over.hasPrefix("Status: 413 Content Too Large\r\n"))
+        let full = try client.request(
+            ["REQUEST_METHOD": "POST", "CONTENT_LENGTH": "1024"], stdin: [UInt8](repeating: 66, count: 1024), keepConnection: true)
+        #expect(full.hasSuffix("POST 1024 " + String(repeating: "B", count: 1024)))
+        #expect(echo.calls.value == 1)
         // The drained connection is still in step for the next request.
         #expect(try client.request(["REQUEST_METHOD": "GET"], keepConnection: true).hasSuffix("GET 0 "))
     }
