@@ -199,6 +199,19 @@ final class TestClock: Sendable {
             == .blocked)
     }
 
+    /// An account deactivated by an admin between the password and the code step gets no
+    /// session from the right code: the half-done sign-in is over.
+    @Test func anAccountDeactivatedBetweenTheStepsDoesNotSignIn() throws {
+        let (t, account) = try setUp()
+        let (setup, _) = try enable(t, account)
+        clock.advance(60)
+        guard case .failure(.secondFactorNeeded(let pending)) = try t.auth.signIn(email: "two@example.com", password: "password1")
+        else { Issue.record("expected a code step"); return }
+        #expect(try t.auth.setActive(accountID: account.id, false))
+        #expect(try t.auth.completeSignIn(pending: pending.value, code: currentCode(setup)).failureValue == .expired)
+        #expect(try t.auth.activity(accountID: account.id).filter { $0.entry.kind == .signIn }.isEmpty)
+    }
+
     /// The code page waits five minutes after the password, not a second more.
     @Test func aHalfDoneSignInLastsFiveMinutes() throws {
         let (t, account) = try setUp()
