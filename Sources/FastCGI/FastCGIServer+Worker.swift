@@ -88,12 +88,21 @@ extension FastCGIServer {
 
     enum BodyRead { case body([UInt8]), tooLarge, malformed }
 
-    /// Reads exactly `CONTENT_LENGTH` bytes. A body that ends early is malformed (libfcgi
-    /// sees the end of stdin, so this never hangs); one over the cap is drained and refused.
+    /// Reads exactly `CONTENT_LENGTH` bytes (none without it), then the end of stdin. A body
+    /// that ends early or goes on longer is malformed (libfcgi sees the end of stdin, so this
+    /// never hangs); one over the cap is drained and refused.
+    ///
+    /// Stdin is always read to its end: on a kept connection libfcgi would otherwise take an
+    /// end-of-stdin record that arrived after the body for the start of the next request, and
+    /// close the connection under it.
     func readBody(_ stream: UnsafeMutablePointer<FCGX_Stream>?, contentLength: String?) -> BodyRead {
-        guard let text = contentLength, !text.isEmpty else { return .body([]) }
-        guard text.utf8.allSatisfy({ (48...57).contains($0) }), text.utf8.count <= 18, let length = Int(text) else {
-            return .malformed
+        var length = 0
+        if let text = contentLength, !text.isEmpty {
+            guard text.utf8.allSatisfy({ (48...57).contains($0) }), text.utf8.count <= 18, let value = Int(text) else {
+                drain(stream)
+                return .malformed
+            }
+            length = value
         }
         guard length <= configuration.maxBodyBytes else {
             drain(stream)
@@ -108,6 +117,11 @@ extension FastCGIServer {
             }
             if count <= 0 { return .malformed }
             filled += Int(count)
+        }
+        var extra: CChar = 0
+        if FCGX_GetStr(&extra, 1, stream) > 0 {
+            drain(stream)
+            return .malformed
         }
         return .body(body)
     }

@@ -28,6 +28,16 @@ import Testing
         #expect(throws: ScopeError.unknown("mailapi")) { try scopes.resolve("mailapi") }
     }
 
+    /// Two configured services with the same api name: the bare name could mean either, so
+    /// it is refused rather than read as the first; the full names still work.
+    @Test func refusesABareApiNameThatTwoScopesShare() throws {
+        let shared = try ScopeList(["ZohoCRM/crmapi", "ZohoBigin/crmapi", "ZohoPC/docsapi"])
+        #expect(throws: ScopeError.unknown("crmapi")) { try shared.resolve("crmapi") }
+        #expect(throws: ScopeError.unknown("CRMAPI")) { try shared.resolve("docsapi,CRMAPI") }
+        #expect(try shared.resolve("ZohoBigin/crmapi") == ["ZohoBigin/crmapi"])
+        #expect(try shared.resolve("docsapi") == ["ZohoPC/docsapi"])
+    }
+
     @Test func refusesAMalformedConfiguredList() {
         #expect(throws: ScopeError.malformed("nonsense")) { try ScopeList(["ZohoCRM/crmapi", "nonsense"]) }
         #expect(throws: ScopeError.missing) { try ScopeList([]) }

@@ -33,6 +33,29 @@ import Testing
         try Self.refusal(t.auth.signIn(email: "ann@example.com", password: password, client: client))
     }
 
+    /// Attempts still being checked fill the limit like failures: with a limit of 3, a
+    /// fourth attempt that starts while three are being checked is refused, and its check
+    /// (a password hash) never runs. Nested calls stand in for parallel requests.
+    @Test func attemptsBeingCheckedFillTheLimit() throws {
+        let strict = try TestStore(throttle: ThrottleRule(maxFailures: 3), now: { [clock] in clock.now })
+        var checks = 0
+        var outcomes: [AuthService.ThrottleOutcome] = []
+        func attempt(_ depth: Int) throws {
+            let outcome = try strict.auth.throttled(accountID: 7, client: office) {
+                checks += 1
+                if depth < 4 { try attempt(depth + 1) }
+                return true
+            }
+            outcomes.append(outcome)
+        }
+        try attempt(1)
+        #expect(checks == 3)
+        #expect(outcomes == [.blocked, .passed, .passed, .passed])
+        // Nothing failed, so nothing is blocked afterwards.
+        try attempt(4)
+        #expect(outcomes.last == .passed)
+    }
+
     static func refusal<S, F>(_ result: Result<S, F>) -> F? {
         if case .failure(let f) = result { return f }
         return nil

@@ -28,6 +28,10 @@ import Testing
         #expect(try t.auth.checkToken(token, scope: "ZohoCRM/recruitapi", from: "") == .scopeDenied)
         #expect(try t.auth.checkToken(token, scope: nil, from: "") == .scopeDenied)
         #expect(try t.auth.checkToken(token, scope: "", from: "") == .scopeDenied)
+        // Part of a name is not the name.
+        #expect(try t.auth.checkToken(token, scope: "api", from: "") == .scopeDenied)
+        #expect(try t.auth.checkToken(token, scope: "ZohoRecruit/recruit", from: "") == .scopeDenied)
+        #expect(try t.auth.checkToken(token, scope: "ZohoRecruit", from: "") == .scopeDenied)
     }
 
     @Test func refusesGarbageDeletedAndDeactivatedAtOnce() throws {
@@ -41,6 +45,21 @@ import Testing
         #expect(try t.auth.deleteToken(value: token))
         #expect(try t.auth.checkToken(token, scope: "recruitapi", from: "") == .invalidToken)
         #expect(try !t.auth.deleteToken(value: token))
+    }
+
+    /// A use of the old value still waiting to be written when the token is regenerated is
+    /// dropped: the new value's "last used" stays empty until the new value is used.
+    @Test func aUseOfARegeneratedTokensOldValueIsNotTheNewValues() throws {
+        let id = try t.store.tokens(accountID: account.id)[0].id
+        #expect(try t.auth.checkToken(token, scope: "recruitapi", from: "203.0.113.9") != .invalidToken)
+        let issued = try #require(try t.auth.regenerateToken(id: id, accountID: account.id))
+        try t.auth.usage.flushAll()
+        let row = try #require(try t.auth.token(id: id, accountID: account.id))
+        #expect(row.lastUsedAt == nil && row.lastUsedFrom == nil)
+        #expect(try t.auth.checkToken(token, scope: "recruitapi", from: "203.0.113.9") == .invalidToken)
+        #expect(try t.auth.checkToken(issued.secret.value, scope: "recruitapi", from: "198.51.100.1") != .invalidToken)
+        try t.auth.usage.flushAll()
+        #expect(try t.auth.token(id: id, accountID: account.id)?.lastUsedFrom == "198.51.100.1")
     }
 }
 

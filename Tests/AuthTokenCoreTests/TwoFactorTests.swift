@@ -153,6 +153,81 @@ final class TestClock: Sendable {
         #expect(try t.auth.recoveryCodesLeft(accountID: account.id) == 0)
         #expect(try token(t, "password1").failureValue == nil)
     }
+
+    /// Ann's recovery code at Bob's code step is refused and stays Ann's to use.
+    @Test func anotherAccountsRecoveryCodeIsRefused() throws {
+        let (t, ann) = try setUp()
+        let (_, annCodes) = try enable(t, ann)
+        let bob = try t.auth.addAccount(email: "bob@example.com", displayName: nil, password: "password2", confirmed: true)
+        let bobSetup = try #require(try t.auth.startTwoFactorSetup(account: bob))
+        _ = try t.auth.confirmTwoFactorSetup(accountID: bob.id, code: currentCode(bobSetup)).get()
+        guard case .failure(.secondFactorNeeded(let pending)) = try t.auth.signIn(email: "bob@example.com", password: "password2")
+        else { Issue.record("expected a code step"); return }
+        #expect(try t.auth.completeSignIn(pending: pending.value, code: annCodes[0]).failureValue == .wrongCode)
+        #expect(try t.auth.recoveryCodesLeft(accountID: ann.id) == 10)
+        #expect(try t.auth.recoveryCodesLeft(accountID: bob.id) == 10)
+        #expect(try t.auth.checkSecondFactor(accountID: ann.id, code: annCodes[0]))
+    }
+
+    /// The code typed to turn two-factor on is used up: replayed on the sign-in code page
+    /// within its step (someone who watched it typed), it is refused.
+    @Test func theSetUpCodeIsNotAcceptedAgainAsASignInCode() throws {
+        let (t, account) = try setUp()
+        let setup = try #require(try t.auth.startTwoFactorSetup(account: account))
+        let code = currentCode(setup)
+        _ = try t.auth.confirmTwoFactorSetup(accountID: account.id, code: code).get()
+        guard case .failure(.secondFactorNeeded(let pending)) = try t.auth.signIn(email: "two@example.com", password: "password1")
+        else { Issue.record("expected a code step"); return }
+        #expect(try t.auth.completeSignIn(pending: pending.value, code: code).failureValue == .wrongCode)
+        #expect(try !t.auth.checkSecondFactor(accountID: account.id, code: code))
+    }
+
+    /// Wrong passwords from another address block the account after this browser passed
+    /// the password step: the right code then does not finish the sign-in.
+    @Test func aBlockThatBeginsAfterThePasswordStepHoldsAtTheCodeStep() throws {
+        let (t, account) = try setUp()
+        let (setup, _) = try enable(t, account)
+        clock.advance(60)
+        let office = Client(address: "192.0.2.10", userAgent: "Firefox")
+        let attacker = Client(address: "192.0.2.66", userAgent: "curl/8")
+        guard case .failure(.secondFactorNeeded(let pending)) = try t.auth.signIn(
+            email: "two@example.com", password: "password1", client: office)
+        else { Issue.record("expected a code step"); return }
+        for _ in 0..<10 {
+            _ = try t.auth.signIn(email: "two@example.com", password: "wrong-password", client: attacker)
+        }
+        #expect(try t.auth.signIn(email: "two@example.com", password: "password1", client: office).failureValue == .blocked)
+        #expect(try t.auth.completeSignIn(pending: pending.value, code: currentCode(setup), client: office).failureValue
+            == .blocked)
+    }
+
+    /// An account deactivated by an admin between the password and the code step gets no
+    /// session from the right code: the half-done sign-in is over.
+    @Test func anAccountDeactivatedBetweenTheStepsDoesNotSignIn() throws {
+        let (t, account) = try setUp()
+        let (setup, _) = try enable(t, account)
+        clock.advance(60)
+        guard case .failure(.secondFactorNeeded(let pending)) = try t.auth.signIn(email: "two@example.com", password: "password1")
+        else { Issue.record("expected a code step"); return }
+        #expect(try t.auth.setActive(accountID: account.id, false))
+        #expect(try t.auth.completeSignIn(pending: pending.value, code: currentCode(setup)).failureValue == .expired)
+        #expect(try t.auth.activity(accountID: account.id).filter { $0.entry.kind == .signIn }.isEmpty)
+    }
+
+    /// The code page waits five minutes after the password, not a second more.
+    @Test func aHalfDoneSignInLastsFiveMinutes() throws {
+        let (t, account) = try setUp()
+        let (setup, _) = try enable(t, account)
+        clock.advance(60)
+        guard case .failure(.secondFactorNeeded(let early)) = try t.auth.signIn(email: "two@example.com", password: "password1")
+        else { Issue.record("expected a code step"); return }
+        clock.advance(299)
+        #expect(try t.auth.completeSignIn(pending: early.value, code: currentCode(setup)).failureValue == nil)
+        guard case .failure(.secondFactorNeeded(let late)) = try t.auth.signIn(email: "two@example.com", password: "password1")
+        else { Issue.record("expected a code step"); return }
+        clock.advance(300)
+        #expect(try t.auth.completeSignIn(pending: late.value, code: currentCode(setup)).failureValue == .expired)
+    }
 }
 
 extension Result {

@@ -52,6 +52,8 @@ import Testing
         setenv("TZ", "UTC0", 1)
         tzset()
         #expect(JavaDate.localString(from: instant) == "Wed Feb 29 11:07:33 UTC 2012")
+        // A one-digit day of month is zero-padded, like every other field.
+        #expect(JavaDate.localString(from: Date(timeIntervalSince1970: 1_330_909_506)) == "Mon Mar 05 01:05:06 UTC 2012")
         setenv("TZ", "<+0530>-5:30", 1)
         tzset()
         #expect(JavaDate.localString(from: instant) == "Wed Feb 29 16:37:33 GMT+05:30 2012")

@@ -20,6 +20,24 @@ import Testing
         #expect(b.get("/tokens").status == 200)
     }
 
+    /// An application password is for API mode only: on the sign-in form it is a wrong
+    /// password, and no session starts.
+    @Test func anApplicationPasswordDoesNotOpenAWebSession() throws {
+        let b = try BrowserHarness()
+        let ann = try b.t.auth.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
+        let (appPassword, _) = try b.t.auth.createAppPassword(
+            account: ann, name: "laptop", currentPassword: "password1", client: .unknown).get()
+        let answer = b.signIn("ann@example.com", appPassword)
+        #expect(answer.status == 200)
+        #expect(answer.bodyText.contains("The e-mail address or the password is wrong."))
+        #expect(b.cookies["authtoken_session"] == nil)
+        #expect(b.get("/tokens").status == 303)
+        // The same value does work where it belongs.
+        let token = try b.t.auth.createToken(
+            TokenRequest(email: "ann@example.com", password: appPassword, scope: "ZohoCRM/crmapi", displayName: nil))
+        #expect((try? token.get()) != nil)
+    }
+
     @Test func httpsModeUsesSecureHostPrefixedCookies() throws {
         let b = try BrowserHarness(secureCookies: true)
         try b.addAccount("ann@example.com")

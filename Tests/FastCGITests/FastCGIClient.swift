@@ -33,12 +33,19 @@ final class FastCGIClient {
 
     enum ClientError: Error { case cannotConnect(Int32), closed }
 
-    /// Sends one request with id 1. `stdin` is sent as given, then the end-of-stream record.
-    func send(params: [String: String], stdin: [UInt8] = [], keepConnection: Bool = false) {
+    /// Sends one request with id 1. `stdin` is sent as given, then (unless `endStdin` is
+    /// false; see `endStdin()`) the end-of-stream record.
+    func send(params: [String: String], stdin: [UInt8] = [], keepConnection: Bool = false, endStdin: Bool = true) {
+        send(pairs: params.map { (Array($0.key.utf8), Array($0.value.utf8)) }, stdin: stdin,
+             keepConnection: keepConnection, endStdin: endStdin)
+    }
+
+    /// The same with parameters as raw bytes, in order: repeated names, values not UTF-8.
+    func send(pairs: [([UInt8], [UInt8])], stdin: [UInt8] = [], keepConnection: Bool = false, endStdin: Bool = true) {
         write(record(type: 1, content: [0, 1, keepConnection ? 1 : 0, 0, 0, 0, 0, 0]))
         var encoded: [UInt8] = []
-        for (name, value) in params {
-            encoded += length(name.utf8.count) + length(value.utf8.count) + Array(name.utf8) + Array(value.utf8)
+        for (name, value) in pairs {
+            encoded += length(name.count) + length(value.count) + name + value
         }
         write(record(type: 4, content: encoded))
         write(record(type: 4, content: []))
@@ -48,8 +55,11 @@ final class FastCGIClient {
             write(record(type: 5, content: Array(stdin[offset..<end])))
             offset = end
         }
-        write(record(type: 5, content: []))
+        if endStdin { self.endStdin() }
     }
+
+    /// The empty STDIN record that ends the request's body.
+    func endStdin() { write(record(type: 5, content: [])) }
 
     /// Reads records until END_REQUEST and returns the STDOUT bytes as text.
     func receive() throws -> String {

@@ -101,16 +101,43 @@ class Instance:
     def output(self):
         return "".join(self.lines)
 
-    def stop(self, sig=signal.SIGINT, timeout=30):
-        """Signal scripts/run and return its exit status."""
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        """Signal scripts/run and return its exit status. SIGTERM, not SIGINT: a run started
+        from a background job (nohup scripts/test &) inherits SIGINT ignored, and a shell
+        script cannot trap a signal ignored on entry."""
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
         try:
             return self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
+            self.kill()
             raise AssertionError("scripts/run did not stop:\n" + self.output())
+
+    def kill(self):
+        """Ends whatever this instance started and is still alive, even after a failure:
+        scripts/run, then (started with setsid, so outside its process group) nginx and
+        every authtoken-fcgi by their pid files, and a --postgres cluster."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        mine = str(self.data_dir).encode()
+        for pidfile in [self.data_dir / "nginx" / "nginx.pid", *self.data_dir.glob("authtoken-fcgi*.pid")]:
+            try:
+                pid = int(pidfile.read_text())
+                # Only while the number still names this instance's process (nginx has the
+                # folder in its arguments, authtoken-fcgi in its environment).
+                proc = pathlib.Path(f"/proc/{pid}")
+                if mine in proc.joinpath("cmdline").read_bytes() or mine in proc.joinpath("environ").read_bytes():
+                    os.kill(pid, signal.SIGKILL)
+            except (OSError, ValueError):
+                continue
+        if (self.data_dir / "pg").is_dir():
+            subprocess.run([str(ROOT / "scripts/pg-cluster"), "stop", str(self.data_dir / "pg")],
+                           capture_output=True, timeout=60)
 
     def fcgi_pid(self, n=1):
         """The pid of authtoken-fcgi instance n (INSTANCES=N: 1 to N)."""
@@ -289,6 +316,22 @@ def new_email(prefix="user"):
     return f"{prefix}{next(_counter)}-{secrets.token_hex(3)}@example.com"
 
 
+@pytest.fixture(autouse=True)
+def _end_instances_started_by_the_test():
+    """A test that starts its own instance and fails before stopping it leaves nothing
+    running. Instances of module and session fixtures exist before this runs, so their
+    fixtures' own teardown ends them."""
+    started = len(INSTANCES)
+    yield
+    for inst in INSTANCES[started:]:
+        inst.kill()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for inst in INSTANCES:
+        inst.kill()
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     # The suite sends many deliberate wrong passwords from 127.0.0.1; generous limits keep
@@ -296,7 +339,10 @@ def server(tmp_path_factory):
     inst = Instance(tmp_path_factory.mktemp("main"), env=GENEROUS_THROTTLE)
     inst.start()
     yield inst
-    assert inst.stop() == 0, inst.output()
+    try:
+        assert inst.stop() == 0, inst.output()
+    finally:
+        inst.kill()
 
 
 # ---- Browser tests: Debian's headless Chromium through Selenium ----------------------

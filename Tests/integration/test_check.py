@@ -125,3 +125,17 @@ def test_delete_over_http(server, account):
     assert split_body(again) == ("CAUSE=INVALID_AUTHTOKEN", "RESULT=FALSE")
     missing = server.http.get(server.url + "/apiauthtoken/delete", timeout=10)
     assert split_body(missing) == ("CAUSE=INVALID_AUTHTOKEN", "RESULT=FALSE")
+
+
+@pytest.mark.parametrize("size", [0, 10, 5000])
+def test_a_guarded_post_with_a_body_is_checked_like_a_get(server, account, size):
+    body = b"x" * size
+    # The check never gets the body; it must not wait for one either (it did, when the
+    # guarded request's CONTENT_LENGTH reached it: 400 from the check, 500 to the client).
+    url = server.url + SAMPLE.format(fmt="json")
+    r = server.http.post(url, params={"authtoken": new_token(server, account), "scope": "recruitapi"},
+                         data=body, timeout=10)
+    # Let through: the sample upstream only serves files, so a POST gets its 405.
+    assert r.status_code == 405 and r.headers["X-Seen-Authtoken-Email"] == account[0], r.text
+    assert_4834(server.http.post(url, params={"authtoken": "0" * 32, "scope": "recruitapi"}, data=body,
+                                 timeout=10), "json")

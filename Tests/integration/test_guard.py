@@ -44,7 +44,10 @@ def slow(tmp_path_factory):
         hashes = [row[0] for row in con.execute("SELECT password_hash FROM account")]
     assert sum(",t=60," in h for h in hashes) == 9, hashes
     yield inst
-    assert inst.stop() == 0, inst.output()
+    try:
+        assert inst.stop() == 0, inst.output()
+    finally:
+        inst.kill()
 
 
 def burst(inst, targets):
@@ -131,7 +134,10 @@ def strict(tmp_path_factory):
                                                          "AUTHTOKEN_HASH_QUEUE_WAIT_MS": "30000"})
     inst.start()
     yield inst
-    assert inst.stop() == 0, inst.output()
+    try:
+        assert inst.stop() == 0, inst.output()
+    finally:
+        inst.kill()
 
 
 def test_forty_parallel_guesses_check_at_most_ten_and_the_right_one_stays_blocked(strict):

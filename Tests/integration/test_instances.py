@@ -45,7 +45,10 @@ def wait_output(inst, text, timeout=10):
 
 
 def finish(inst, expected_status=0):
-    status = inst.stop()
+    try:
+        status = inst.stop()
+    finally:
+        inst.kill()
     if inst.backend == "postgres":
         # scripts/run stopped its cluster; destroy also removes what it left outside DATA_DIR.
         subprocess.run([str(ROOT / "scripts/pg-cluster"), "destroy", str(inst.data_dir / "pg")],

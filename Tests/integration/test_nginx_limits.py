@@ -18,7 +18,10 @@ def limited(tmp_path_factory):
         "NGINX_API_RATE": "1r/m", "NGINX_API_BURST": "3", "NGINX_FORM_RATE": "1r/m", "NGINX_FORM_BURST": "3"})
     inst.start()
     yield inst
-    assert inst.stop() == 0, inst.output()
+    try:
+        assert inst.stop() == 0, inst.output()
+    finally:
+        inst.kill()
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +29,10 @@ def one_at_a_time(tmp_path_factory):
     inst = Instance(tmp_path_factory.mktemp("conn"), env={"NGINX_CONN_PER_ADDR": "1"})
     inst.start()
     yield inst
-    assert inst.stop() == 0, inst.output()
+    try:
+        assert inst.stop() == 0, inst.output()
+    finally:
+        inst.kill()
 
 
 def test_api_mode_over_the_rate_gets_the_legacy_blocked_answer(limited):

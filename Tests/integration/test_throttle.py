@@ -13,7 +13,10 @@ def strict(tmp_path_factory):
     inst = Instance(tmp_path_factory.mktemp("throttle"))
     inst.start()
     yield inst
-    assert inst.stop() == 0, inst.output()
+    try:
+        assert inst.stop() == 0, inst.output()
+    finally:
+        inst.kill()
 
 
 def api(inst, email, password):
