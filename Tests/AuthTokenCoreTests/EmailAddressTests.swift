@@ -98,7 +98,8 @@ import Testing
 @Suite struct StoredEmailCheckTests {
     @Test func oldAddressesAreRewrittenAndCollisionsAndRefusalsReported() throws {
         let t = try TestStore()
-        func legacy(_ email: String) throws -> Int64 {
+        // Stored as the store was given them, before any parsing.
+        let legacy = { (email: String) throws -> Int64 in
             try t.store.createAccount(NewAccount(email: email, displayName: "x", passwordHash: "h", confirmed: true,
                                                  createdAt: .now)).id
         }
