@@ -7,7 +7,7 @@ import Foundation
 /// Where it comes from, highest first: the process environment, the configuration file
 /// (`KEY=value` lines), the defaults below. `DATA_DIR`, when set, moves the defaults for
 /// the file, database and socket into that folder, so several instances run side by side
-/// and the admin CLI finds the server's database. See the README's configuration table.
+/// and the admin CLI finds the server's database. See the table in docs/configuration.md.
 public struct AppConfiguration: Sendable {
     public var configFile: String
     public var databasePath: String

@@ -1,4 +1,4 @@
-/// The browser pages' part of the configuration (README, "Browser pages").
+/// The browser pages' part of the configuration (docs/security.md, "Browser pages").
 public struct BrowserConfiguration: Sendable {
     /// The folder with `templates/` (read by the server at start) and `static/` (served
     /// by nginx). Only the server needs it, so only the server checks that it exists.

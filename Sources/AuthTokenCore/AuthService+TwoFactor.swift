@@ -88,7 +88,7 @@ extension AuthService {
     }
 
     /// The admin's way out for a lost phone: two-factor off, recovery codes gone.
-    /// Application passwords stay; see the README.
+    /// Application passwords stay; see docs/security.md.
     public func resetTwoFactor(accountID: Int64) throws -> Bool {
         try store.disableTwoFactor(accountID: accountID)
     }

@@ -12,7 +12,7 @@ import Foundation
 public enum LegacyAnswer: Sendable, Equatable {
     case token(String)
     case cause(LegacyCause)
-    /// `/apiauthtoken/delete` succeeded. The key line is ours (see the README): the
+    /// `/apiauthtoken/delete` succeeded. The key line is ours (see docs/api.md): the
     /// contract fixes only the four-line shape and `RESULT=TRUE`.
     case deleted
 

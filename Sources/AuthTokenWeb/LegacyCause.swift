@@ -2,7 +2,7 @@ import AuthTokenCore
 
 /// The `CAUSE=` values of the legacy answer. The first ten were seen in the legacy
 /// service's documentation or its clients; `INVALID_SCOPE`, `INVALID_DISPLAY_NAME` and
-/// `INVALID_AUTHTOKEN` are ours, named in the same style (see the README).
+/// `INVALID_AUTHTOKEN` are ours, named in the same style (see docs/api.md).
 public enum LegacyCause: String, Sendable, CaseIterable {
     case noSuchUser = "NO_SUCH_USER"
     case invalidPassword = "INVALID_PASSWORD"

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// The last step of a key rotation: every two-factor secret sealed with the previous key is
-/// sealed with the new one, so `AUTHTOKEN_SECRET_KEY_PREVIOUS` can go (see the README).
+/// sealed with the new one, so `AUTHTOKEN_SECRET_KEY_PREVIOUS` can go (docs/configuration.md, "Key rotation").
 struct RotateSecretsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotate-secrets",
