@@ -7,6 +7,11 @@ import Foundation
 /// entries older than `activityRetention`, and throttle counters a day past their window
 /// that block nobody.
 extension AuthService {
+    /// Tokens and web sessions in the store, for metrics.
+    public func rowCounts() throws -> (tokens: Int, sessions: Int) {
+        try store.rowCounts()
+    }
+
     /// One sweep, now.
     @discardableResult
     public func sweep() throws -> RetentionCounts {

@@ -92,6 +92,7 @@ extension AuthService {
     private func block(_ key: ThrottleKey, accountID: Int64?, client: Client) throws {
         let until = now() + settings.throttle.blockFor
         guard try store.startBlock(key: key.key, until: until, now: now()) else { return }
+        blocksStarted.add(1, ordering: .relaxed)
         try log(.blocked, accountID: accountID, client: client, detail: "\(key.what), until \(Self.stamp(until))")
     }
 

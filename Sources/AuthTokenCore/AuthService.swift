@@ -1,5 +1,6 @@
 import AuthTokenStore
 import Foundation
+import Synchronization
 
 /// The auth core: accounts, passwords and tokens, over any `AuthStore`.
 ///
@@ -23,6 +24,9 @@ public final class AuthService: Sendable {
     /// value with the configured parameters, made at start, so that the check costs the
     /// same as for a real account and never matches.
     let decoyHash: String
+    /// Blocks this process started (each also has its activity entry), for metrics.
+    public var blocksStartedCount: Int { blocksStarted.load(ordering: .relaxed) }
+    let blocksStarted = Atomic<Int>(0)
     /// Signs and checks device cookies; nil without a secret key (see `DeviceCookie`).
     public let deviceCookies: DeviceCookie?
 

@@ -2,6 +2,11 @@ import AuthTokenStore
 import Foundation
 
 extension PostgresStore {
+    public func rowCounts() throws -> (tokens: Int, sessions: Int) {
+        let row = try run("SELECT (SELECT count(*) FROM token), (SELECT count(*) FROM web_session)")[0]
+        return (Int(try row.int64(0)), Int(try row.int64(1)))
+    }
+
     public func deleteExpired(now: Date, activityBefore: Date?, countersBefore: Date) throws -> RetentionCounts {
         let time = Self.seconds(now)
         var counts = RetentionCounts()

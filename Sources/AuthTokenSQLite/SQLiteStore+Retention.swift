@@ -3,6 +3,13 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
+    public func rowCounts() throws -> (tokens: Int, sessions: Int) {
+        try pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM token") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM web_session") ?? 0)
+        }
+    }
+
     public func deleteExpired(now: Date, activityBefore: Date?, countersBefore: Date) throws -> RetentionCounts {
         try pool.write { db in
             let time = Self.seconds(now)

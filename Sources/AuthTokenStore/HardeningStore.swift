@@ -39,6 +39,9 @@ public protocol HardeningStore: Sendable {
     /// throttle counters whose window began before `countersBefore` and that block nobody.
     func deleteExpired(now: Date, activityBefore: Date?, countersBefore: Date) throws -> RetentionCounts
 
+    /// How many tokens and web sessions the store holds (for metrics).
+    func rowCounts() throws -> (tokens: Int, sessions: Int)
+
     // MARK: Activity log
     func insertActivity(_ entry: NewActivity) throws
     /// The account's newest entries first, at most `limit`.

@@ -22,6 +22,7 @@ extension WebApp {
             answer = .cause(.blocked)
         } catch {
             logger.error("token creation failed", metadata: ["error": "\(error)"])
+            Self.storeErrors.increment()
             answer = .cause(.serverError)
         }
         return answer.response(at: now())

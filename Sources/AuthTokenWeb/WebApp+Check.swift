@@ -29,6 +29,7 @@ extension WebApp {
             }
         } catch {
             logger.error("token check failed", metadata: ["error": "\(error)"])
+            Self.storeErrors.increment()
             return HTTPResponse(status: 500, headers: [("Cache-Control", "no-store")])
         }
     }

@@ -11,6 +11,7 @@ extension WebApp {
             }
         } catch {
             logger.error("token deletion failed", metadata: ["error": "\(error)"])
+            Self.storeErrors.increment()
             answer = .cause(.serverError)
         }
         return answer.response(at: now())

@@ -86,6 +86,7 @@ extension WebApp {
             ]).adding("Retry-After", String(Self.busyRetrySeconds))
         }
         logger.error("browser request failed", metadata: ["error": "\(error)"])
+        Self.storeErrors.increment()
         return page("message", browser, user: nil, status: 500, [
             "title": "Something went wrong",
             "text": "The server could not finish this request. Please try again in a moment.",

@@ -13,18 +13,25 @@ public struct WebApp: Sendable {
     let now: @Sendable () -> Date
     /// The browser pages; nil serves API mode only.
     let browser: BrowserSettings?
+    /// The metrics exposition (`/_authtoken/metrics` on the check listener); nil: 404.
+    let metrics: (@Sendable () -> String)?
 
     public init(
         auth: AuthService, logger: Logger, browser: BrowserSettings? = nil,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, metrics: (@Sendable () -> String)? = nil
     ) {
         self.auth = auth
         self.logger = logger
         self.browser = browser
         self.now = now
+        self.metrics = metrics
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        counted(request, route(request))
+    }
+
+    func route(_ request: HTTPRequest) -> HTTPResponse {
         switch request.path {
         case "/apiauthtoken/create", "/apiauthtoken/nb/create":
             guard request.method == "GET" || request.method == "POST" else {
@@ -51,19 +58,31 @@ public struct WebApp: Sendable {
     /// The check listener's entry point: it serves the token check and nothing else, so
     /// password work can never reach its threads.
     public func handleCheckListener(_ request: HTTPRequest) -> HTTPResponse {
+        let response: HTTPResponse
         switch request.path {
-        case WebApp.checkPath: checkToken(request)
-        case WebApp.healthPath: .plain(200, "ok")
+        case WebApp.checkPath:
+            let started = DispatchTime.now()
+            response = checkToken(request)
+            Self.checkDuration.recordInterval(since: started)
+        case WebApp.healthPath: response = .plain(200, "ok")
         case WebApp.readyPath:
-            auth.storeAnswers() ? .plain(200, "ready") : .plain(503, "The store does not answer.")
-        default: .plain(404, "Not found.")
+            response = auth.storeAnswers() ? .plain(200, "ready") : .plain(503, "The store does not answer.")
+        case WebApp.metricsPath:
+            guard let metrics else { return .plain(404, "Not found.") }
+            return HTTPResponse(status: 200, headers: [
+                ("Content-Type", "text/plain; version=0.0.4; charset=utf-8"), ("Cache-Control", "no-store"),
+            ], body: Array(metrics().utf8))
+        default: response = .plain(404, "Not found.")
         }
+        return counted(request, response)
     }
 
     /// Liveness: the check listener answers. Readiness: and the store answers the check's
     /// own query. For load balancers and monitoring; nginx serves both to loopback only.
     public static let healthPath = "/_authtoken/health"
     public static let readyPath = "/_authtoken/ready"
+    /// The metrics in Prometheus' text format, from the executable's registry.
+    public static let metricsPath = "/_authtoken/metrics"
 
     /// Parses query and, for form posts, body parameters; a malformed request gets 400.
     func withParameters(_ request: HTTPRequest, _ body: (FormData) -> HTTPResponse) -> HTTPResponse {

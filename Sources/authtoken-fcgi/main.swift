@@ -74,7 +74,8 @@ do {
         case .failure(let error): logger.error("retention sweep failed", metadata: ["error": "\(error)"])
         }
     }
-    let app = WebApp(auth: auth, logger: logger, browser: browser)
+    let metrics = MetricsExporter(auth: auth)
+    let app = WebApp(auth: auth, logger: logger, browser: browser, metrics: { metrics.text() })
     let adapt: @Sendable (FastCGIRequest) -> HTTPRequest = {
         RequestID.set($0.params["AUTHTOKEN_REQUEST_ID"])
         return HTTPRequest(cgi: $0.params, body: $0.body, notUTF8: $0.notUTF8)
