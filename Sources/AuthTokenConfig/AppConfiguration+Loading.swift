@@ -12,15 +12,7 @@ extension AppConfiguration {
         -> AppConfiguration
     {
         let dataDir = environment["DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 }
-        let explicitFile = environment["AUTHTOKEN_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
-        let file = explicitFile ?? dataDir.map { "\($0)/authtoken.conf" } ?? "/etc/authtoken/authtoken.conf"
-        try checkFileKeys(file, required: explicitFile != nil)
-
-        let reader = ConfigReader(providers: [
-            EnvironmentVariablesProvider(environmentVariables: environment),
-            try await EnvironmentVariablesProvider(environmentFilePath: FilePath(file), allowMissing: true),
-        ])
-        let values = Values(reader: reader)
+        let (file, values) = try await sources(environment)
         let base = dataDir ?? "/var/lib/authtoken"
         let mode = try values.parse("AUTHTOKEN_SOCKET_MODE", default: "660") { mode_t($0, radix: 8) }
         let listen = try values.address(
@@ -104,6 +96,32 @@ extension AppConfiguration {
             maxBodyBytes: try values.int("AUTHTOKEN_MAX_BODY_BYTES", default: 65_536, in: 1024...16_777_216),
             shutdownGraceSeconds: Double(try values.int("AUTHTOKEN_SHUTDOWN_GRACE_SECONDS", default: 5, in: 0...300)),
             logLevel: logLevel, logFormat: logFormat, auth: auth, browser: try BrowserConfiguration(values))
+    }
+
+    /// The configuration file in use and the values, environment first, then the file.
+    static func sources(_ environment: [String: String]) async throws -> (file: String, values: Values) {
+        let dataDir = environment["DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        let explicitFile = environment["AUTHTOKEN_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        let file = explicitFile ?? dataDir.map { "\($0)/authtoken.conf" } ?? "/etc/authtoken/authtoken.conf"
+        try checkFileKeys(file, required: explicitFile != nil)
+        let reader = ConfigReader(providers: [
+            EnvironmentVariablesProvider(environmentVariables: environment),
+            try await EnvironmentVariablesProvider(environmentFilePath: FilePath(file), allowMissing: true),
+        ])
+        return (file, Values(reader: reader))
+    }
+
+    /// Every key with the value set for it (environment first, then the file), nil where
+    /// the default applies: what `authtoken-admin config` prints. Secret values are
+    /// replaced by `(set)`.
+    public static func setValues(environment: [String: String] = ProcessInfo.processInfo.environment) async throws
+        -> (file: String, values: [(key: String, value: String?)])
+    {
+        let (file, values) = try await sources(environment)
+        return (file, keys.map { key in
+            let value = values.string(key).flatMap { $0.isEmpty ? nil : $0 }
+            return (key, key.hasPrefix("AUTHTOKEN_SECRET_KEY") ? value.map { _ in "(set)" } : value)
+        })
     }
 
     /// `load` for synchronous programs. The FastCGI server's `main` must stay synchronous:

@@ -66,3 +66,17 @@ def test_token_list_and_revoke(server):
     assert_token(server.create(params))
     r = server.admin("token", "revoke", email, str(victim["id"]))
     assert r.returncode != 0 and r.stderr.strip()
+
+
+def test_config_prints_the_effective_settings_without_secrets(server):
+    conf = (server.data_dir / "authtoken.conf").read_text()
+    key = next(line.split("=", 1)[1].strip() for line in conf.splitlines()
+               if line.startswith("AUTHTOKEN_SECRET_KEY="))
+    r = server.admin("config")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == f"# configuration file: {server.data_dir / 'authtoken.conf'}"
+    assert "AUTHTOKEN_SECRET_KEY=(set)" in lines
+    assert key not in r.stdout
+    assert "AUTHTOKEN_REGISTRATION=on" in lines  # scripts/run's file sets it
+    assert "# AUTHTOKEN_SECRET_KEY_PREVIOUS: default" in lines
