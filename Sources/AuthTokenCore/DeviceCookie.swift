@@ -43,21 +43,13 @@ public struct DeviceCookie: Sendable {
               parts[1].allSatisfy(\.isHexDigit)
         else { return nil }
         let body = String(parts[0]) + "." + String(parts[1])
-        let given = Array(parts[2].utf8)
         var candidates = [key]
         if let previousKey { candidates.append(previousKey) }
-        for candidate in candidates where Self.equalInConstantTime(given, Array(Self.mac(body, key: candidate).utf8)) {
+        // Constant time: the MAC is a secret until it matches.
+        for candidate in candidates where TOTP.constantTimeEqual(String(parts[2]), Self.mac(body, key: candidate)) {
             return String(parts[1])
         }
         return nil
-    }
-
-    /// The MAC is a secret until it matches: no early exit on the first differing byte.
-    static func equalInConstantTime(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
     }
 
     private func mac(_ body: String) -> String {
