@@ -91,6 +91,7 @@ let package = Package(
 
         .target(name: "AuthTokenTestKit", dependencies: ["AuthTokenCore", "AuthTokenStore", "AuthTokenSQLite"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
+        .testTarget(name: "AuthTokenConfigTests", dependencies: ["AuthTokenConfig"]),
         .testTarget(
             name: "AuthTokenCoreTests",
             dependencies: [

@@ -14,41 +14,34 @@ extension AppConfiguration {
         let dataDir = environment["DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 }
         let (file, values) = try await sources(environment)
         let base = dataDir ?? "/var/lib/authtoken"
-        let mode = try values.parse("AUTHTOKEN_SOCKET_MODE", default: "660") { mode_t($0, radix: 8) }
+        let mode = try values.parse(.socketMode) { mode_t($0, radix: 8) }
         let listen = try values.address(
-            "AUTHTOKEN_LISTEN", default: dataDir.map { "unix:\($0)/authtoken.sock" } ?? "unix:/run/authtoken/fcgi.sock",
+            .listen, default: dataDir.map { "unix:\($0)/authtoken.sock" } ?? "unix:/run/authtoken/fcgi.sock",
             socketMode: mode)
         let checkListen = try values.address(
-            "AUTHTOKEN_CHECK_LISTEN",
+            .checkListen,
             default: dataDir.map { "unix:\($0)/authtoken-check.sock" } ?? "unix:/run/authtoken/check.sock",
             socketMode: mode)
         guard checkListen.description != listen.description else {
             throw ConfigurationError(key: "AUTHTOKEN_CHECK_LISTEN", problem: "must differ from AUTHTOKEN_LISTEN")
         }
-        let database = values.string("AUTHTOKEN_DATABASE") ?? "\(base)/authtoken.sqlite"
-        guard !database.isEmpty else { throw ConfigurationError(key: "AUTHTOKEN_DATABASE", problem: "is empty") }
-        let logFormat = values.string("AUTHTOKEN_LOG_FORMAT").flatMap { $0.isEmpty ? nil : $0 } ?? "text"
-        guard ["text", "json"].contains(logFormat) else {
-            throw ConfigurationError(key: "AUTHTOKEN_LOG_FORMAT", problem: "must be text or json")
-        }
-        let logLevel = values.string("AUTHTOKEN_LOG_LEVEL") ?? "info"
-        guard logLevels.contains(logLevel) else {
-            throw ConfigurationError(key: "AUTHTOKEN_LOG_LEVEL", problem: "must be one of \(logLevels.joined(separator: ", "))")
-        }
+        let database = values.string(.database) ?? "\(base)/authtoken.sqlite"
+        let logFormat = try values.choice(.logFormat)
+        let logLevel = try values.choice(.logLevel)
         let scopes: ScopeList
         do {
-            scopes = try ScopeList(values.string("AUTHTOKEN_SCOPES").map(Self.list) ?? ScopeList.defaults)
+            scopes = try ScopeList(values.string(.scopes).map(Self.list) ?? ScopeList.defaults)
         } catch {
             throw ConfigurationError(key: "AUTHTOKEN_SCOPES", problem: "needs one or more Service/apiname entries (\(error))")
         }
         let argon2 = Argon2Parameters(
-            memoryKiB: UInt32(try values.int("AUTHTOKEN_ARGON2_MEMORY_KIB", default: 19_456, in: 19_456...4_194_304)),
-            iterations: UInt32(try values.int("AUTHTOKEN_ARGON2_ITERATIONS", default: 2, in: 2...64)),
-            parallelism: UInt32(try values.int("AUTHTOKEN_ARGON2_PARALLELISM", default: 1, in: 1...16)))
+            memoryKiB: UInt32(try values.int(.argon2Memory)),
+            iterations: UInt32(try values.int(.argon2Iterations)),
+            parallelism: UInt32(try values.int(.argon2Parallelism)))
         // Optional: without it the server runs, and two-factor pages say it is unavailable.
         var secretBox: SecretBox?
-        let previousKey = values.string("AUTHTOKEN_SECRET_KEY_PREVIOUS").flatMap { $0.isEmpty ? nil : $0 }
-        if let keyText = values.string("AUTHTOKEN_SECRET_KEY"), !keyText.isEmpty {
+        let previousKey = values.string(.secretKeyPrevious)
+        if let keyText = values.string(.secretKey) {
             guard SecretBox(hexKey: keyText) != nil else {
                 throw ConfigurationError(key: "AUTHTOKEN_SECRET_KEY", problem: "must be 64 hex characters (32 bytes)")
             }
@@ -59,13 +52,13 @@ extension AppConfiguration {
         } else if previousKey != nil {
             throw ConfigurationError(key: "AUTHTOKEN_SECRET_KEY_PREVIOUS", problem: "needs AUTHTOKEN_SECRET_KEY, the new key")
         }
-        let threads = try values.int("AUTHTOKEN_THREADS", default: 32, in: 2...4096)
-        let hashThreads = try values.int("AUTHTOKEN_HASH_CONCURRENCY", default: defaultHashConcurrency, in: 1...256)
+        let threads = try values.int(.threads)
+        let hashThreads = try values.int(.hashConcurrency, default: defaultHashConcurrency)
         // By default password work may park all main threads but eight, kept for pages.
         let passwordQueue = PasswordQueue.Limits(
             threads: hashThreads,
-            maxWaiting: try values.int("AUTHTOKEN_HASH_QUEUE", default: max(0, threads - hashThreads - 8), in: 0...4096),
-            maxWait: Double(try values.int("AUTHTOKEN_HASH_QUEUE_WAIT_MS", default: 2000, in: 10...60_000)) / 1000)
+            maxWaiting: try values.int(.hashQueue, default: max(0, threads - hashThreads - 8)),
+            maxWait: Double(try values.int(.hashQueueWait)) / 1000)
         // Password work must never hold every main thread: pages and refusals need one.
         guard passwordQueue.threads + passwordQueue.maxWaiting < threads else {
             throw ConfigurationError(
@@ -74,27 +67,25 @@ extension AppConfiguration {
                     + "must be below AUTHTOKEN_THREADS (\(threads))")
         }
         let auth = AuthSettings(
-            maxTokensPerAccount: try values.int("AUTHTOKEN_MAX_TOKENS", default: 10, in: 1...10_000),
+            maxTokensPerAccount: try values.int(.maxTokens),
             scopes: scopes, argon2: argon2,
             passwordQueue: passwordQueue,
-            maxAppPasswordsPerAccount: try values.int("AUTHTOKEN_MAX_APP_PASSWORDS", default: 20, in: 1...1000),
+            maxAppPasswordsPerAccount: try values.int(.maxAppPasswords),
             sessions: SessionSettings(
-                idleTimeout: Double(try values.int("AUTHTOKEN_SESSION_IDLE_MINUTES", default: 30, in: 1...1440)) * 60,
-                absoluteTimeout: Double(try values.int("AUTHTOKEN_SESSION_MAX_HOURS", default: 8, in: 1...168)) * 3600,
-                unconfirmedLifetime: try values.int("AUTHTOKEN_UNCONFIRMED_DAYS", default: 7, in: 0...3650)
-                    .nonZero.map { Double($0) * 86400 }),
+                idleTimeout: Double(try values.int(.sessionIdle)) * 60,
+                absoluteTimeout: Double(try values.int(.sessionMax)) * 3600,
+                unconfirmedLifetime: try values.int(.unconfirmedDays).nonZero.map { Double($0) * 86400 }),
             secretBox: secretBox,
             throttle: ThrottleRule(
-                maxFailures: try values.int("AUTHTOKEN_THROTTLE_MAX_FAILURES", default: 10, in: 1...10_000_000),
-                window: Double(try values.int("AUTHTOKEN_THROTTLE_WINDOW_SECONDS", default: 600, in: 1...604_800)),
-                blockFor: Double(try values.int("AUTHTOKEN_THROTTLE_BLOCK_SECONDS", default: 600, in: 1...604_800))),
-            activityRetention: try values.int("AUTHTOKEN_ACTIVITY_DAYS", default: 365, in: 0...36500)
-                .nonZero.map { Double($0) * 86400 })
+                maxFailures: try values.int(.throttleMaxFailures),
+                window: Double(try values.int(.throttleWindow)),
+                blockFor: Double(try values.int(.throttleBlock))),
+            activityRetention: try values.int(.activityDays).nonZero.map { Double($0) * 86400 })
         return AppConfiguration(
             configFile: file, databasePath: database, listen: listen, threads: threads,
-            checkListen: checkListen, checkThreads: try values.int("AUTHTOKEN_CHECK_THREADS", default: 32, in: 1...4096),
-            maxBodyBytes: try values.int("AUTHTOKEN_MAX_BODY_BYTES", default: 65_536, in: 1024...16_777_216),
-            shutdownGraceSeconds: Double(try values.int("AUTHTOKEN_SHUTDOWN_GRACE_SECONDS", default: 5, in: 0...300)),
+            checkListen: checkListen, checkThreads: try values.int(.checkThreads),
+            maxBodyBytes: try values.int(.maxBodyBytes),
+            shutdownGraceSeconds: Double(try values.int(.shutdownGrace)),
             logLevel: logLevel, logFormat: logFormat, auth: auth, browser: try BrowserConfiguration(values))
     }
 
@@ -118,9 +109,9 @@ extension AppConfiguration {
         -> (file: String, values: [(key: String, value: String?)])
     {
         let (file, values) = try await sources(environment)
-        return (file, keys.map { key in
-            let value = values.string(key).flatMap { $0.isEmpty ? nil : $0 }
-            return (key, key.hasPrefix("AUTHTOKEN_SECRET_KEY") ? value.map { _ in "(set)" } : value)
+        return (file, Setting.all.map { setting in
+            let value = values.string(setting)
+            return (setting.name, setting.isSecret ? value.map { _ in "(set)" } : value)
         })
     }
 
@@ -167,11 +158,11 @@ extension AppConfiguration {
                 throw ConfigurationError(key: "\(path):\(number + 1)", problem: "is not a KEY=value line")
             }
             let key = trimmed[..<eq].trimmingCharacters(in: .whitespaces)
-            guard keys.contains(key) else {
+            guard let setting = Setting.named(key) else {
                 throw ConfigurationError(key: "\(path):\(number + 1)", problem: "unknown key \(key)")
             }
             let value = trimmed[trimmed.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            if key.hasPrefix("AUTHTOKEN_SECRET_KEY"), !value.isEmpty { try checkPrivate(path) }
+            if setting.isSecret, !value.isEmpty { try checkPrivate(path) }
         }
     }
 
@@ -191,28 +182,35 @@ extension AppConfiguration {
 }
 
 /// Reads raw strings through swift-configuration and converts them here, so a bad value
-/// is an error that names its key rather than a silent fall-back to the default.
+/// is an error that names its key rather than a silent fall-back to the default. Every
+/// read goes through the key's `Setting`, whose default and range are the documented ones.
 struct Values {
     let reader: ConfigReader
 
-    /// `AUTHTOKEN_MAX_TOKENS` is looked up as `authtoken.max.tokens`, which the
-    /// environment provider maps back to the same name.
-    func string(_ name: String) -> String? {
-        let key = name.lowercased().replacingOccurrences(of: "_", with: ".")
-        return reader.string(forKey: ConfigKey(key))
+    /// The value set for a key, nil when it is unset or empty. `AUTHTOKEN_MAX_TOKENS` is
+    /// looked up as `authtoken.max.tokens`, which the environment provider maps back to
+    /// the same name.
+    func string(_ setting: Setting) -> String? {
+        let key = setting.name.lowercased().replacingOccurrences(of: "_", with: ".")
+        return reader.string(forKey: ConfigKey(key)).flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    func parse<T>(_ name: String, default fallback: String, _ convert: (String) -> T?) throws -> T {
-        let text = string(name) ?? fallback
+    /// The value set, else the setting's default.
+    func text(_ setting: Setting) -> String {
+        string(setting) ?? setting.defaultValue ?? ""
+    }
+
+    func parse<T>(_ setting: Setting, _ convert: (String) -> T?) throws -> T {
+        let text = text(setting)
         guard let value = convert(text) else {
-            throw ConfigurationError(key: name, problem: "'\(text)' is not a valid value")
+            throw ConfigurationError(key: setting.name, problem: "'\(text)' is not a valid value")
         }
         return value
     }
 
     /// `on` or `off` (also `true`/`false`, `yes`/`no`, `1`/`0`).
-    func flag(_ name: String, default fallback: Bool) throws -> Bool {
-        try parse(name, default: fallback ? "on" : "off") {
+    func flag(_ setting: Setting) throws -> Bool {
+        try parse(setting) {
             switch $0.lowercased() {
             case "on", "true", "yes", "1": true
             case "off", "false", "no", "0": false
@@ -221,18 +219,31 @@ struct Values {
         }
     }
 
-    func address(_ name: String, default fallback: String, socketMode: mode_t) throws -> ListenAddress {
-        let text = string(name) ?? fallback
+    func choice(_ setting: Setting) throws -> String {
+        let value = text(setting)
+        guard case .choice(let choices) = setting.kind else { return value }
+        guard choices.contains(value) else {
+            throw ConfigurationError(key: setting.name, problem: "must be one of \(choices.joined(separator: ", "))")
+        }
+        return value
+    }
+
+    func address(_ setting: Setting, default fallback: String, socketMode: mode_t) throws -> ListenAddress {
+        let text = string(setting) ?? fallback
         guard let address = ListenAddress(text, socketMode: socketMode) else {
-            throw ConfigurationError(key: name, problem: "'\(text)' is not unix:/path, host:port or stdin")
+            throw ConfigurationError(key: setting.name, problem: "'\(text)' is not unix:/path, host:port, fd:N or stdin")
         }
         return address
     }
 
-    func int(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
-        let value = try parse(name, default: String(fallback)) { Int($0) }
-        guard range.contains(value) else {
-            throw ConfigurationError(key: name, problem: "\(value) is outside \(range.lowerBound)...\(range.upperBound)")
+    /// A number within the setting's range; `fallback` for a default worked out at start.
+    func int(_ setting: Setting, default fallback: Int? = nil) throws -> Int {
+        let text = string(setting) ?? fallback.map(String.init) ?? setting.defaultValue ?? ""
+        guard let value = Int(text) else {
+            throw ConfigurationError(key: setting.name, problem: "'\(text)' is not a valid value")
+        }
+        if let range = setting.range, !range.contains(value) {
+            throw ConfigurationError(key: setting.name, problem: "\(value) is outside \(range.lowerBound)...\(range.upperBound)")
         }
         return value
     }

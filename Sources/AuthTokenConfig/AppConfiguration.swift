@@ -26,18 +26,8 @@ public struct AppConfiguration: Sendable {
     /// The browser pages' settings; see `BrowserConfiguration`.
     public var browser: BrowserConfiguration
 
-    /// Every key the file may hold; anything else in it is a mistake worth stopping for.
-    public static let keys: [String] = [
-        "AUTHTOKEN_DATABASE", "AUTHTOKEN_LISTEN", "AUTHTOKEN_SOCKET_MODE", "AUTHTOKEN_THREADS",
-        "AUTHTOKEN_MAX_BODY_BYTES", "AUTHTOKEN_SHUTDOWN_GRACE_SECONDS", "AUTHTOKEN_LOG_LEVEL",
-        "AUTHTOKEN_MAX_TOKENS", "AUTHTOKEN_SCOPES", "AUTHTOKEN_ARGON2_MEMORY_KIB",
-        "AUTHTOKEN_ARGON2_ITERATIONS", "AUTHTOKEN_ARGON2_PARALLELISM", "AUTHTOKEN_HASH_CONCURRENCY",
-        "AUTHTOKEN_HASH_QUEUE", "AUTHTOKEN_HASH_QUEUE_WAIT_MS", "AUTHTOKEN_MAX_APP_PASSWORDS",
-        "AUTHTOKEN_CHECK_LISTEN", "AUTHTOKEN_CHECK_THREADS",
-        "AUTHTOKEN_SECRET_KEY", "AUTHTOKEN_THROTTLE_MAX_FAILURES", "AUTHTOKEN_THROTTLE_WINDOW_SECONDS",
-        "AUTHTOKEN_THROTTLE_BLOCK_SECONDS", "AUTHTOKEN_ACTIVITY_DAYS", "AUTHTOKEN_LOG_FORMAT",
-        "AUTHTOKEN_SECRET_KEY_PREVIOUS",
-    ] + BrowserConfiguration.keys
+    /// Every key the file may hold (`Setting.all`); anything else in it is a mistake worth stopping for.
+    public static var keys: [String] { Setting.all.map(\.name) }
 
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 }

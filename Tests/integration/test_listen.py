@@ -60,7 +60,7 @@ def test_listens_on_a_socket_inherited_from_spawn_fcgi(tmp_path):
 
 
 @pytest.mark.parametrize("key,value,message", [
-    ("AUTHTOKEN_LISTEN", "nowhere", "'nowhere' is not unix:/path, host:port or stdin"),
+    ("AUTHTOKEN_LISTEN", "nowhere", "'nowhere' is not unix:/path, host:port, fd:N or stdin"),
     ("AUTHTOKEN_THREADS", "lots", "'lots' is not a valid value"),
     ("AUTHTOKEN_ARGON2_MEMORY_KIB", "1024", "1024 is outside 19456...4194304"),
     ("AUTHTOKEN_SCOPES", "NoSlash", "needs one or more Service/apiname entries"),
