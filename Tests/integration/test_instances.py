@@ -127,7 +127,7 @@ def account(pair):
 
 
 def test_nginx_lists_both_processes_in_both_upstreams(pair):
-    conf = (pair.data_dir / "nginx/authtoken.conf").read_text()
+    conf = (pair.data_dir / "nginx/conf.d/authtoken.conf").read_text()
     for check in (False, True):
         for n in (1, 2):
             assert f"server unix:{pair.socket(n, check)} max_fails=1 fail_timeout=10s;" in conf, conf
