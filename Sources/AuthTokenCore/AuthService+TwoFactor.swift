@@ -100,7 +100,11 @@ extension AuthService {
         guard let record = try store.twoFactor(accountID: accountID), record.enabled else { return false }
         let typed = code.filter { $0 != " " }
         if typed.count == TOTP.digits && typed.allSatisfy({ $0.isASCII && $0.isNumber }) {
-            let secret = try openSecret(record)
+            // A secret no configured key opens (the key was replaced without a rotation)
+            // cannot confirm any code: the answer is a wrong code, so its owner can still
+            // use a recovery code. `authtoken-admin rotate-secrets` names such accounts.
+            let secret: [UInt8]
+            do { secret = try openSecret(record) } catch SecretBoxError.cannotOpen { return false }
             guard let step = TOTP.matchingStep(secret: secret, code: typed, at: now()) else { return false }
             return try store.acceptStep(accountID: accountID, step: step)
         }

@@ -74,4 +74,17 @@ import Testing
             #expect(try after.checkSecondFactor(accountID: id, code: code(secret, 60_000_004)))
         }
     }
+
+    /// The key replaced without a rotation: a code is simply wrong (no error page), and a
+    /// recovery code still signs in.
+    @Test func aSecretNoKeyOpensMakesEveryCodeWrongButRecoveryCodesWork() throws {
+        let t = try TestStore(secretBox: SecretBox(hexKey: Self.old))
+        let before = service(t, key: Self.old, previous: nil, at: 60_000_000)
+        let account = try before.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
+        let setup = try #require(try before.startTwoFactorSetup(account: account))
+        let codes = try before.confirmTwoFactorSetup(account: account, password: "password1", code: code(setup.secret, 60_000_000)).get()
+        let replaced = service(t, key: Self.new, previous: nil, at: 60_000_002)
+        #expect(try replaced.checkSecondFactor(accountID: account.id, code: code(setup.secret, 60_000_002)) == false)
+        #expect(try replaced.checkSecondFactor(accountID: account.id, code: try #require(codes.first)))
+    }
 }
