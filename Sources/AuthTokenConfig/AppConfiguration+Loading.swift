@@ -89,7 +89,9 @@ extension AppConfiguration {
                 window: Double(try values.int("AUTHTOKEN_THROTTLE_WINDOW_SECONDS", default: 600, in: 1...604_800)),
                 blockFor: Double(try values.int("AUTHTOKEN_THROTTLE_BLOCK_SECONDS", default: 600, in: 1...604_800))),
             activityRetention: try values.int("AUTHTOKEN_ACTIVITY_DAYS", default: 365, in: 0...36500)
-                .nonZero.map { Double($0) * 86400 })
+                .nonZero.map { Double($0) * 86400 },
+            maxTokenLifetimeDays: try values.optionalInt("AUTHTOKEN_MAX_TOKEN_LIFETIME_DAYS", in: 1...36500),
+            rotationGrace: Double(try values.int("AUTHTOKEN_ROTATION_GRACE_SECONDS", default: 3600, in: 0...604_800)))
         return AppConfiguration(
             configFile: file, databasePath: database, listen: listen, threads: threads,
             checkListen: checkListen, checkThreads: try values.int("AUTHTOKEN_CHECK_THREADS", default: 32, in: 1...4096),
@@ -227,6 +229,12 @@ struct Values {
             throw ConfigurationError(key: name, problem: "'\(text)' is not unix:/path, host:port or stdin")
         }
         return address
+    }
+
+    /// Absent or empty: nil (the setting is off).
+    func optionalInt(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = string(name), !text.isEmpty else { return nil }
+        return try int(name, default: 0, in: range)
     }
 
     func int(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {

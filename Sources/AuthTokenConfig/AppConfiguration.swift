@@ -36,7 +36,8 @@ public struct AppConfiguration: Sendable {
         "AUTHTOKEN_CHECK_LISTEN", "AUTHTOKEN_CHECK_THREADS",
         "AUTHTOKEN_SECRET_KEY", "AUTHTOKEN_THROTTLE_MAX_FAILURES", "AUTHTOKEN_THROTTLE_WINDOW_SECONDS",
         "AUTHTOKEN_THROTTLE_BLOCK_SECONDS", "AUTHTOKEN_ACTIVITY_DAYS", "AUTHTOKEN_LOG_FORMAT",
-        "AUTHTOKEN_SECRET_KEY_PREVIOUS",
+        "AUTHTOKEN_SECRET_KEY_PREVIOUS", "AUTHTOKEN_MAX_TOKEN_LIFETIME_DAYS",
+        "AUTHTOKEN_ROTATION_GRACE_SECONDS",
     ] + BrowserConfiguration.keys
 
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]

@@ -15,6 +15,7 @@ public struct TestStore: Sendable {
         secretBox: SecretBox? = TestStore.secretBox,
         throttle: ThrottleRule = ThrottleRule(),
         passwordQueue: PasswordQueue.Limits = PasswordQueue.Limits(threads: 2),
+        maxTokenLifetimeDays: Int? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("authtoken-test-\(UUID().uuidString)")
@@ -22,7 +23,8 @@ public struct TestStore: Sendable {
         store = try SQLiteStore(path: directory.appendingPathComponent("test.sqlite").path, readers: 8)
         let settings = AuthSettings(
             maxTokensPerAccount: maxTokens, scopes: try ScopeList(ScopeList.defaults), argon2: argon2,
-            passwordQueue: passwordQueue, sessions: sessions, secretBox: secretBox, throttle: throttle)
+            passwordQueue: passwordQueue, sessions: sessions, secretBox: secretBox, throttle: throttle,
+            maxTokenLifetimeDays: maxTokenLifetimeDays)
         auth = AuthService(store: store, settings: settings, now: now)
     }
 

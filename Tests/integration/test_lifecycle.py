@@ -1,0 +1,223 @@
+"""Token lifecycle beyond the legacy protocol, through nginx: optional expiry on the
+guarded example, renewal, the lifetime cap, rotation with its grace window and reuse
+detection (the owner's mail read from the server log, which stands in for mail), and
+self-inspection. Time is moved by writing a token's expiry into the database (the check
+reads it on every request) and, for the grace window, by a short real window."""
+import json
+import sqlite3
+import time
+
+import pytest
+import requests
+
+from conftest import (CSRF, GENEROUS_THROTTLE, SECRETS, Instance, TOKEN, assert_cause, assert_token, digest,
+                      new_email, new_password, sign_in)
+
+JSON_4834 = ('{"response":{"uri":"/recruit/private/json/JobOpenings/getRecords",'
+             '"error":{"code":"4834","message":"Invalid Ticket Id"}}}\n')
+GRACE = 3
+
+
+def guarded(inst, token, fmt="json"):
+    return inst.http.get(f"{inst.url}/recruit/private/{fmt}/JobOpenings/getRecords",
+                         params={"authtoken": token, "scope": "recruitapi"}, timeout=10)
+
+
+def works(inst, token):
+    r = guarded(inst, token)
+    if r.text == JSON_4834:
+        return False
+    assert r.status_code == 200 and "X-Seen-Authtoken-Email" in r.headers, r.text
+    return True
+
+
+def api_token(inst, email, pw, **extra):
+    return assert_token(inst.create({"EMAIL_ID": email, "PASSWORD": pw, "SCOPE": "ZohoRecruit/recruitapi", **extra},
+                                    form="post-body"))
+
+
+def set_expiry(inst, token, expires_at):
+    """Moves a token's expiry, as time passing would (the server caches nothing)."""
+    con = sqlite3.connect(inst.data_dir / "authtoken.sqlite", timeout=30)
+    with con:
+        assert con.execute("UPDATE token SET expires_at = ? WHERE digest = ?",
+                           (expires_at, digest(token))).rowcount == 1
+    con.close()
+
+
+def row(inst, token):
+    with inst.db() as con:
+        return con.execute("SELECT * FROM token WHERE digest = ?", (digest(token),)).fetchone()
+
+
+def rotate(inst, token=None, headers=None, data=None):
+    if headers is None:
+        headers = {"Authorization": f"Bearer {token}"}
+    return inst.http.post(inst.url + "/apiauthtoken/rotate", headers=headers, data=data, timeout=10)
+
+
+def mail_lines(inst, email, subject_part, wait=10):
+    """Log lines of mail to `email` whose subject contains `subject_part` (mail leaves on its own queue)."""
+    deadline = time.monotonic() + wait
+    while True:
+        log = (inst.data_dir / "authtoken-fcgi.log").read_text()
+        lines = [line for line in log.splitlines() if "mail not sent" in line and email in line and subject_part in line]
+        if lines or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def account(server):
+    email, pw = new_email("life"), new_password()
+    server.add_user(email, pw)
+    return email, pw
+
+
+def test_a_legacy_request_still_gets_a_permanent_token(server, account):
+    token = api_token(server, *account)
+    assert row(server, token)["expires_at"] is None and row(server, token)["lifetime"] is None
+    assert works(server, token)
+
+
+def test_an_expired_token_gets_4834_stays_listed_and_renews(server, account):
+    email, pw = account
+    token = api_token(server, email, pw, EXPIRES_IN_DAYS="30")
+    stored = row(server, token)
+    assert stored["lifetime"] == 30 * 86400
+    assert stored["expires_at"] == stored["created_at"] + 30 * 86400
+    assert works(server, token)
+    set_expiry(server, token, int(time.time()) + 5)
+    assert works(server, token)
+    deadline = time.monotonic() + 10  # the use is written shortly after it
+    while row(server, token)["last_used_at"] is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert row(server, token)["last_used_from"] == "127.0.0.1"
+    set_expiry(server, token, int(time.time()) - 1)
+    assert guarded(server, token).text == JSON_4834
+    assert "<code>4834</code>" in guarded(server, token, "xml").text
+
+    session = sign_in(server, email, pw)
+    page = session.get(server.url + "/tokens", timeout=10).text
+    card = page[page.index(f'id="token-{stored["id"]}"'):]
+    card = card[:card.index("</li>")]
+    assert "expired on" in card and "last-used-from" in card and ">Renew</a>" in card
+    ask = session.get(server.url + f"/tokens/regenerate?id={stored['id']}", timeout=10).text
+    assert "Renew this token?" in ask
+    renewed = session.post(server.url + "/tokens/regenerate", timeout=10,
+                           data={"csrf": CSRF.search(ask).group(1), "id": stored["id"]})
+    assert renewed.status_code == 200
+    value = renewed.text.split('id="token-value" class="secret">')[1][:32]
+    assert TOKEN.match(value)
+    SECRETS.append(value)
+    assert works(server, value)
+    assert guarded(server, token).text == JSON_4834
+    now = row(server, value)
+    assert now["id"] == stored["id"] and now["lifetime"] == 30 * 86400
+    assert abs(now["expires_at"] - (int(time.time()) + 30 * 86400)) < 60
+
+
+def test_a_malformed_expiry_is_refused_in_the_legacy_format(server, account):
+    email, pw = account
+    before = len(server.tokens_of(email))
+    for bad in ["0", "-3", "30d", "99999999"]:
+        assert_cause(server.create({"EMAIL_ID": email, "PASSWORD": pw, "SCOPE": "ZohoRecruit/recruitapi",
+                                    "EXPIRES_IN_DAYS": bad}), "INVALID_EXPIRY")
+    assert len(server.tokens_of(email)) == before
+
+
+@pytest.fixture(scope="module")
+def lifecycle(tmp_path_factory):
+    """An instance with a short grace window and a lifetime cap."""
+    inst = Instance(tmp_path_factory.mktemp("lifecycle"), env={
+        **GENEROUS_THROTTLE, "AUTHTOKEN_ROTATION_GRACE_SECONDS": str(GRACE),
+        "AUTHTOKEN_MAX_TOKEN_LIFETIME_DAYS": "30"})
+    inst.start()
+    email, pw = new_email("rotate"), new_password()
+    inst.add_user(email, pw)
+    inst.person = (email, pw)
+    yield inst
+    try:
+        assert inst.stop() == 0, inst.output()
+    finally:
+        inst.kill()
+
+
+def test_the_cap_applies_to_legacy_requests(lifecycle):
+    token = api_token(lifecycle, *lifecycle.person)
+    stored = row(lifecycle, token)
+    assert stored["expires_at"] == stored["created_at"] + 30 * 86400
+    longer = api_token(lifecycle, *lifecycle.person, EXPIRES_IN_DAYS="365")
+    assert row(lifecycle, longer)["lifetime"] == 30 * 86400
+
+
+def test_rotation_grace_window_and_reuse_detection(lifecycle):
+    email, pw = lifecycle.person
+    old = api_token(lifecycle, email, pw, DISPLAY_NAME="deploy bot")
+    first = row(lifecycle, old)
+    new = assert_token(rotate(lifecycle, old))
+    assert new != old
+    assert row(lifecycle, new)["id"] == first["id"] and row(lifecycle, new)["display_name"] == "deploy bot"
+    rotated_at = time.monotonic()
+    # Within the window both values work.
+    assert works(lifecycle, old) and works(lifecycle, new)
+    assert mail_lines(lifecycle, email, "revoked", wait=0) == []
+    time.sleep(max(0, GRACE + 1.2 - (time.monotonic() - rotated_at)))
+    # After it the old value is dead, and presenting it is the alarm: the successor dies too.
+    assert guarded(lifecycle, old).text == JSON_4834
+    assert guarded(lifecycle, new).text == JSON_4834
+    assert row(lifecycle, new) is None
+    mails = mail_lines(lifecycle, email, "deploy bot")
+    assert len(mails) == 1, mails
+    assert "revoked after reuse of an old value" in mails[0]
+    with lifecycle.db() as con:
+        kinds = [r["kind"] for r in con.execute(
+            "SELECT kind FROM activity JOIN account ON account.id = activity.account_id"
+            " WHERE account.email = ? ORDER BY activity.id", (email,))]
+        assert con.execute("SELECT count(*) FROM retired_token WHERE token_id = ?", (first["id"],)).fetchone()[0] == 0
+    assert kinds[-2:] == ["token-rotated", "token-reused"]
+    # Presenting it again is an unknown value now: no second mail.
+    assert guarded(lifecycle, old).text == JSON_4834
+    time.sleep(0.5)
+    assert len(mail_lines(lifecycle, email, "deploy bot")) == 1
+
+
+def test_rotating_a_rotated_value_is_the_same_alarm(lifecycle):
+    email, pw = lifecycle.person
+    old = api_token(lifecycle, email, pw, DISPLAY_NAME="twice rotated")
+    new = assert_token(rotate(lifecycle, data={"AUTHTOKEN": old}, headers={}))
+    assert_cause(rotate(lifecycle, old), "INVALID_AUTHTOKEN")
+    assert not works(lifecycle, new) and not works(lifecycle, old)
+    assert len(mail_lines(lifecycle, email, "twice rotated")) == 1
+
+
+def test_rotate_refuses_ambiguity_and_other_methods(lifecycle):
+    email, pw = lifecycle.person
+    token, other = api_token(lifecycle, email, pw), api_token(lifecycle, email, pw)
+    assert_cause(rotate(lifecycle, headers={"Authorization": f"Bearer {token}"}, data={"AUTHTOKEN": other}),
+                 "INVALID_AUTHTOKEN")
+    assert_cause(rotate(lifecycle, headers={}, data={}), "INVALID_AUTHTOKEN")
+    assert_cause(rotate(lifecycle, headers={}, data={"AUTHTOKEN": "0" * 32}), "INVALID_AUTHTOKEN")
+    r = lifecycle.http.get(lifecycle.url + "/apiauthtoken/rotate", params={"AUTHTOKEN": token}, timeout=10)
+    assert r.status_code == 405
+    assert row(lifecycle, token) is not None and row(lifecycle, other) is not None
+    assert works(lifecycle, token) and works(lifecycle, other)
+
+
+def test_self_inspection(lifecycle):
+    email, pw = lifecycle.person
+    token = api_token(lifecycle, email, pw, DISPLAY_NAME="inspector", EXPIRES_IN_DAYS="7")
+    assert works(lifecycle, token)
+    r = lifecycle.http.get(lifecycle.url + "/apiauthtoken/self", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "application/json; charset=UTF-8"
+    facts = json.loads(r.text)
+    assert facts["name"] == "inspector" and facts["scopes"] == ["ZohoRecruit/recruitapi"]
+    assert facts["expires"] is not None and facts["rotated_from"] is None and facts["hint"] == "…" + token[-4:]
+    assert token not in r.text
+    new = assert_token(rotate(lifecycle, token))
+    facts = lifecycle.http.get(lifecycle.url + "/apiauthtoken/self", timeout=10,
+                               headers={"Authorization": f"Bearer {new}"}).json()
+    assert facts["rotated_from"] == "…" + token[-4:] and facts["rotated_at"] is not None
+    assert lifecycle.http.get(lifecycle.url + "/apiauthtoken/self", timeout=10).status_code == 401
+    assert lifecycle.http.get(lifecycle.url + "/apiauthtoken/self", params={"authtoken": new}, timeout=10,
+                              headers={"Authorization": f"Bearer {new}"}).status_code == 400
