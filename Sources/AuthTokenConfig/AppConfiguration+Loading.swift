@@ -91,7 +91,8 @@ extension AppConfiguration {
             activityRetention: try values.int("AUTHTOKEN_ACTIVITY_DAYS", default: 365, in: 0...36500)
                 .nonZero.map { Double($0) * 86400 },
             maxTokenLifetimeDays: try values.optionalInt("AUTHTOKEN_MAX_TOKEN_LIFETIME_DAYS", in: 1...36500),
-            rotationGrace: Double(try values.int("AUTHTOKEN_ROTATION_GRACE_SECONDS", default: 3600, in: 0...604_800)))
+            rotationGrace: Double(try values.int("AUTHTOKEN_ROTATION_GRACE_SECONDS", default: 3600, in: 0...604_800)),
+            creationNotices: try values.flag("AUTHTOKEN_CREATION_NOTICES", default: true))
         return AppConfiguration(
             configFile: file, databasePath: database, listen: listen, threads: threads,
             checkListen: checkListen, checkThreads: try values.int("AUTHTOKEN_CHECK_THREADS", default: 32, in: 1...4096),

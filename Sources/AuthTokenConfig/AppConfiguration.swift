@@ -37,7 +37,7 @@ public struct AppConfiguration: Sendable {
         "AUTHTOKEN_SECRET_KEY", "AUTHTOKEN_THROTTLE_MAX_FAILURES", "AUTHTOKEN_THROTTLE_WINDOW_SECONDS",
         "AUTHTOKEN_THROTTLE_BLOCK_SECONDS", "AUTHTOKEN_ACTIVITY_DAYS", "AUTHTOKEN_LOG_FORMAT",
         "AUTHTOKEN_SECRET_KEY_PREVIOUS", "AUTHTOKEN_MAX_TOKEN_LIFETIME_DAYS",
-        "AUTHTOKEN_ROTATION_GRACE_SECONDS",
+        "AUTHTOKEN_ROTATION_GRACE_SECONDS", "AUTHTOKEN_CREATION_NOTICES",
     ] + BrowserConfiguration.keys
 
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]

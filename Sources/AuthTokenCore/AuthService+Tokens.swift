@@ -55,8 +55,7 @@ extension AuthService {
             expiry: expiry)
         switch result {
         case .success(let issued):
-            try log(.tokenCreated, accountID: account.id, client: client,
-                    detail: via + ", " + Self.tokenDetail(id: issued.record.id, hint: issued.record.hint))
+            try tokenCreated(issued, account: account, client: client, via: via)
             if let appPassword { try store.touchAppPassword(id: appPassword.id, at: now()) }
         case .failure:
             try log(.tokenRefused, accountID: account.id, client: client, detail: via)

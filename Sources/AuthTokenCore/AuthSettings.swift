@@ -26,6 +26,9 @@ public struct AuthSettings: Sendable {
     public var maxTokenLifetimeDays: Int?
     /// How long a value rotated out of a token keeps working (`AUTHTOKEN_ROTATION_GRACE_SECONDS`).
     public var rotationGrace: TimeInterval
+    /// Whether owners get an e-mail when a token or an application password is created
+    /// (`AUTHTOKEN_CREATION_NOTICES`).
+    public var creationNotices: Bool
 
     public init(
         maxTokensPerAccount: Int = 10,
@@ -38,8 +41,10 @@ public struct AuthSettings: Sendable {
         throttle: ThrottleRule = ThrottleRule(),
         activityRetention: TimeInterval? = 365 * 86400,
         maxTokenLifetimeDays: Int? = nil,
-        rotationGrace: TimeInterval = 3600
+        rotationGrace: TimeInterval = 3600,
+        creationNotices: Bool = true
     ) {
+        self.creationNotices = creationNotices
         self.rotationGrace = rotationGrace
         self.maxTokenLifetimeDays = maxTokenLifetimeDays
         self.activityRetention = activityRetention

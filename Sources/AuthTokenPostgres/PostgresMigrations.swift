@@ -174,6 +174,9 @@ enum PostgresMigrations {
             ALTER TABLE token ADD COLUMN rotated_at bigint;
             ALTER TABLE token ADD COLUMN rotated_from text;
             """),
+        Step(name: "2026-11-30-lifecycle-token-reminders", sql: """
+            ALTER TABLE token ADD COLUMN reminded_days bigint;
+            """),
     ]
 
     /// Applies the steps not yet recorded, each in its own transaction together with its

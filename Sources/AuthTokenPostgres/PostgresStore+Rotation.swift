@@ -9,7 +9,7 @@ extension PostgresStore {
         return try transaction { connection -> TokenRecord? in
             guard let row = try connection.executePrepared(
                 """
-                UPDATE token SET digest = $1, hint = $2, expires_at = $3, rotated_at = $4, rotated_from = $5
+                UPDATE token SET digest = $1, hint = $2, expires_at = $3, rotated_at = $4, rotated_from = $5, reminded_days = NULL
                 WHERE id = $6 AND digest = $7 RETURNING \(Self.tokenColumns)
                 """,
                 [rotation.newDigest, rotation.newHint, rotation.expiresAt.map(Self.seconds), at, rotation.oldHint,

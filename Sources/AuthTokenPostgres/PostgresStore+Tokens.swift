@@ -72,7 +72,7 @@ extension PostgresStore {
         try run(
             """
             UPDATE token SET digest = $3, hint = $4, last_used_at = NULL, last_used_from = NULL, expires_at = $5,
-                rotated_at = NULL, rotated_from = NULL
+                reminded_days = NULL, rotated_at = NULL, rotated_from = NULL
             WHERE id = $1 AND account_id = $2 RETURNING \(Self.tokenColumns)
             """, [id, accountID, digest, hint, expiresAt.map(Self.seconds)]
         ).first.map { try Self.token(from: $0) }

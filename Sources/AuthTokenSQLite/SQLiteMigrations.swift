@@ -185,6 +185,11 @@ enum SQLiteMigrations {
                 ALTER TABLE token ADD COLUMN rotated_from TEXT;
                 """)
         }
+        // Expiry reminders: the smallest number of days before expiry whose reminder went
+        // out for the current value (7, then 1); NULL: none yet.
+        migrator.registerMigration("2026-11-30-lifecycle-token-reminders") { db in
+            try db.execute(sql: "ALTER TABLE token ADD COLUMN reminded_days INTEGER")
+        }
         return migrator
     }
 }

@@ -8,7 +8,7 @@ extension SQLiteStore {
             let at = Self.seconds(rotation.at)
             try db.execute(
                 sql: """
-                    UPDATE token SET digest = ?, hint = ?, expires_at = ?, rotated_at = ?, rotated_from = ?
+                    UPDATE token SET digest = ?, hint = ?, expires_at = ?, rotated_at = ?, rotated_from = ?, reminded_days = NULL
                     WHERE id = ? AND digest = ?
                     """,
                 arguments: [

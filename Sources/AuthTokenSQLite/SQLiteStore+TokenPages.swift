@@ -20,7 +20,7 @@ extension SQLiteStore {
             try db.execute(
                 sql: """
                     UPDATE token SET digest = ?, hint = ?, last_used_at = NULL, last_used_from = NULL, expires_at = ?,
-                        rotated_at = NULL, rotated_from = NULL
+                        reminded_days = NULL, rotated_at = NULL, rotated_from = NULL
                     WHERE id = ? AND account_id = ?
                     """,
                 arguments: [digest, hint, expiresAt.map(Self.seconds), id, accountID])

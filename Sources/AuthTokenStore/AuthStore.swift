@@ -54,6 +54,17 @@ public protocol AuthStore: BrowserStore, TwoFactorStore, HardeningStore {
     /// `oldDigest` as its current value (a concurrent rotation or regeneration won).
     func rotateToken(_ rotation: TokenRotation) throws -> TokenRecord?
 
+    // MARK: Expiry reminders
+    /// Tokens of active accounts that expire after `now` and at or before `expiringBy`,
+    /// were last used at or after `usedSince`, and have had no reminder for `days` or fewer
+    /// days yet; in id order.
+    func tokensToRemind(now: Date, expiringBy: Date, usedSince: Date, days: Int) throws -> [TokenReminder]
+    /// Notes that the `days`-day reminder of the token went out: a compare-and-set that
+    /// succeeds only while no reminder for `days` or fewer days is noted and the token still
+    /// expires at `expiresAt`, so that of several instances exactly one sends it. Giving a
+    /// token a new value (regenerate, rotate) forgets its reminders.
+    func markReminded(tokenID: Int64, days: Int, expiresAt: Date) throws -> Bool
+
     // MARK: The token check (hot path)
     /// The token with this digest and its account, in one read; nil when there is none.
     /// Called on every guarded request: a backend answers it with one prepared statement

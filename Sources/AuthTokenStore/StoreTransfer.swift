@@ -32,7 +32,7 @@ public struct TransferTable: Sendable, Equatable {
                                   "confirmed", "active", "created_at"], generatedID: true),
         TransferTable("token", ["id", "account_id", "digest", "hint", "scopes", "display_name",
                                 "created_at", "last_used_at", "last_used_from", "app_password_id",
-                                "expires_at", "lifetime", "rotated_at", "rotated_from"],
+                                "expires_at", "lifetime", "rotated_at", "rotated_from", "reminded_days"],
                       generatedID: true),
         TransferTable("retired_token", ["digest", "token_id", "hint", "retired_at", "works_until"]),
         TransferTable("app_password", ["id", "account_id", "name", "password_hash", "lookup_digest",

@@ -51,6 +51,30 @@ public struct TokenRecord: Sendable, Equatable {
     }
 }
 
+/// A token whose owner may need a reminder that it expires soon.
+public struct TokenReminder: Sendable, Equatable {
+    public var tokenID: Int64
+    public var email: String
+    public var displayName: String
+    public var hint: String
+    public var expiresAt: Date
+    public var lastUsedAt: Date
+    public var lastUsedFrom: String
+
+    public init(
+        tokenID: Int64, email: String, displayName: String, hint: String, expiresAt: Date, lastUsedAt: Date,
+        lastUsedFrom: String
+    ) {
+        self.tokenID = tokenID
+        self.email = email
+        self.displayName = displayName
+        self.hint = hint
+        self.expiresAt = expiresAt
+        self.lastUsedAt = lastUsedAt
+        self.lastUsedFrom = lastUsedFrom
+    }
+}
+
 /// A rotation: the token `tokenID` takes a new value, and its current one (`oldDigest`)
 /// is kept as retired, still working until `worksUntil`, and remembered after that so
 /// that a later use of it can be told from an unknown value.

@@ -60,8 +60,7 @@ extension WebApp {
     ) throws -> HTTPResponse {
         switch try auth.issueToken(accountID: user.account.id, scopes: scopes, displayName: name, expiry: expiry) {
         case .success(let issued):
-            try auth.log(.tokenCreated, accountID: user.account.id, client: user.client,
-                         detail: "browser, " + AuthService.tokenDetail(id: issued.record.id, hint: issued.record.hint))
+            try auth.tokenCreated(issued, account: user.account, client: user.client, via: "browser")
             logger.info("token created in the browser", metadata: [
                 "token.id": "\(issued.record.id)", "token.hint": "\(issued.record.hint)",
             ])

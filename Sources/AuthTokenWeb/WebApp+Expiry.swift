@@ -54,7 +54,7 @@ extension WebApp {
         return values
     }
 
-    /// A row's expiry facts: `expires` (date) or none, `expired` once past, `expiringSoon`
+    /// A row's expiry facts: `expires` (date) or none, `expired` once past, `expiresSoon`
     /// within `expiryWarning`.
     func expiryFacts(_ token: TokenRecord) -> [String: Any] {
         guard let expires = token.expiresAt else { return [:] }
@@ -62,7 +62,7 @@ extension WebApp {
         if auth.hasExpired(token) {
             facts["expired"] = true
         } else if expires.timeIntervalSince(now()) <= Self.expiryWarning {
-            facts["expiringSoon"] = true
+            facts["expiresSoon"] = true
         }
         return facts
     }

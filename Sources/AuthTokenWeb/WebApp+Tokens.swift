@@ -14,7 +14,7 @@ extension WebApp {
             let appPasswords = Dictionary(
                 uniqueKeysWithValues: try auth.appPasswords(accountID: user.account.id).map { ($0.id, $0.name) })
             let rows = tokens.map { Self.row($0, appPasswords: appPasswords).merging(expiryFacts($0)) { $1 } }
-            var soon = rows.filter { $0["expiringSoon"] != nil }
+            var soon = rows.filter { $0["expiresSoon"] != nil }
             if !soon.isEmpty { soon[soon.count - 1]["last"] = true }
             var values: [String: Any] = [
                 "title": "Active Authtokens", "tokens": rows, "hasTokens": !tokens.isEmpty,

@@ -140,3 +140,39 @@ final class Mailbox: Sendable {
         guard case .deadToken = try t.auth.inspectToken(value: new.secret.value) else { Issue.record("alive"); return }
     }
 }
+
+/// Creation notices: on when configured, naming the token or application password and
+/// where the request came from, never the secret.
+@Suite struct CreationNoticeTests {
+    @Test func tokensAndApplicationPasswordsAreAnnouncedToTheirOwner() throws {
+        let t = try TestStore(creationNotices: true)
+        let mail = Mailbox()
+        t.auth.notices.deliver { notice in mail.notices.withLock { $0.append(notice) } }
+        let ann = try t.auth.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
+        let client = Client(address: "198.51.100.4", userAgent: "curl/8.5")
+        let token = try t.auth.createToken(
+            TokenRequest(email: "ann@example.com", password: "password1", scope: "ZohoCRM/crmapi", displayName: "sync",
+                         expiresInDays: "30"), client: client).get()
+        let app = try t.auth.createAppPassword(account: ann, name: "laptop", currentPassword: "password1", client: client).get()
+        t.auth.notices.waitUntilSent()
+        let sent = mail.notices.withLock { $0 }
+        #expect(sent.map(\.to) == ["ann@example.com", "ann@example.com"])
+        #expect(sent.map(\.subject) == ["authtoken: new token “sync”", "authtoken: new application password “laptop”"])
+        #expect(sent[0].text.contains("(\(token.record.hint), scopes ZohoCRM/crmapi; it expires "))
+        #expect(sent[0].text.contains("through API mode, from 198.51.100.4 (curl/8.5)."))
+        #expect(!sent[0].text.contains(token.secret.value))
+        #expect(!sent[1].text.contains(app.password) && !sent[1].text.contains(app.password.replacingOccurrences(of: " ", with: "")))
+    }
+
+    @Test func offMeansNoMail() throws {
+        let t = try TestStore(creationNotices: false)
+        let mail = Mailbox()
+        t.auth.notices.deliver { notice in mail.notices.withLock { $0.append(notice) } }
+        let ann = try t.auth.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
+        _ = try t.auth.issueToken(accountID: ann.id, scopes: ["ZohoCRM/crmapi"], displayName: "x").get()
+        _ = try t.auth.createToken(
+            TokenRequest(email: "ann@example.com", password: "password1", scope: "ZohoCRM/crmapi", displayName: nil)).get()
+        t.auth.notices.waitUntilSent()
+        #expect(mail.notices.withLock { $0 }.isEmpty)
+    }
+}

@@ -74,3 +74,54 @@ func rotation(_ id: Int64, _ old: String, _ new: String, at seconds: Double, gra
         }
     }
 }
+
+@Suite struct ReminderContractTests {
+    @Test(arguments: Backend.allCases)
+    func dueTokensAndTheCompareAndSet(_ backend: Backend) throws {
+        try withStore(backend) { fixture, store throws in
+            let ann = try store.createAccount(newAccount("ann@example.com"))
+            let bob = try store.createAccount(newAccount("bob@example.com", active: false))
+            func insert(_ account: Int64, _ digest: String, expires: Double?) throws -> TokenRecord {
+                var new = newToken(account, digest)
+                new.expiresAt = expires.map(at)
+                return try store.insertToken(new, limit: 10)
+            }
+            let due = try insert(ann.id, "due", expires: 5 * 86400)
+            let later = try insert(ann.id, "later", expires: 9 * 86400)
+            let unused = try insert(ann.id, "unused", expires: 5 * 86400)
+            let permanent = try insert(ann.id, "perm", expires: nil)
+            let old = try insert(ann.id, "old", expires: 5 * 86400)
+            let inactive = try insert(bob.id, "bob", expires: 5 * 86400)
+            let past = try insert(ann.id, "past", expires: -10)
+            try store.recordUses([due, later, permanent, inactive, past].map { TokenUse(tokenID: $0.id, at: 1_800_000_000, from: "192.0.2.1") }
+                + [TokenUse(tokenID: old.id, at: 1_800_000_000 - 40 * 86400, from: "192.0.2.2")])
+            _ = unused
+            let found = try store.tokensToRemind(now: t0, expiringBy: at(7 * 86400), usedSince: at(-30 * 86400), days: 7)
+            #expect(found == [TokenReminder(
+                tokenID: due.id, email: "ann@example.com", displayName: "token due", hint: "due",
+                expiresAt: at(5 * 86400), lastUsedAt: t0, lastUsedFrom: "192.0.2.1")])
+            // Once each: 7 days, then 1 day; a stale expiry or an earlier note wins nothing.
+            #expect(try !store.markReminded(tokenID: due.id, days: 7, expiresAt: at(6 * 86400)))
+            #expect(try store.markReminded(tokenID: due.id, days: 7, expiresAt: at(5 * 86400)))
+            #expect(try !store.markReminded(tokenID: due.id, days: 7, expiresAt: at(5 * 86400)))
+            #expect(try store.tokensToRemind(now: t0, expiringBy: at(7 * 86400), usedSince: at(-30 * 86400), days: 7) == [])
+            #expect(try store.tokensToRemind(now: t0, expiringBy: at(7 * 86400), usedSince: at(-30 * 86400), days: 1)
+                .map(\.tokenID) == [due.id])
+            #expect(try store.markReminded(tokenID: due.id, days: 1, expiresAt: at(5 * 86400)))
+            #expect(try !store.markReminded(tokenID: due.id, days: 7, expiresAt: at(5 * 86400)))
+            #expect(try !store.markReminded(tokenID: due.id, days: 1, expiresAt: at(5 * 86400)))
+            // A new value forgets them.
+            _ = try #require(try store.replaceTokenSecret(
+                id: due.id, accountID: ann.id, digest: "due2", hint: "due2", expiresAt: at(5 * 86400)))
+            #expect(try store.markReminded(tokenID: due.id, days: 7, expiresAt: at(5 * 86400)))
+            _ = try #require(try store.rotateToken(rotation(due.id, "due2", "due3", at: 0)))
+            #expect(try store.markReminded(tokenID: due.id, days: 1, expiresAt: at(86400)))
+            // Of many instances at once, one notes it.
+            let id = later.id
+            let results = race(8, fixture, stores: [store, try fixture.reopen()]) { _, store in
+                try store.markReminded(tokenID: id, days: 7, expiresAt: at(9 * 86400))
+            }
+            #expect(results.compactMap(\.value).filter { $0 }.count == 1)
+        }
+    }
+}

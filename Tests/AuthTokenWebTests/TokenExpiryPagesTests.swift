@@ -55,6 +55,7 @@ import Testing
         let warned = b.get("/tokens").bodyText
         #expect(warned.contains("Expiring within 7 days: <a href=\"#token-\(issued.record.id)\">nightly sync</a>"))
         #expect(!warned.contains(">weekly report</a>"))
+        #expect(warned.components(separatedBy: "(within 7 days)").count == 2)  // on the one card only
         b.clock.advance(day)
         b.signIn("ann@example.com", "password1")  // the session has timed out meanwhile
         let page = b.get("/tokens").bodyText

@@ -74,10 +74,13 @@ def account(server):
     return email, pw
 
 
-def test_a_legacy_request_still_gets_a_permanent_token(server, account):
-    token = api_token(server, *account)
+def test_a_legacy_request_still_gets_a_permanent_token_and_the_owner_a_notice(server, account):
+    token = api_token(server, *account, DISPLAY_NAME="legacy script")
     assert row(server, token)["expires_at"] is None and row(server, token)["lifetime"] is None
     assert works(server, token)
+    notices = mail_lines(server, account[0], "new token “legacy script”")
+    assert len(notices) == 1, notices
+    assert token not in (server.data_dir / "authtoken-fcgi.log").read_text()
 
 
 def test_an_expired_token_gets_4834_stays_listed_and_renews(server, account):
@@ -167,9 +170,8 @@ def test_rotation_grace_window_and_reuse_detection(lifecycle):
     assert guarded(lifecycle, old).text == JSON_4834
     assert guarded(lifecycle, new).text == JSON_4834
     assert row(lifecycle, new) is None
-    mails = mail_lines(lifecycle, email, "deploy bot")
+    mails = mail_lines(lifecycle, email, "“deploy bot” revoked after reuse of an old value")
     assert len(mails) == 1, mails
-    assert "revoked after reuse of an old value" in mails[0]
     with lifecycle.db() as con:
         kinds = [r["kind"] for r in con.execute(
             "SELECT kind FROM activity JOIN account ON account.id = activity.account_id"
@@ -179,7 +181,7 @@ def test_rotation_grace_window_and_reuse_detection(lifecycle):
     # Presenting it again is an unknown value now: no second mail.
     assert guarded(lifecycle, old).text == JSON_4834
     time.sleep(0.5)
-    assert len(mail_lines(lifecycle, email, "deploy bot")) == 1
+    assert len(mail_lines(lifecycle, email, "“deploy bot” revoked after reuse of an old value")) == 1
 
 
 def test_rotating_a_rotated_value_is_the_same_alarm(lifecycle):
@@ -188,7 +190,7 @@ def test_rotating_a_rotated_value_is_the_same_alarm(lifecycle):
     new = assert_token(rotate(lifecycle, data={"AUTHTOKEN": old}, headers={}))
     assert_cause(rotate(lifecycle, old), "INVALID_AUTHTOKEN")
     assert not works(lifecycle, new) and not works(lifecycle, old)
-    assert len(mail_lines(lifecycle, email, "twice rotated")) == 1
+    assert len(mail_lines(lifecycle, email, "“twice rotated” revoked after reuse")) == 1
 
 
 def test_rotate_refuses_ambiguity_and_other_methods(lifecycle):
@@ -221,3 +223,65 @@ def test_self_inspection(lifecycle):
     assert lifecycle.http.get(lifecycle.url + "/apiauthtoken/self", timeout=10).status_code == 401
     assert lifecycle.http.get(lifecycle.url + "/apiauthtoken/self", params={"authtoken": new}, timeout=10,
                               headers={"Authorization": f"Bearer {new}"}).status_code == 400
+
+
+def test_browser_choose_an_expiry_see_the_banner_and_renew(browser, server):
+    """Headless Chromium: the expiry choice, the 7-day banner, "expired on", renewal."""
+    from selenium.webdriver.support.ui import Select
+    email, pw = new_email("expiry"), new_password()
+    server.add_user(email, pw)
+    browser.open("/signin")
+    browser.sign_in(email, pw)
+    browser.open("/tokens")
+    Select(browser.find("#expiry")).select_by_value("30")
+    browser.fill(name="monthly export")
+    browser.shot("token-expiry-choice")
+    browser.submit("Create token")
+    assert browser.h1() == "Token created"
+    token = browser.find("#token-value").text
+    assert TOKEN.match(token)
+    SECRETS.append(token)
+    stored = row(server, token)
+    assert stored["expires_at"] == stored["created_at"] + 30 * 86400
+    assert browser.find("dd.expires").text.endswith("UTC")
+
+    # A date: valid through that day (UTC).
+    browser.open("/tokens")
+    Select(browser.find("#expiry")).select_by_value("date")
+    browser.d.execute_script("document.getElementById('expiry_date').value = '2030-06-30'")
+    browser.fill(name="until summer")
+    browser.submit("Create token")
+    dated = browser.find("#token-value").text
+    SECRETS.append(dated)
+    assert row(server, dated)["expires_at"] == 1909094400  # 2030-07-01T00:00:00Z
+
+    set_expiry(server, token, int(time.time()) + 3 * 86400)
+    browser.open("/tokens")
+    banner = browser.find(".expiring-banner").text
+    assert banner.startswith("Expiring within 7 days: monthly export (") and "until summer" not in banner
+    assert "(within 7 days)" in browser.find(f"#token-{stored['id']} dd.expires").text
+    assert browser.find(f"#token-{row(server, dated)['id']} dd.expires").text == "2030-07-01 00:00 UTC"
+    browser.shot("token-expiring-banner")
+
+    set_expiry(server, token, int(time.time()) - 60)
+    browser.open("/tokens")
+    assert browser.find_all(".expiring-banner") == []
+    card = browser.find(f"#token-{stored['id']}")
+    assert "expired on" in card.find_element("css selector", "dd.expires").text
+    assert "expired" in card.get_attribute("class").split()
+    browser.shot("token-expired")
+    assert not works(server, token)
+    renew = card.find_element("link text", "Renew").get_attribute("href")
+    assert renew == f"{server.url}/tokens/regenerate?id={stored['id']}"
+    browser.open(renew[len(server.url):])
+    assert browser.h1() == "Renew this token?"
+    assert "The new value expires on" in browser.find("p.new-expiry").text
+    browser.submit("Renew")
+    assert browser.h1() == "Token regenerated"
+    renewed = browser.find("#token-value").text
+    assert TOKEN.match(renewed)
+    SECRETS.append(renewed)
+    browser.shot("token-renewed")
+    assert works(server, renewed) and not works(server, token)
+    assert row(server, renewed)["id"] == stored["id"]
+    assert browser.console_errors() == []
