@@ -285,3 +285,29 @@ def test_browser_choose_an_expiry_see_the_banner_and_renew(browser, server):
     assert works(server, renewed) and not works(server, token)
     assert row(server, renewed)["id"] == stored["id"]
     assert browser.console_errors() == []
+
+
+def test_zz_the_background_task_sends_a_reminder_once(lifecycle):
+    """Restarts the instance: its background task runs at start and mails the 7-day
+    reminder for a token that expires in 3 days and was used; a second start sends none."""
+    email, pw = lifecycle.person
+    token = api_token(lifecycle, email, pw, DISPLAY_NAME="weekly sync", EXPIRES_IN_DAYS="20")
+    unused = api_token(lifecycle, email, pw, DISPLAY_NAME="never used", EXPIRES_IN_DAYS="20")
+    assert works(lifecycle, token)
+    deadline = time.monotonic() + 10
+    while row(lifecycle, token)["last_used_at"] is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    set_expiry(lifecycle, token, int(time.time()) + 3 * 86400)
+    set_expiry(lifecycle, unused, int(time.time()) + 3 * 86400)
+    assert lifecycle.stop() == 0
+    lifecycle.restart()
+    reminders = mail_lines(lifecycle, email, "“weekly sync” expires within 7 days")
+    assert len(reminders) == 1, reminders
+    with lifecycle.db() as con:
+        assert con.execute("SELECT reminded_days FROM token WHERE digest = ?", (digest(token),)).fetchone()[0] == 7
+        assert con.execute("SELECT reminded_days FROM token WHERE digest = ?", (digest(unused),)).fetchone()[0] is None
+    assert lifecycle.stop() == 0
+    lifecycle.restart()
+    time.sleep(1)
+    assert len(mail_lines(lifecycle, email, "“weekly sync” expires within 7 days", wait=0)) == 1
+    assert mail_lines(lifecycle, email, "“never used” expires", wait=0) == []
