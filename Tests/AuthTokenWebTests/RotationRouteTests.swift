@@ -1,6 +1,6 @@
 import AuthTokenCore
 import AuthTokenTestKit
-import AuthTokenWeb
+@_spi(Testing) import AuthTokenWeb
 import Foundation
 import Logging
 import Testing
@@ -82,5 +82,25 @@ import Testing
         #expect(inspect(["authorization": "Bearer a, Bearer b"]).status == 400)
         #expect(inspect(["authorization": "Bearer \(token.secret.value)"], query: "authtoken=\(token.secret.value)").status == 400)
         #expect(app.handle(HTTPRequest(method: "POST", path: "/apiauthtoken/self", query: "")).status == 405)
+    }
+}
+
+@Suite struct MailHeaderTests {
+    @Test func nonASCIISubjectsAreEncodedWordsOfAtMost75Characters() throws {
+        #expect(Mailer.headerText("Reset your authtoken password") == "Reset your authtoken password")
+        let subject = "authtoken: token “nightly sync für Bücher und noch viel mehr Text” revoked after reuse of an old value"
+        let encoded = Mailer.headerText(subject)
+        let words = encoded.components(separatedBy: "\n ")
+        #expect(words.count > 1)
+        var decoded = Data()
+        for word in words {
+            #expect(word.count <= 75 && word.hasPrefix("=?UTF-8?B?") && word.hasSuffix("?="))
+            let base64 = word.dropFirst(10).dropLast(2)
+            let bytes = try #require(Data(base64Encoded: String(base64)))
+            #expect(String(data: bytes, encoding: .utf8) != nil)  // no character is split
+            decoded += bytes
+        }
+        #expect(String(data: decoded, encoding: .utf8) == subject)
+        #expect(!encoded.contains("\r") && encoded.allSatisfy(\.isASCII))
     }
 }
