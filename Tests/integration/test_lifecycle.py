@@ -287,6 +287,36 @@ def test_browser_choose_an_expiry_see_the_banner_and_renew(browser, server):
     assert browser.console_errors() == []
 
 
+HOSTILE = ["' OR 1=1 --", "<script>alert(1)</script>", "A" * 5000, "0" * 31 + "g", "0" * 33, "", " ", "%00",
+           "Bearer x", "1e9", "-1", "\u2028" + "0" * 31]
+
+
+def test_hostile_input_to_the_lifecycle_routes_gets_clear_answers(lifecycle):
+    email, pw = lifecycle.person
+    token = api_token(lifecycle, email, pw, DISPLAY_NAME="target")
+    for value in HOSTILE:
+        assert_cause(rotate(lifecycle, headers={}, data={"AUTHTOKEN": value}), "INVALID_AUTHTOKEN")
+        assert_cause(lifecycle.create({"EMAIL_ID": email, "PASSWORD": pw, "SCOPE": "ZohoRecruit/recruitapi",
+                                       "EXPIRES_IN_DAYS": value}), "INVALID_EXPIRY")
+        if value.isascii():
+            r = lifecycle.http.get(lifecycle.url + "/apiauthtoken/self", timeout=10,
+                                   headers={"Authorization": "Bearer " + value})
+            assert r.status_code in (400, 401) and r.headers["Content-Type"] == "application/json; charset=UTF-8"
+            assert "<script>" not in r.text
+            assert_cause(rotate(lifecycle, headers={"Authorization": "Bearer " + value}), "INVALID_AUTHTOKEN")
+    broken = lifecycle.http.post(lifecycle.url + "/apiauthtoken/rotate", data="AUTHTOKEN=%zz", timeout=10,
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert broken.status_code == 400
+    session = sign_in(lifecycle, email, pw)
+    for expiry in ["<script>alert(1)</script>", "date", "-5", "99999"]:
+        csrf = CSRF.search(session.get(lifecycle.url + "/tokens", timeout=10).text).group(1)
+        r = session.post(lifecycle.url + "/tokens", timeout=10, data={
+            "csrf": csrf, "scope": "ZohoRecruit/recruitapi", "name": "x", "expiry": expiry,
+            "expiry_date": "<script>alert(1)</script>"})
+        assert r.status_code == 400 and "Unusable expiry" in r.text and "<script>alert" not in r.text
+    assert works(lifecycle, token)
+
+
 def test_zz_the_background_task_sends_a_reminder_once(lifecycle):
     """Restarts the instance: its background task runs at start and mails the 7-day
     reminder for a token that expires in 3 days and was used; a second start sends none."""
