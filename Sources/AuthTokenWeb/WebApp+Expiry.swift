@@ -48,7 +48,7 @@ extension WebApp {
         let options = [("never", never), ("30", "30 days"), ("90", "90 days"), ("365", "365 days"), ("date", "on a date")]
         var values: [String: Any] = [
             "expiryOptions": options.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == selected] },
-            "minDate": PageDate.day(now().addingTimeInterval(86400)),
+            "minDate": PageDate.day(now()),
         ]
         if let cap { values["maxLifetime"] = String(cap) }
         return values
