@@ -117,6 +117,10 @@ def test_an_expired_token_gets_4834_stays_listed_and_renews(server, account):
     assert guarded(server, token).text == JSON_4834
     now = row(server, value)
     assert now["id"] == stored["id"] and now["lifetime"] == 30 * 86400
+    listing = server.admin("token", "list", email).stdout.splitlines()
+    assert listing[0].split("\t")[5] == "EXPIRES"
+    renewed_line = next(line.split("\t") for line in listing[1:] if line.startswith(f"{stored['id']}\t"))
+    assert renewed_line[5] == time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now["expires_at"]))
     assert abs(now["expires_at"] - (int(time.time()) + 30 * 86400)) < 60
 
 
