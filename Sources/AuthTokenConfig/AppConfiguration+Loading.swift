@@ -80,7 +80,10 @@ extension AppConfiguration {
                 maxFailures: try values.int(.throttleMaxFailures),
                 window: Double(try values.int(.throttleWindow)),
                 blockFor: Double(try values.int(.throttleBlock))),
-            activityRetention: try values.int(.activityDays).nonZero.map { Double($0) * 86400 })
+            activityRetention: try values.int(.activityDays).nonZero.map { Double($0) * 86400 },
+            maxTokenLifetimeDays: try values.optionalInt(.maxTokenLifetime),
+            rotationGrace: Double(try values.int(.rotationGrace)),
+            creationNotices: try values.flag(.creationNotices))
         return AppConfiguration(
             configFile: file, databasePath: database, listen: listen, threads: threads,
             checkListen: checkListen, checkThreads: try values.int(.checkThreads),
@@ -234,6 +237,12 @@ struct Values {
             throw ConfigurationError(key: setting.name, problem: "'\(text)' is not unix:/path, host:port, fd:N or stdin")
         }
         return address
+    }
+
+    /// Unset or empty: nil (the setting is off); else a number within its range.
+    func optionalInt(_ setting: Setting) throws -> Int? {
+        guard string(setting) != nil else { return nil }
+        return try int(setting)
     }
 
     /// A number within the setting's range; `fallback` for a default worked out at start.

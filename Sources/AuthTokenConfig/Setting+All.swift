@@ -6,7 +6,7 @@ extension Setting {
         maxTokens, scopes, argon2Memory, argon2Iterations, argon2Parallelism, hashConcurrency, hashQueue,
         hashQueueWait, maxAppPasswords, logLevel, logFormat, wwwDir, registration, sendmail, secureCookies,
         publicURL, sessionIdle, sessionMax, unconfirmedDays, activityDays, secretKey, secretKeyPrevious,
-        throttleMaxFailures, throttleWindow, throttleBlock,
+        throttleMaxFailures, throttleWindow, throttleBlock, maxTokenLifetime, rotationGrace, creationNotices,
     ]
 
     public static func named(_ name: String) -> Setting? { all.first { $0.name == name } }
@@ -138,4 +138,18 @@ extension Setting {
         "The failures must fall within this many seconds of the first one.")
     static let throttleBlock = Setting(
         "AUTHTOKEN_THROTTLE_BLOCK_SECONDS", .number(1...604_800), default: "600", "How long a block lasts.")
+
+    // MARK: Token lifecycle
+
+    static let maxTokenLifetime = Setting(
+        "AUTHTOKEN_MAX_TOKEN_LIFETIME_DAYS", .number(1...36500), default: "",
+        "Longest lifetime in days of a new, renewed, regenerated or rotated token; empty: permanent "
+            + "tokens allowed (the legacy behaviour). Stored tokens are never shortened.")
+    static let rotationGrace = Setting(
+        "AUTHTOKEN_ROTATION_GRACE_SECONDS", .number(0...604_800), default: "3600",
+        "Seconds a value replaced by `/apiauthtoken/rotate` keeps working; presented after that, "
+            + "it revokes the token (reuse detection).")
+    static let creationNotices = Setting(
+        "AUTHTOKEN_CREATION_NOTICES", .flag, default: "on",
+        "`on`: owners get an e-mail when a token or an application password is created for them.")
 }

@@ -41,6 +41,7 @@ extension AuthService {
             let record = try store.insertAppPassword(
                 accountID: account.id, name: name, passwordHash: try hasher.hash(value),
                 lookupDigest: typed.lookupDigest(appPasswordKey), createdAt: now(), limit: limit)
+            appPasswordCreated(record, account: account, client: client)
             return .success((RandomCode.grouped(value), record))
         } catch StoreError.appPasswordLimitReached {
             return .failure(.limitReached(limit))

@@ -5,10 +5,13 @@ import Foundation
 public enum TokenCheck: Sendable, Equatable {
     /// Valid, of an active account, and holding the wanted scope (its full name here).
     case allowed(TokenGrant, scope: String)
-    /// Missing, malformed, unknown, deleted, regenerated, or of a deactivated account.
+    /// Missing, malformed, unknown, deleted, regenerated, expired, or of a deactivated account.
     case invalidToken
     /// A live token that lacks the wanted scope (or no scope was named).
     case scopeDenied
+    /// A value rotated out of a token, presented after its grace window: the token has
+    /// just been revoked (see `reuseDetected`). Answered exactly like `invalidToken`.
+    case reused
 }
 
 extension AuthService {
@@ -21,6 +24,13 @@ extension AuthService {
         guard let token, TokenSecret.isWellFormed(token) else { return .invalidToken }
         guard let grant = try store.grant(digest: TokenSecret.digest(of: token)), grant.accountActive else {
             return .invalidToken
+        }
+        let time = Self.seconds(now())
+        // Expired exactly like deleted, compared with the row already read (no second query).
+        if let expiresAt = grant.expiresAt, expiresAt <= time { return .invalidToken }
+        if let until = grant.retiredUntil, until <= time {
+            try reuseDetected(grant, value: token, client: Client(address: address, userAgent: nil), via: "token check")
+            return .reused
         }
         guard let wanted, let scope = ScopeList.match(wanted, in: grant.scopes) else { return .scopeDenied }
         usage.record(tokenID: grant.tokenID, at: now(), from: address)

@@ -27,11 +27,16 @@ extension AuthService {
     }
 
     /// Sweeps at once and then every `period` seconds on a thread of its own, until the
-    /// process ends (nothing is lost by stopping between sweeps).
-    public func startSweeping(period: TimeInterval, onSweep: @escaping @Sendable (Result<RetentionCounts, any Error>) -> Void) {
+    /// process ends (nothing is lost by stopping between sweeps). Each round also sends
+    /// the expiry reminders that are due (`sendReminders`).
+    public func startSweeping(
+        period: TimeInterval, onSweep: @escaping @Sendable (Result<RetentionCounts, any Error>) -> Void,
+        onReminders: @escaping @Sendable (Result<Int, any Error>) -> Void = { _ in }
+    ) {
         let thread = Thread { [self] in
             while true {
                 onSweep(Result { try sweep() })
+                onReminders(Result { try sendReminders() })
                 Thread.sleep(forTimeInterval: period)
             }
         }

@@ -6,10 +6,16 @@ import Foundation
 extension AuthService {
     /// Gives the token a new secret; the old one stops working with this write. Same id,
     /// name and scopes. Nil when the account has no token with this id.
+    ///
+    /// This is also how an expired token is renewed: the new value gets the token's own
+    /// lifetime counted from now, within the policy's cap (so a permanent token made before
+    /// a cap was set gets the cap once it is regenerated).
     public func regenerateToken(id: Int64, accountID: Int64) throws -> IssuedToken? {
+        guard let old = try store.token(id: id, accountID: accountID) else { return nil }
         let secret = TokenSecret.generate()
         guard let record = try store.replaceTokenSecret(
-            id: id, accountID: accountID, digest: secret.digest, hint: secret.hint)
+            id: id, accountID: accountID, digest: secret.digest, hint: secret.hint,
+            expiresAt: expiry(lifetime: capped(old.lifetime)))
         else { return nil }
         usage.forget(tokenID: id)  // a use of the old value must not show as the new one's
         return IssuedToken(secret: secret, record: TokenRecordSummary(record))

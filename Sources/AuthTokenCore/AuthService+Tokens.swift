@@ -20,6 +20,11 @@ extension AuthService {
         guard let displayName = Self.displayName(request.displayName, scopes: scopes) else {
             return .failure(.invalidDisplayName)
         }
+        var expiry = TokenExpiry.never
+        if let days = request.expiresInDays {
+            guard let asked = TokenExpiry.days(days) else { return .failure(.invalidExpiry) }
+            expiry = asked
+        }
         let account: Account
         let appPassword: AppPasswordRecord?
         switch try checkFirstFactor(
@@ -46,11 +51,11 @@ extension AuthService {
         let via = appPassword.map { "API mode, application password “\($0.name)”" } ?? "API mode"
         try log(.signIn, accountID: account.id, client: client, detail: via)
         let result = try issueToken(
-            accountID: account.id, scopes: scopes, displayName: displayName, appPasswordID: appPassword?.id)
+            accountID: account.id, scopes: scopes, displayName: displayName, appPasswordID: appPassword?.id,
+            expiry: expiry)
         switch result {
         case .success(let issued):
-            try log(.tokenCreated, accountID: account.id, client: client,
-                    detail: via + ", " + Self.tokenDetail(id: issued.record.id, hint: issued.record.hint))
+            try tokenCreated(issued, account: account, client: client, via: via)
             if let appPassword { try store.touchAppPassword(id: appPassword.id, at: now()) }
         case .failure:
             try log(.tokenRefused, accountID: account.id, client: client, detail: via)
@@ -58,14 +63,19 @@ extension AuthService {
         return result
     }
 
-    /// Stores a new token for an account that has already been authenticated.
-    public func issueToken(accountID: Int64, scopes: [String], displayName: String, appPasswordID: Int64? = nil) throws
-        -> Result<IssuedToken, TokenRefusal>
-    {
+    /// Stores a new token for an account that has already been authenticated, with the
+    /// lifetime `expiry` asks for within the policy (`invalidExpiry` when it is unusable).
+    public func issueToken(
+        accountID: Int64, scopes: [String], displayName: String, appPasswordID: Int64? = nil,
+        expiry: TokenExpiry = .never
+    ) throws -> Result<IssuedToken, TokenRefusal> {
+        let lifetime: Int64?
+        do { lifetime = try self.lifetime(for: expiry) } catch { return .failure(error) }
         let secret = TokenSecret.generate()
         let new = NewToken(
             accountID: accountID, digest: secret.digest, hint: secret.hint,
-            scopes: scopes, displayName: displayName, createdAt: now(), appPasswordID: appPasswordID)
+            scopes: scopes, displayName: displayName, createdAt: now(), appPasswordID: appPasswordID,
+            expiresAt: self.expiry(lifetime: lifetime), lifetime: lifetime)
         do {
             let record = try store.insertToken(new, limit: settings.maxTokensPerAccount)
             return .success(IssuedToken(secret: secret, record: TokenRecordSummary(record)))
@@ -96,6 +106,8 @@ extension AuthService {
 
 extension TokenRecordSummary {
     public init(_ record: TokenRecord) {
-        self.init(id: record.id, hint: record.hint, scopes: record.scopes, displayName: record.displayName)
+        self.init(
+            id: record.id, hint: record.hint, scopes: record.scopes, displayName: record.displayName,
+            expiresAt: record.expiresAt)
     }
 }

@@ -15,6 +15,8 @@ public final class AuthService: Sendable {
     public let hasher: PasswordHasher
     /// Last-used times noted by the token check, written to the store in batches.
     public let usage: UsageRecorder
+    /// E-mails to account owners that the core decides to send (see `NoticeOutbox`).
+    public let notices = NoticeOutbox()
     let now: @Sendable () -> Date
     /// Keys the look-up digests of application passwords.
     let appPasswordKey: AppPasswordKey

@@ -21,6 +21,14 @@ public struct AuthSettings: Sendable {
     public var throttle: ThrottleRule
     /// Activity entries older than this are removed (`sweep`); nil keeps them.
     public var activityRetention: TimeInterval?
+    /// The longest lifetime a new, renewed or rotated token value may get, in days
+    /// (`AUTHTOKEN_MAX_TOKEN_LIFETIME_DAYS`); nil: permanent tokens are allowed (legacy).
+    public var maxTokenLifetimeDays: Int?
+    /// How long a value rotated out of a token keeps working (`AUTHTOKEN_ROTATION_GRACE_SECONDS`).
+    public var rotationGrace: TimeInterval
+    /// Whether owners get an e-mail when a token or an application password is created
+    /// (`AUTHTOKEN_CREATION_NOTICES`).
+    public var creationNotices: Bool
 
     public init(
         maxTokensPerAccount: Int = 10,
@@ -31,8 +39,14 @@ public struct AuthSettings: Sendable {
         sessions: SessionSettings = SessionSettings(),
         secretBox: SecretBox? = nil,
         throttle: ThrottleRule = ThrottleRule(),
-        activityRetention: TimeInterval? = 365 * 86400
+        activityRetention: TimeInterval? = 365 * 86400,
+        maxTokenLifetimeDays: Int? = nil,
+        rotationGrace: TimeInterval = 3600,
+        creationNotices: Bool = true
     ) {
+        self.creationNotices = creationNotices
+        self.rotationGrace = rotationGrace
+        self.maxTokenLifetimeDays = maxTokenLifetimeDays
         self.activityRetention = activityRetention
         self.maxTokensPerAccount = maxTokensPerAccount
         self.scopes = scopes

@@ -1,11 +1,16 @@
+import Foundation
+
 /// An API-mode request for a token, as the client sent it (values may be missing).
 public struct TokenRequest: Sendable {
     public var email: String?
     public var password: String?
     public var scope: String?
     public var displayName: String?
+    /// `EXPIRES_IN_DAYS` as sent (absent: what the policy gives a legacy request).
+    public var expiresInDays: String?
 
-    public init(email: String?, password: String?, scope: String?, displayName: String?) {
+    public init(email: String?, password: String?, scope: String?, displayName: String?, expiresInDays: String? = nil) {
+        self.expiresInDays = expiresInDays
         self.email = email
         self.password = password
         self.scope = scope
@@ -18,6 +23,8 @@ public enum TokenRefusal: Error, Equatable, Sendable {
     case missingCredentials
     case invalidScope
     case invalidDisplayName
+    /// `EXPIRES_IN_DAYS` is not a whole number of days from 1 to 36500.
+    case invalidExpiry
     case noSuchUser
     case invalidPassword
     case notConfirmed
@@ -41,4 +48,6 @@ public struct TokenRecordSummary: Sendable, Equatable {
     public let hint: String
     public let scopes: [String]
     public let displayName: String
+    /// Nil: permanent.
+    public let expiresAt: Date?
 }

@@ -158,6 +158,25 @@ enum PostgresMigrations {
             );
             CREATE INDEX password_reset_account ON password_reset(account_id);
             """),
+        Step(name: "2026-11-30-lifecycle-token-expiry", sql: """
+            ALTER TABLE token ADD COLUMN expires_at bigint;
+            ALTER TABLE token ADD COLUMN lifetime bigint;
+            """),
+        Step(name: "2026-11-30-lifecycle-token-rotation", sql: """
+            CREATE TABLE retired_token (
+                digest text PRIMARY KEY,
+                token_id bigint NOT NULL REFERENCES token(id) ON DELETE CASCADE,
+                hint text NOT NULL,
+                retired_at bigint NOT NULL,
+                works_until bigint NOT NULL
+            );
+            CREATE INDEX retired_token_token ON retired_token(token_id);
+            ALTER TABLE token ADD COLUMN rotated_at bigint;
+            ALTER TABLE token ADD COLUMN rotated_from text;
+            """),
+        Step(name: "2026-11-30-lifecycle-token-reminders", sql: """
+            ALTER TABLE token ADD COLUMN reminded_days bigint;
+            """),
     ]
 
     /// Applies the steps not yet recorded, each in its own transaction together with its

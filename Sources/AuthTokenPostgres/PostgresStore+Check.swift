@@ -2,19 +2,29 @@ import AuthTokenStore
 
 extension PostgresStore {
     static let grantSQL = """
-        SELECT token.id, token.account_id, account.email, account.active, token.scopes
+        SELECT token.id, token.account_id, account.email, account.active, token.scopes, token.expires_at
         FROM token JOIN account ON account.id = token.account_id
         WHERE token.digest = $1
+        """
+    static let retiredGrantSQL = """
+        SELECT token.id, token.account_id, account.email, account.active, token.scopes, token.expires_at,
+               retired_token.works_until
+        FROM retired_token JOIN token ON token.id = retired_token.token_id JOIN account ON account.id = token.account_id
+        WHERE retired_token.digest = $1
         """
 
     /// One prepared statement on the calling thread's own connection, outside any
     /// transaction (a single SELECT is consistent on its own): one round trip, no write.
     public func grant(digest: String) throws -> TokenGrant? {
-        try run(Self.grantSQL, [digest]).first.map { row in
-            TokenGrant(
-                tokenID: try row.int64(0), accountID: try row.int64(1), email: try row.string(2),
-                accountActive: try row.bool(3), scopes: try row.string(4).split(separator: ",").map(String.init))
-        }
+        if let row = try run(Self.grantSQL, [digest]).first { return try Self.grant(from: row, retired: false) }
+        return try run(Self.retiredGrantSQL, [digest]).first.map { try Self.grant(from: $0, retired: true) }
+    }
+
+    static func grant(from row: PostgresRow, retired: Bool) throws -> TokenGrant {
+        TokenGrant(
+            tokenID: try row.int64(0), accountID: try row.int64(1), email: try row.string(2),
+            accountActive: try row.bool(3), scopes: try row.string(4).split(separator: ",").map(String.init),
+            expiresAt: try row.optionalInt64(5), retiredUntil: retired ? try row.int64(6) : nil)
     }
 
     /// One UPDATE for the whole batch. A row changes only when the use is newer than the

@@ -161,6 +161,35 @@ enum SQLiteMigrations {
                 CREATE INDEX password_reset_account ON password_reset(account_id);
                 """)
         }
+        // Optional expiry: the instant a token stops working and the lifetime it was made
+        // with (seconds), both NULL for the permanent tokens of the legacy protocol.
+        migrator.registerMigration("2026-11-30-lifecycle-token-expiry") { db in
+            try db.execute(sql: """
+                ALTER TABLE token ADD COLUMN expires_at INTEGER;
+                ALTER TABLE token ADD COLUMN lifetime INTEGER;
+                """)
+        }
+        // Rotation: values rotated out of a token, by digest, kept while the token lives
+        // (they go with it) so that a use after the grace window is recognised as reuse.
+        migrator.registerMigration("2026-11-30-lifecycle-token-rotation") { db in
+            try db.execute(sql: """
+                CREATE TABLE retired_token (
+                    digest TEXT PRIMARY KEY,
+                    token_id INTEGER NOT NULL REFERENCES token(id) ON DELETE CASCADE,
+                    hint TEXT NOT NULL,
+                    retired_at INTEGER NOT NULL,
+                    works_until INTEGER NOT NULL
+                );
+                CREATE INDEX retired_token_token ON retired_token(token_id);
+                ALTER TABLE token ADD COLUMN rotated_at INTEGER;
+                ALTER TABLE token ADD COLUMN rotated_from TEXT;
+                """)
+        }
+        // Expiry reminders: the smallest number of days before expiry whose reminder went
+        // out for the current value (7, then 1); NULL: none yet.
+        migrator.registerMigration("2026-11-30-lifecycle-token-reminders") { db in
+            try db.execute(sql: "ALTER TABLE token ADD COLUMN reminded_days INTEGER")
+        }
         return migrator
     }
 }

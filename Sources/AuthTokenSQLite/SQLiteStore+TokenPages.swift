@@ -13,14 +13,17 @@ extension SQLiteStore {
         }
     }
 
-    public func replaceTokenSecret(id: Int64, accountID: Int64, digest: String, hint: String) throws -> TokenRecord? {
+    public func replaceTokenSecret(id: Int64, accountID: Int64, digest: String, hint: String, expiresAt: Date?) throws
+        -> TokenRecord?
+    {
         try pool.write { db in
             try db.execute(
                 sql: """
-                    UPDATE token SET digest = ?, hint = ?, last_used_at = NULL, last_used_from = NULL
+                    UPDATE token SET digest = ?, hint = ?, last_used_at = NULL, last_used_from = NULL, expires_at = ?,
+                        reminded_days = NULL, rotated_at = NULL, rotated_from = NULL
                     WHERE id = ? AND account_id = ?
                     """,
-                arguments: [digest, hint, id, accountID])
+                arguments: [digest, hint, expiresAt.map(Self.seconds), id, accountID])
             guard db.changesCount > 0 else { return nil }
             return try Row.fetchOne(
                 db, sql: "SELECT \(Self.tokenColumns) FROM token WHERE id = ?", arguments: [id]

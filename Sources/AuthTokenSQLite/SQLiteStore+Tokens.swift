@@ -4,7 +4,8 @@ import GRDB
 
 extension SQLiteStore {
     static let tokenColumns =
-        "id, account_id, digest, hint, scopes, display_name, created_at, last_used_at, last_used_from, app_password_id"
+        "id, account_id, digest, hint, scopes, display_name, created_at, last_used_at, last_used_from, app_password_id, "
+        + "expires_at, lifetime, rotated_at, rotated_from"
 
     public func insertToken(_ new: NewToken, limit: Int) throws -> TokenRecord {
         try writeImmediately { db in
@@ -16,17 +17,20 @@ extension SQLiteStore {
             let created = Int64(new.createdAt.timeIntervalSince1970)
             try db.execute(
                 sql: """
-                    INSERT INTO token (account_id, digest, hint, scopes, display_name, created_at, app_password_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO token (account_id, digest, hint, scopes, display_name, created_at, app_password_id,
+                                       expires_at, lifetime)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     new.accountID, new.digest, new.hint, new.scopes.joined(separator: ","),
-                    new.displayName, created, new.appPasswordID,
+                    new.displayName, created, new.appPasswordID, new.expiresAt.map(Self.seconds), new.lifetime,
                 ])
             return TokenRecord(
                 id: db.lastInsertedRowID, accountID: new.accountID, digest: new.digest,
                 hint: new.hint, scopes: new.scopes, displayName: new.displayName,
-                createdAt: Date(timeIntervalSince1970: Double(created)), appPasswordID: new.appPasswordID)
+                createdAt: Date(timeIntervalSince1970: Double(created)), appPasswordID: new.appPasswordID,
+                expiresAt: new.expiresAt.map { Date(timeIntervalSince1970: Double(Self.seconds($0))) },
+                lifetime: new.lifetime)
         }
     }
 
@@ -63,6 +67,10 @@ extension SQLiteStore {
             scopes: scopes.split(separator: ",").map(String.init), displayName: row["display_name"],
             createdAt: Date(timeIntervalSince1970: Double(row["created_at"] as Int64)),
             lastUsedAt: (row["last_used_at"] as Int64?).map { Date(timeIntervalSince1970: Double($0)) },
-            lastUsedFrom: row["last_used_from"], appPasswordID: row["app_password_id"])
+            lastUsedFrom: row["last_used_from"], appPasswordID: row["app_password_id"],
+            expiresAt: (row["expires_at"] as Int64?).map { Date(timeIntervalSince1970: Double($0)) },
+            lifetime: row["lifetime"],
+            rotatedAt: (row["rotated_at"] as Int64?).map { Date(timeIntervalSince1970: Double($0)) },
+            rotatedFrom: row["rotated_from"])
     }
 }

@@ -17,6 +17,8 @@ public enum ActivityKind: String, Sendable, CaseIterable {
     case passwordChanged = "password-changed"
     case passwordResetRequested = "password-reset-requested"
     case sessionsEnded = "sessions-ended"
+    case tokenRotated = "token-rotated"
+    case tokenReused = "token-reused"
 
     /// Words for the activity page and the admin CLI.
     public var label: String {
@@ -37,6 +39,8 @@ public enum ActivityKind: String, Sendable, CaseIterable {
         case .passwordChanged: "Password changed"
         case .passwordResetRequested: "Password reset link sent"
         case .sessionsEnded: "Signed out elsewhere"
+        case .tokenRotated: "Token rotated"
+        case .tokenReused: "Rotated-out token value used again: token revoked"
         }
     }
 }

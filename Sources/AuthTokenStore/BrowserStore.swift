@@ -55,7 +55,9 @@ public protocol BrowserStore: Sendable {
 
     // MARK: Tokens
     func token(id: Int64, accountID: Int64) throws -> TokenRecord?
-    /// Replaces the secret of the account's token `id` (same id, name and scopes); nil when
+    /// Replaces the secret of the account's token `id` (same id, name, scopes and lifetime)
+    /// and sets its expiry to `expiresAt` (nil: never); the last use is forgotten. Nil when
     /// the account has no such token.
-    func replaceTokenSecret(id: Int64, accountID: Int64, digest: String, hint: String) throws -> TokenRecord?
+    func replaceTokenSecret(id: Int64, accountID: Int64, digest: String, hint: String, expiresAt: Date?) throws
+        -> TokenRecord?
 }

@@ -6,13 +6,24 @@ public struct TokenGrant: Sendable, Equatable {
     public var email: String
     public var accountActive: Bool
     public var scopes: [String]
+    /// Seconds since 1970 from which the token is refused; nil: never. The core compares
+    /// it with its clock, so the check stays one read.
+    public var expiresAt: Int64?
+    /// Set when the digest is a value rotated out of the token: the second (since 1970)
+    /// from which that value no longer works. Nil for the token's current value.
+    public var retiredUntil: Int64?
 
-    public init(tokenID: Int64, accountID: Int64, email: String, accountActive: Bool, scopes: [String]) {
+    public init(
+        tokenID: Int64, accountID: Int64, email: String, accountActive: Bool, scopes: [String], expiresAt: Int64? = nil,
+        retiredUntil: Int64? = nil
+    ) {
+        self.retiredUntil = retiredUntil
         self.tokenID = tokenID
         self.accountID = accountID
         self.email = email
         self.accountActive = accountActive
         self.scopes = scopes
+        self.expiresAt = expiresAt
     }
 }
 

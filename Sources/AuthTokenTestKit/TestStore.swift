@@ -4,7 +4,8 @@ import AuthTokenStore
 import Foundation
 
 /// A fresh SQLite database in its own temporary folder, and an AuthService over it, for
-/// tests of any layer above the store.
+/// tests of any layer above the store. Creation notices are off unless a test asks for
+/// them, so that the mail other tests read is not raced by a notice.
 public struct TestStore: Sendable {
     public let directory: URL
     public let store: SQLiteStore
@@ -15,6 +16,8 @@ public struct TestStore: Sendable {
         secretBox: SecretBox? = TestStore.secretBox,
         throttle: ThrottleRule = ThrottleRule(),
         passwordQueue: PasswordQueue.Limits = PasswordQueue.Limits(threads: 2),
+        maxTokenLifetimeDays: Int? = nil,
+        creationNotices: Bool = false,
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("authtoken-test-\(UUID().uuidString)")
@@ -22,7 +25,8 @@ public struct TestStore: Sendable {
         store = try SQLiteStore(path: directory.appendingPathComponent("test.sqlite").path, readers: 8)
         let settings = AuthSettings(
             maxTokensPerAccount: maxTokens, scopes: try ScopeList(ScopeList.defaults), argon2: argon2,
-            passwordQueue: passwordQueue, sessions: sessions, secretBox: secretBox, throttle: throttle)
+            passwordQueue: passwordQueue, sessions: sessions, secretBox: secretBox, throttle: throttle,
+            maxTokenLifetimeDays: maxTokenLifetimeDays, creationNotices: creationNotices)
         auth = AuthService(store: store, settings: settings, now: now)
     }
 

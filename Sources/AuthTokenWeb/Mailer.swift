@@ -23,7 +23,7 @@ public enum Mailer: Sendable {
             }
             return true
         case .command(let command):
-            let message = "To: \(address)\nSubject: \(subject)\nMIME-Version: 1.0\n"
+            let message = "To: \(address)\nSubject: \(Self.headerText(subject))\nMIME-Version: 1.0\n"
                 + "Content-Type: text/plain; charset=UTF-8\n\n\(text)"
             do {
                 let status = try Self.run(command, input: Data(message.utf8))
@@ -34,6 +34,25 @@ public enum Mailer: Sendable {
                 return false
             }
         }
+    }
+
+    /// A header value as RFC 2047 wants it: ASCII as it is; anything else (a token's name
+    /// in a notice) as UTF-8 base64 encoded words of at most 75 characters, folded onto
+    /// continuation lines, never splitting a character.
+    @_spi(Testing) public static func headerText(_ text: String) -> String {
+        guard !text.allSatisfy(\.isASCII) else { return text }
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        for character in text {
+            let bytes = Array(String(character).utf8)
+            if chunk.count + bytes.count > 45 {
+                words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=")
+                chunk = []
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty { words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=") }
+        return words.joined(separator: "\n ")
     }
 
     static func run(_ command: String, input: Data) throws -> Int32 {

@@ -12,6 +12,11 @@ enum PageDate {
             Int(t.tm_hour), Int(t.tm_min))
     }
 
+    /// `2026-11-29` (UTC), as a date field takes it.
+    static func day(_ date: Date) -> String {
+        String(string(from: date).prefix(10))
+    }
+
     /// For `<time datetime=…>`.
     static func iso(_ date: Date) -> String {
         date.formatted(.iso8601)

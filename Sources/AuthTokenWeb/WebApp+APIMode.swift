@@ -5,7 +5,8 @@ extension WebApp {
     func createToken(_ http: HTTPRequest, _ parameters: FormData) -> HTTPResponse {
         let request = TokenRequest(
             email: parameters["EMAIL_ID"], password: parameters["PASSWORD"],
-            scope: parameters["SCOPE"], displayName: parameters["DISPLAY_NAME"])
+            scope: parameters["SCOPE"], displayName: parameters["DISPLAY_NAME"],
+            expiresInDays: parameters["EXPIRES_IN_DAYS"])
         let answer: LegacyAnswer
         do {
             switch try auth.createToken(request, client: http.client) {

@@ -15,6 +15,7 @@ extension WebApp {
         guard let browser else { return createToken(request, form) }
         var back = request.path + "?SCOPE=" + Self.formEncode(form["SCOPE"] ?? "")
         if let name = form["DISPLAY_NAME"] { back += "&DISPLAY_NAME=" + Self.formEncode(name) }
+        if let days = form["EXPIRES_IN_DAYS"] { back += "&EXPIRES_IN_DAYS=" + Self.formEncode(days) }
         // A GET comes back to exactly what was asked for; a POST to the GET that shows it.
         return withSession(request, form, browser, next: request.method == "POST" ? back : nil) { user in
             let scopes: [String]
@@ -33,28 +34,39 @@ extension WebApp {
                     "text": "The application name must have at most 100 characters and no control characters.",
                 ])
             }
+            // The link's EXPIRES_IN_DAYS preselects the choice; the page's choice decides.
+            let linked = form["EXPIRES_IN_DAYS"]
+            if let linked, TokenExpiry.days(linked) == nil { return badExpiryPage(user, browser) }
             if request.method == "GET" {
                 let held = try auth.tokens(accountID: user.account.id).count
                 if held >= auth.settings.maxTokensPerAccount { return capPage(user, browser) }
-                return page("browser-confirm", browser, user: user, [
+                var values: [String: Any] = [
                     "title": "Create an auth token", "action": request.path, "scopes": scopes.joined(separator: ", "),
                     "name": name, "scopeValue": form["SCOPE"] ?? "", "nameValue": form["DISPLAY_NAME"] ?? "",
-                ])
+                ]
+                values.merge(expiryOptions(selected: linked ?? "never")) { $1 }
+                return page("browser-confirm", browser, user: user, values)
             }
-            return try issue(user, scopes: scopes, name: name, browser)
+            var choice = form
+            if choice["expiry"] == nil, let linked { choice = choice.merging(FormData(pairs: [("expiry", linked)])) }
+            guard let expiry = Self.expiryChoice(choice) else { return badExpiryPage(user, browser) }
+            return try issue(user, scopes: scopes, name: name, expiry: expiry, browser)
         }
     }
 
     /// Issues a token and shows it once, with the API-mode answer beside it.
-    func issue(_ user: SignedIn, scopes: [String], name: String, _ browser: BrowserSettings) throws -> HTTPResponse {
-        switch try auth.issueToken(accountID: user.account.id, scopes: scopes, displayName: name) {
+    func issue(
+        _ user: SignedIn, scopes: [String], name: String, expiry: TokenExpiry = .never, _ browser: BrowserSettings
+    ) throws -> HTTPResponse {
+        switch try auth.issueToken(accountID: user.account.id, scopes: scopes, displayName: name, expiry: expiry) {
         case .success(let issued):
-            try auth.log(.tokenCreated, accountID: user.account.id, client: user.client,
-                         detail: "browser, " + AuthService.tokenDetail(id: issued.record.id, hint: issued.record.hint))
+            try auth.tokenCreated(issued, account: user.account, client: user.client, via: "browser")
             logger.info("token created in the browser", metadata: [
                 "token.id": "\(issued.record.id)", "token.hint": "\(issued.record.hint)",
             ])
             return shownOnce(issued, user, browser, regenerated: false)
+        case .failure(.invalidExpiry):
+            return badExpiryPage(user, browser)
         case .failure:
             try auth.log(.tokenRefused, accountID: user.account.id, client: user.client, detail: "browser")
             return capPage(user, browser)
@@ -63,12 +75,17 @@ extension WebApp {
 
     /// The page that shows a token's value, the only time it is ever shown.
     func shownOnce(_ issued: IssuedToken, _ user: SignedIn, _ browser: BrowserSettings, regenerated: Bool) -> HTTPResponse {
-        page("token-created", browser, user: user, [
+        var values: [String: Any] = [
             "title": regenerated ? "Token regenerated" : "Token created", "regenerated": regenerated,
             "token": issued.secret.value, "name": issued.record.displayName,
             "scopes": issued.record.scopes.joined(separator: ", "), "hint": issued.record.hint,
             "answer": LegacyAnswer.token(issued.secret.value).body(date: JavaDate.localString(from: now())),
-        ])
+        ]
+        if let expires = issued.record.expiresAt {
+            values["expires"] = PageDate.string(from: expires)
+            values["expiresISO"] = PageDate.iso(expires)
+        }
+        return page("token-created", browser, user: user, values)
     }
 
     func capPage(_ user: SignedIn, _ browser: BrowserSettings) -> HTTPResponse {

@@ -24,6 +24,9 @@ extension WebApp {
                 ])
             case .invalidToken:
                 return HTTPResponse(status: 401, headers: [("Cache-Control", "no-store")])
+            case .reused:
+                logger.warning("rotated-out token value used after its grace window: token revoked, owner notified")
+                return HTTPResponse(status: 401, headers: [("Cache-Control", "no-store")])
             case .scopeDenied:
                 return HTTPResponse(status: 403, headers: [("Cache-Control", "no-store")])
             }

@@ -13,11 +13,16 @@ extension WebApp {
             let max = auth.settings.maxTokensPerAccount
             let appPasswords = Dictionary(
                 uniqueKeysWithValues: try auth.appPasswords(accountID: user.account.id).map { ($0.id, $0.name) })
+            let rows = tokens.map { Self.row($0, appPasswords: appPasswords).merging(expiryFacts($0)) { $1 } }
+            var soon = rows.filter { $0["expiresSoon"] != nil }
+            if !soon.isEmpty { soon[soon.count - 1]["last"] = true }
             var values: [String: Any] = [
-                "title": "Active Authtokens", "tokens": tokens.map { Self.row($0, appPasswords: appPasswords) }, "hasTokens": !tokens.isEmpty,
+                "title": "Active Authtokens", "tokens": rows, "hasTokens": !tokens.isEmpty,
                 "count": tokens.count, "max": max, "full": tokens.count >= max,
                 "scopeOptions": auth.settings.scopes.scopes.map { ["value": $0] },
+                "expiringSoon": soon, "hasExpiringSoon": !soon.isEmpty,
             ]
+            values.merge(expiryOptions()) { $1 }
             // Absent rather than empty: an empty string still opens a Mustache section here.
             if let notice = form["done"].flatMap({ Self.doneMessages[$0] }) { values["notice"] = notice }
             return page("tokens", browser, user: user, values)
@@ -38,7 +43,8 @@ extension WebApp {
                     "text": "The application name must have at most 100 characters and no control characters.",
                 ])
             }
-            return try issue(user, scopes: [scope], name: name, browser)
+            guard let expiry = Self.expiryChoice(form) else { return badExpiryPage(user, browser) }
+            return try issue(user, scopes: [scope], name: name, expiry: expiry, browser)
         }
     }
 
@@ -49,8 +55,12 @@ extension WebApp {
                   let token = try auth.token(id: id, accountID: user.account.id)
             else { return noSuchToken(user, browser) }
             let remove = request.path == "/tokens/remove"
+            let renew = auth.hasExpired(token)
+            var row = Self.row(token).merging(expiryFacts(token)) { $1 }
+            if let next = auth.renewedExpiry(of: token) { row["newExpiry"] = PageDate.string(from: next) }
             return page(remove ? "token-remove" : "token-regenerate", browser, user: user, [
-                "title": remove ? "Remove token" : "Regenerate token", "token": Self.row(token),
+                "title": remove ? "Remove token" : renew ? "Renew token" : "Regenerate token", "token": row,
+                "renew": renew,
             ])
         }
     }
@@ -92,7 +102,7 @@ extension WebApp {
         var row: [String: Any] = [
             "id": String(token.id), "name": token.displayName, "scopes": token.scopes.joined(separator: ", "),
             "created": PageDate.string(from: token.createdAt), "createdISO": PageDate.iso(token.createdAt),
-            "hint": token.hint,
+            "hint": token.hint, "hasExpiry": token.expiresAt != nil,
         ]
         if let used = token.lastUsedAt {
             row["lastUsed"] = PageDate.string(from: used)

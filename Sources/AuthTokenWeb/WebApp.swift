@@ -25,6 +25,11 @@ public struct WebApp: Sendable {
         self.browser = browser
         self.now = now
         self.metrics = metrics
+        // The core's notices leave through the browser pages' mailer (the log without one).
+        let mailer = browser?.mailer ?? .log
+        auth.notices.deliver { [logger] notice in
+            _ = mailer.send(to: notice.to, subject: notice.subject, text: notice.text, link: nil, logger: logger)
+        }
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
@@ -43,6 +48,13 @@ public struct WebApp: Sendable {
                 return HTTPResponse.plain(405, "Use GET or POST.").adding("Allow", "GET, POST")
             }
             return withParameters(request) { deleteToken(request, $0) }
+        // Token lifecycle beyond the legacy protocol (issue 14).
+        case "/apiauthtoken/rotate":
+            guard request.method == "POST" else { return HTTPResponse.plain(405, "Use POST.").adding("Allow", "POST") }
+            return withParameters(request) { rotateToken(request, $0) }
+        case "/apiauthtoken/self":
+            guard request.method == "GET" else { return HTTPResponse.plain(405, "Use GET.").adding("Allow", "GET") }
+            return withParameters(request) { inspectToken(request, $0) }
         case WebApp.checkPath:
             return checkToken(request)
         case "/", "/signin", "/signout", "/register", "/confirm", "/tokens", "/tokens/remove",

@@ -13,11 +13,11 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             let context = try await AdminContext.open()
             let account = try context.auth.existingAccount(email: email)
-            print(["ID", "HINT", "SCOPES", "NAME", "CREATED", "LAST-USED", "FROM"].joined(separator: "\t"))
+            print(["ID", "HINT", "SCOPES", "NAME", "CREATED", "EXPIRES", "LAST-USED", "FROM"].joined(separator: "\t"))
             for token in try context.auth.tokens(accountID: account.id) {
                 print([
                     "\(token.id)", token.hint, token.scopes.joined(separator: ","), token.displayName,
-                    isoDate(token.createdAt), token.lastUsedAt.map(isoDate) ?? "-", token.lastUsedFrom ?? "-",
+                    isoDate(token.createdAt), token.expiresAt.map(isoDate) ?? "never", token.lastUsedAt.map(isoDate) ?? "-", token.lastUsedFrom ?? "-",
                 ].joined(separator: "\t"))
             }
         }

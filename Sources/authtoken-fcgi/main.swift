@@ -73,6 +73,12 @@ do {
         case .success: break
         case .failure(let error): logger.error("retention sweep failed", metadata: ["error": "\(error)"])
         }
+    } onReminders: { result in
+        switch result {
+        case .success(let sent) where sent > 0: logger.info("expiry reminders sent", metadata: ["count": "\(sent)"])
+        case .success: break
+        case .failure(let error): logger.error("expiry reminders failed", metadata: ["error": "\(error)"])
+        }
     }
     let metrics = MetricsExporter(auth: auth)
     let app = WebApp(auth: auth, logger: logger, browser: browser, metrics: { metrics.text() })

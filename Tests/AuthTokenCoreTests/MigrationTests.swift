@@ -13,6 +13,8 @@ import Testing
             "2026-11-29-hardening-throttle", "2026-11-29-hardening-activity",
             "2026-11-29-guard-throttle-attempts", "2026-11-29-guard-app-password-lookup",
             "2026-11-29-accounts-session-client", "2026-11-29-accounts-password-reset",
+            "2026-11-30-lifecycle-token-expiry", "2026-11-30-lifecycle-token-rotation",
+            "2026-11-30-lifecycle-token-reminders",
         ]
         #expect(try t.store.appliedMigrations() == expected)
         // Opening the same file again runs nothing twice and keeps the data.

@@ -14,6 +14,8 @@ import Testing
             "2026-11-29-browser-confirmations", "2026-11-29-2fa-totp", "2026-11-29-2fa-app-passwords",
             "2026-11-29-hardening-throttle", "2026-11-29-hardening-activity",
             "2026-11-29-accounts-session-client", "2026-11-29-accounts-password-reset",
+            "2026-11-30-lifecycle-token-expiry", "2026-11-30-lifecycle-token-rotation",
+            "2026-11-30-lifecycle-token-reminders",
         ])
     }
 
@@ -50,7 +52,7 @@ import Testing
         done.wait()
         #expect(failures.withLock { $0 } == [])
         #expect(try admin.execute("SELECT count(*), count(DISTINCT name) FROM \(schema).schema_migrations").first
-            .map { [try $0.int64(0), try $0.int64(1)] } == [10, 10])
+            .map { [try $0.int64(0), try $0.int64(1)] } == [13, 13])
     }
 
     /// The token check reads while a cap check holds the account's row lock.

@@ -52,6 +52,11 @@ import Testing
         try sqlite.deleteAccount(id: gone.id)
         let old = try from.insertToken(newToken(ann.id, hex(1)), limit: 10)
         let token = try from.insertToken(newToken(ann.id, hex(2), scopes: ["a/b", "c/d"], appPasswordID: 7), limit: 10)
+        var expiring = newToken(ann.id, hex(6))
+        expiring.expiresAt = at(86400)
+        expiring.lifetime = 86400
+        let rotating = try from.insertToken(expiring, limit: 10)
+        _ = try #require(try from.rotateToken(rotation(rotating.id, hex(6), hex(7), at: 100)))
         let newest = try from.insertToken(newToken(ann.id, hex(4)), limit: 10)
         #expect(try from.deleteToken(id: old.id, accountID: ann.id))
         #expect(try from.deleteToken(id: newest.id, accountID: ann.id))
@@ -76,7 +81,7 @@ import Testing
 
         let to = postgres.store as! PostgresStore
         let counts = try to.importRows { insert in try (from as! SQLiteStore).exportRows(insert) }
-        #expect(counts == ["account": 2, "token": 1, "app_password": 1, "two_factor": 1, "recovery_code": 2,
+        #expect(counts == ["account": 2, "token": 2, "retired_token": 1, "app_password": 1, "two_factor": 1, "recovery_code": 2,
                            "web_session": 1, "confirmation": 1, "pending_sign_in": 1, "password_reset": 1, "throttle": 1,
                            "activity": 1])
 
@@ -85,6 +90,10 @@ import Testing
         #expect(try to.grant(digest: hex(2)) == TokenGrant(tokenID: token.id, accountID: ann.id, email: "ann@example.com",
                                                            accountActive: true, scopes: ["a/b", "c/d"]))
         #expect(try to.grant(digest: hex(1)) == nil)
+        // Expiry and rotation arrive: the old value is still known as retired.
+        #expect(try to.grant(digest: hex(7)) == from.grant(digest: hex(7)))
+        #expect(try to.grant(digest: hex(6)) == from.grant(digest: hex(6)))
+        #expect(try to.grant(digest: hex(6))?.retiredUntil == 1_800_003_700)
         #expect(try to.tokens(accountID: ann.id) == from.tokens(accountID: ann.id))
         #expect(try to.appPassword(accountID: ann.id, lookupDigest: "lookup-1") == app)
         #expect(try to.twoFactor(accountID: ann.id) == TwoFactorRecord(accountID: ann.id, sealedSecret: secret,

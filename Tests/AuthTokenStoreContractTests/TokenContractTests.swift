@@ -191,9 +191,9 @@ import Testing
             let bob = try store.createAccount(newAccount("bob@example.com"))
             let token = try store.insertToken(newToken(ann.id, "old", scopes: ["A/a", "B/b"], appPasswordID: 3), limit: 10)
             try store.recordUses([TokenUse(tokenID: token.id, at: 1_800_000_100, from: "192.0.2.1")])
-            #expect(try store.replaceTokenSecret(id: token.id, accountID: bob.id, digest: "evil", hint: "evil") == nil)
+            #expect(try store.replaceTokenSecret(id: token.id, accountID: bob.id, digest: "evil", hint: "evil", expiresAt: nil) == nil)
             #expect(try store.token(digest: "old")?.lastUsedAt == at(100))
-            let replaced = try store.replaceTokenSecret(id: token.id, accountID: ann.id, digest: "new", hint: "wxyz")
+            let replaced = try store.replaceTokenSecret(id: token.id, accountID: ann.id, digest: "new", hint: "wxyz", expiresAt: nil)
             var expected = token
             expected.digest = "new"
             expected.hint = "wxyz"
@@ -202,7 +202,37 @@ import Testing
             #expect(try store.token(digest: "old") == nil)
             #expect(try store.grant(digest: "old") == nil)
             #expect(try store.grant(digest: "new")?.tokenID == token.id)
-            #expect(try store.replaceTokenSecret(id: token.id + 1000, accountID: ann.id, digest: "x", hint: "x") == nil)
+            #expect(try store.replaceTokenSecret(id: token.id + 1000, accountID: ann.id, digest: "x", hint: "x", expiresAt: nil) == nil)
+        }
+    }
+
+    /// Optional expiry: stored with the lifetime it was made with, read back by every
+    /// look-up and by the check's own read, and set anew when the secret is replaced.
+    @Test(arguments: Backend.allCases)
+    func expiryAndLifetimeAreStoredAndReadByTheCheck(_ backend: Backend) throws {
+        try withStore(backend) { _, store throws in
+            let ann = try store.createAccount(newAccount("ann@example.com"))
+            var new = newToken(ann.id, "exp")
+            new.expiresAt = at(30 * 86400 + 0.7)
+            new.lifetime = 30 * 86400
+            let token = try store.insertToken(new, limit: 10)
+            #expect(token.expiresAt == at(30 * 86400) && token.lifetime == 30 * 86400)
+            let permanent = try store.insertToken(newToken(ann.id, "perm"), limit: 10)
+            #expect(permanent.expiresAt == nil && permanent.lifetime == nil)
+            #expect(try store.tokens(accountID: ann.id) == [token, permanent])
+            #expect(try store.token(digest: "exp") == token)
+            #expect(try store.token(id: token.id, accountID: ann.id) == token)
+            #expect(try store.grant(digest: "exp")?.expiresAt == 1_800_000_000 + 30 * 86400)
+            #expect(try store.grant(digest: "perm")?.expiresAt == nil)
+
+            let renewed = try #require(try store.replaceTokenSecret(
+                id: token.id, accountID: ann.id, digest: "exp2", hint: "exp2", expiresAt: at(40 * 86400)))
+            #expect(renewed.expiresAt == at(40 * 86400) && renewed.lifetime == 30 * 86400)
+            #expect(try store.grant(digest: "exp2")?.expiresAt == 1_800_000_000 + 40 * 86400)
+            let cleared = try #require(try store.replaceTokenSecret(
+                id: token.id, accountID: ann.id, digest: "exp3", hint: "exp3", expiresAt: nil))
+            #expect(cleared.expiresAt == nil)
+            #expect(try store.grant(digest: "exp3")?.expiresAt == nil)
         }
     }
 }

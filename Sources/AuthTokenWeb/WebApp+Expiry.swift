@@ -1,0 +1,69 @@
+import AuthTokenCore
+import AuthTokenStore
+import Foundation
+
+/// The expiry choice of the token page and of browser mode, and how a token's expiry shows.
+extension WebApp {
+    /// Tokens expiring within this time get the banner on the token page.
+    static let expiryWarning: TimeInterval = 7 * 86400
+
+    /// The form's `expiry`: `never`, a day count (the page offers 30, 90 and 365), or
+    /// `date` with `expiry_date` as `YYYY-MM-DD`, meaning valid through that day (UTC): the
+    /// token stops working at the next midnight UTC. Absent is `never`. Nil: unusable.
+    static func expiryChoice(_ form: FormData) -> TokenExpiry? {
+        switch form["expiry"] ?? "never" {
+        case "never": return .never
+        case "date": return form["expiry_date"].flatMap(endOfDay).map { .until($0) }
+        case let days: return TokenExpiry.days(days)
+        }
+    }
+
+    /// The first second after the day `YYYY-MM-DD` (UTC); nil unless it is a real date.
+    static func endOfDay(_ text: String) -> Date? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let components = DateComponents(year: year, month: month, day: day)
+        guard components.isValidDate(in: calendar), let start = calendar.date(from: components) else { return nil }
+        return start.addingTimeInterval(86400)
+    }
+
+    /// The page that refuses an unusable expiry.
+    func badExpiryPage(_ user: SignedIn, _ browser: BrowserSettings) -> HTTPResponse {
+        page("message", browser, user: user, status: 400, [
+            "title": "Unusable expiry",
+            "text": "Choose never, 30, 90 or 365 days, or a date in the future (at most \(TokenExpiry.maxDays) days away).",
+        ])
+    }
+
+    /// What the expiry choice shows: the options, with `selected` on the one asked for, and
+    /// the cap when there is one.
+    func expiryOptions(selected: String = "never") -> [String: Any] {
+        let cap = auth.settings.maxTokenLifetimeDays
+        let never = cap.map { "as long as allowed (\($0) days)" } ?? "never"
+        let options = [("never", never), ("30", "30 days"), ("90", "90 days"), ("365", "365 days"), ("date", "on a date")]
+        var values: [String: Any] = [
+            "expiryOptions": options.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == selected] },
+            "minDate": PageDate.day(now()),
+        ]
+        if let cap { values["maxLifetime"] = String(cap) }
+        return values
+    }
+
+    /// A row's expiry facts: `expires` (date) or none, `expired` once past, `expiresSoon`
+    /// within `expiryWarning`.
+    func expiryFacts(_ token: TokenRecord) -> [String: Any] {
+        guard let expires = token.expiresAt else { return [:] }
+        var facts: [String: Any] = ["expires": PageDate.string(from: expires), "expiresISO": PageDate.iso(expires)]
+        if auth.hasExpired(token) {
+            facts["expired"] = true
+        } else if expires.timeIntervalSince(now()) <= Self.expiryWarning {
+            facts["expiresSoon"] = true
+        }
+        return facts
+    }
+}
