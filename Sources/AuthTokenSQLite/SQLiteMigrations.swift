@@ -161,6 +161,17 @@ enum SQLiteMigrations {
                 CREATE INDEX password_reset_account ON password_reset(account_id);
                 """)
         }
+        // The administrators' pages: who may use them, and the indexes their lists and
+        // filters read (the inventory by age and last use, activity across accounts by kind).
+        migrator.registerMigration("2026-11-30-admin-pages") { db in
+            try db.execute(sql: """
+                ALTER TABLE account ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX token_last_used ON token(last_used_at, id);
+                CREATE INDEX token_created ON token(created_at, id);
+                CREATE INDEX token_app_password ON token(app_password_id);
+                CREATE INDEX activity_kind ON activity(kind, id);
+                """)
+        }
         return migrator
     }
 }

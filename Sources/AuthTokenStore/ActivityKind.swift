@@ -17,6 +17,9 @@ public enum ActivityKind: String, Sendable, CaseIterable {
     case passwordChanged = "password-changed"
     case passwordResetRequested = "password-reset-requested"
     case sessionsEnded = "sessions-ended"
+    /// The admin audit trail: written to the administrator's own account, one per act on
+    /// the administrators' pages (the target's activity gets an `.admin` entry too).
+    case adminAudit = "admin-audit"
 
     /// Words for the activity page and the admin CLI.
     public var label: String {
@@ -37,6 +40,7 @@ public enum ActivityKind: String, Sendable, CaseIterable {
         case .passwordChanged: "Password changed"
         case .passwordResetRequested: "Password reset link sent"
         case .sessionsEnded: "Signed out elsewhere"
+        case .adminAudit: "Acted as administrator"
         }
     }
 }

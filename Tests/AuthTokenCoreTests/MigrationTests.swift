@@ -12,7 +12,7 @@ import Testing
             "2026-11-29-2fa-totp", "2026-11-29-2fa-app-passwords", "2026-11-29-2fa-token-app-password",
             "2026-11-29-hardening-throttle", "2026-11-29-hardening-activity",
             "2026-11-29-guard-throttle-attempts", "2026-11-29-guard-app-password-lookup",
-            "2026-11-29-accounts-session-client", "2026-11-29-accounts-password-reset",
+            "2026-11-29-accounts-session-client", "2026-11-29-accounts-password-reset", "2026-11-30-admin-pages",
         ]
         #expect(try t.store.appliedMigrations() == expected)
         // Opening the same file again runs nothing twice and keeps the data.

@@ -13,7 +13,7 @@ import Testing
             "2026-11-29-accounts", "2026-11-29-tokens", "2026-11-29-browser-sessions",
             "2026-11-29-browser-confirmations", "2026-11-29-2fa-totp", "2026-11-29-2fa-app-passwords",
             "2026-11-29-hardening-throttle", "2026-11-29-hardening-activity",
-            "2026-11-29-accounts-session-client", "2026-11-29-accounts-password-reset",
+            "2026-11-29-accounts-session-client", "2026-11-29-accounts-password-reset", "2026-11-30-admin-pages",
         ])
     }
 
@@ -50,7 +50,7 @@ import Testing
         done.wait()
         #expect(failures.withLock { $0 } == [])
         #expect(try admin.execute("SELECT count(*), count(DISTINCT name) FROM \(schema).schema_migrations").first
-            .map { [try $0.int64(0), try $0.int64(1)] } == [10, 10])
+            .map { [try $0.int64(0), try $0.int64(1)] } == [11, 11])
     }
 
     /// The token check reads while a cap check holds the account's row lock.

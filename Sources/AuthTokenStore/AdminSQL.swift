@@ -1,0 +1,150 @@
+import Foundation
+
+/// The SQL of the administrators' lists, written once for both backends: the filters and
+/// orders are plain SQL both dialects read alike (`?` placeholders; PostgreSQL's backend
+/// numbers them), with the two differences passed in (how NULLs sort).
+public struct AdminSQL: Sendable, Equatable {
+    public enum Value: Sendable, Equatable {
+        case integer(Int64)
+        case text(String)
+    }
+
+    public var conditions: [String] = []
+    public var values: [Value] = []
+
+    public init() {}
+
+    /// `WHERE a AND b …`, or nothing.
+    public var whereClause: String { conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ") }
+
+    mutating func add(_ condition: String, _ values: Value...) {
+        conditions.append(condition)
+        self.values += values
+    }
+
+    /// A `LIKE` pattern matching `text` anywhere, with `%`, `_` and `\` taken literally
+    /// (use with `ESCAPE '\'`).
+    public static func contains(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return "%" + escaped + "%"
+    }
+
+    static func seconds(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970.rounded(.down)) }
+
+    /// Columns of `account a` in `accountColumns` order, then two-factor, block end, token count.
+    public static let accountListColumns = """
+        a.id, a.email, a.display_name, a.password_hash, a.confirmed, a.active, a.created_at, a.admin,
+        EXISTS (SELECT 1 FROM two_factor f WHERE f.account_id = a.id AND f.enabled) AS two_factor,
+        (SELECT b.blocked_until FROM throttle b WHERE b.key = 'account:' || a.id AND b.blocked_until > ?) AS blocked_until,
+        (SELECT count(*) FROM token k WHERE k.account_id = a.id) AS token_count
+        """
+
+    /// The account list's query: the block end's `now` first, then the filter's values,
+    /// then limit and offset.
+    public static func accountList(_ filter: AccountFilter, limit: Int, offset: Int) -> (String, [Value]) {
+        let sql = accounts(filter)
+        return ("SELECT \(accountListColumns) FROM account a\(sql.whereClause) ORDER BY a.id LIMIT ? OFFSET ?",
+                [.integer(seconds(filter.now))] + sql.values + [.integer(Int64(limit)), .integer(Int64(offset))])
+    }
+
+    public static func accountCount(_ filter: AccountFilter) -> (String, [Value]) {
+        let sql = accounts(filter)
+        return ("SELECT count(*) FROM account a\(sql.whereClause)", sql.values)
+    }
+
+    static func accounts(_ filter: AccountFilter) -> AdminSQL {
+        var sql = AdminSQL()
+        let search = filter.search.trimmingCharacters(in: .whitespaces)
+        if !search.isEmpty {
+            let pattern = contains(search.lowercased())
+            sql.add(#"(a.email_key LIKE ? ESCAPE '\' OR lower(a.display_name) LIKE ? ESCAPE '\')"#,
+                    .text(pattern), .text(pattern))
+        }
+        if filter.unconfirmedOnly { sql.add("NOT a.confirmed") }
+        if filter.deactivatedOnly { sql.add("NOT a.active") }
+        if filter.twoFactorOnly { sql.add("a.id IN (SELECT f.account_id FROM two_factor f WHERE f.enabled)") }
+        if filter.blockedOnly {
+            sql.add("""
+                a.id IN (SELECT CAST(substr(b.key, 9) AS BIGINT) FROM throttle b
+                         WHERE b.key LIKE 'account:%' AND b.blocked_until > ?)
+                """, .integer(seconds(filter.now)))
+        }
+        return sql
+    }
+
+    /// Columns of `token t` in `tokenColumns` order, then the owner's e-mail and the
+    /// application password's name.
+    public static let inventoryColumns = """
+        t.id, t.account_id, t.digest, t.hint, t.scopes, t.display_name, t.created_at, t.last_used_at,
+        t.last_used_from, t.app_password_id, a.email, p.name
+        """
+
+    /// `nullsLast`/`nullsFirst`: how the backend writes "never used last" and "first" for
+    /// a descending and an ascending `last_used_at` (empty where that is its default).
+    public static func inventory(
+        _ filter: TokenFilter, sort: TokenSort, limit: Int, offset: Int, nullsLast: String, nullsFirst: String
+    ) -> (String, [Value]) {
+        let sql = tokens(filter)
+        let order = switch sort {
+        case .newest: "t.created_at DESC, t.id DESC"
+        case .oldest: "t.created_at, t.id"
+        case .recentlyUsed: "t.last_used_at DESC\(nullsLast), t.id DESC"
+        case .longestUnused: "t.last_used_at\(nullsFirst), t.id"
+        case .owner: "a.email_key, t.id"
+        }
+        return ("""
+            SELECT \(inventoryColumns) FROM token t JOIN account a ON a.id = t.account_id
+            LEFT JOIN app_password p ON p.id = t.app_password_id\(sql.whereClause)
+            ORDER BY \(order) LIMIT ? OFFSET ?
+            """, sql.values + [.integer(Int64(limit)), .integer(Int64(offset))])
+    }
+
+    /// The filter on `token t` alone (no join), for counting and deleting too.
+    public static func tokens(_ filter: TokenFilter) -> AdminSQL {
+        var sql = AdminSQL()
+        if let scope = filter.scope {
+            sql.add(#"(',' || t.scopes || ',') LIKE ? ESCAPE '\'"#, .text(contains("," + scope + ",")))
+        }
+        if let owner = filter.ownerID { sql.add("t.account_id = ?", .integer(owner)) }
+        if let since = filter.unusedSince {
+            let time = seconds(since)
+            sql.add("(t.last_used_at < ? OR (t.last_used_at IS NULL AND t.created_at < ?))", .integer(time), .integer(time))
+        }
+        return sql
+    }
+
+    public static let appPasswordColumns = """
+        p.id, p.account_id, p.name, p.password_hash, p.created_at, p.last_used_at, a.email,
+        (SELECT count(*) FROM token t WHERE t.app_password_id = p.id) AS token_count
+        """
+
+    public static func appPasswords(ownerID: Int64?, limit: Int, offset: Int) -> (String, [Value]) {
+        var sql = AdminSQL()
+        if let ownerID { sql.add("p.account_id = ?", .integer(ownerID)) }
+        return ("""
+            SELECT \(appPasswordColumns) FROM app_password p JOIN account a ON a.id = p.account_id\(sql.whereClause)
+            ORDER BY p.id DESC LIMIT ? OFFSET ?
+            """, sql.values + [.integer(Int64(limit)), .integer(Int64(offset))])
+    }
+
+    public static func appPasswordCount(ownerID: Int64?) -> (String, [Value]) {
+        ownerID.map { ("SELECT count(*) FROM app_password p WHERE p.account_id = ?", [.integer($0)]) }
+            ?? ("SELECT count(*) FROM app_password p", [])
+    }
+
+    public static func activity(_ filter: ActivityFilter, limit: Int, offset: Int) -> (String, [Value]) {
+        var sql = AdminSQL()
+        if let account = filter.accountID { sql.add("account_id = ?", .integer(account)) }
+        if let kind = filter.kind { sql.add("kind = ?", .text(kind.rawValue)) }
+        if let from = filter.from { sql.add("at >= ?", .integer(seconds(from))) }
+        if let until = filter.until { sql.add("at < ?", .integer(seconds(until))) }
+        return ("""
+            SELECT id, at, account_id, kind, address, user_agent, detail FROM activity\(sql.whereClause)
+            ORDER BY id DESC LIMIT ? OFFSET ?
+            """, sql.values + [.integer(Int64(limit)), .integer(Int64(offset))])
+    }
+}
