@@ -43,7 +43,7 @@ extension WebApp {
         let account = view.account
         var values: [String: Any] = [
             "title": account.email, "id": String(account.id), "accountID": String(account.id),
-            "ownerQuery": Self.formEncode(account.email), "email": account.email, "name": account.displayName,
+            "ownerQuery": Self.formEncode(account.email), "accountEmail": account.email, "name": account.displayName,
             "confirmed": account.confirmed, "active": account.active, "admin": account.admin,
             "twoFactor": view.twoFactor, "created": PageDate.string(from: account.createdAt),
             "blockedUntil": view.blockedUntil.map(PageDate.string(from:)) ?? "",

@@ -110,6 +110,7 @@ import Testing
         #expect(list.bodyText.components(separatedBy: "class=\"account-row\"").count == 2)
         #expect(list.header("Cache-Control") == "no-store")
         let accountPage = b.get("/admin/account?id=\(ann)")
+        #expect(accountPage.bodyText.contains("<h1>ann@example.com</h1>"))
         #expect(accountPage.bodyText.contains("href=\"/admin/account/action?id=\(ann)&amp;action=deactivate\""))
         let csrf = BrowserHarness.formToken(accountPage)
         // Without the confirmation's field: back to the confirmation, nothing done.
