@@ -46,7 +46,7 @@ extension WebApp {
             "ownerQuery": Self.formEncode(account.email), "accountEmail": account.email, "name": account.displayName,
             "confirmed": account.confirmed, "active": account.active, "admin": account.admin,
             "twoFactor": view.twoFactor, "created": PageDate.string(from: account.createdAt),
-            "blockedUntil": view.blockedUntil.map(PageDate.string(from:)) ?? "",
+            "blockedUntil": view.blockedUntil.map(PageDate.string(from:)) ?? false,
             "tokens": view.tokens.map { token -> [String: Any] in Self.tokenValues(token) },
             "hasTokens": !view.tokens.isEmpty,
             "appPasswords": view.appPasswords.map { password -> [String: Any] in
@@ -175,7 +175,7 @@ extension WebApp {
             "kind": entry.kind.rawValue, "label": entry.kind.label, "detail": entry.detail,
             "at": PageDate.string(from: entry.at), "atISO": PageDate.iso(entry.at),
             "address": entry.address.isEmpty ? "—" : entry.address, "userAgent": entry.userAgent,
-            "accountID": entry.accountID.map { String($0) } ?? "",
+            "accountID": entry.accountID.map { String($0) as Any } ?? false,
         ]
     }
 

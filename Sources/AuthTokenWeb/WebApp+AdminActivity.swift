@@ -33,7 +33,7 @@ extension WebApp {
                                  page: page, shown: entries.count, total: nil, pageSize: AuthService.adminPageSize)
         var values = paging.values
         values["title"] = "Activity"
-        values["error"] = problems.joined(separator: " ")
+        if !problems.isEmpty { values["error"] = problems.joined(separator: " ") }
         values["account"] = account
         values["from"] = from
         values["until"] = until

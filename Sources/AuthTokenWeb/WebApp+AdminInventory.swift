@@ -17,7 +17,7 @@ extension WebApp {
                                  total: total, pageSize: AuthService.adminPageSize)
         var values = paging.values
         values["title"] = "Credentials inventory"
-        values["error"] = query.problem ?? ""
+        if let problem = query.problem { values["error"] = problem }
         values["owner"] = query.owner
         values["unused"] = query.unused
         values["scopes"] = auth.settings.scopes.scopes.map { ["name": $0, "selected": $0 == query.scope] }
@@ -116,7 +116,7 @@ extension WebApp {
         fields.append(["name": "expected", "value": String(count)])
         return page("admin-confirm", browser, user: user, status: changed ? 409 : 200, [
             "title": "Revoke \(noun)?", "heading": "Revoke \(noun)?",
-            "notice": changed ? "The tokens matching this filter changed since the last page; here is the new number." : "",
+            "notice": changed ? "The tokens matching this filter changed since the last page; here is the new number." : false,
             "text": "Every token matching \(query.description) will be revoked: \(noun), of every account they belong to. "
                 + "Revocation is permanent; each program using one of them is refused from its next request on.",
             "action": "/admin/tokens/revoke-all", "button": "Revoke \(noun)", "cancel": "/admin/tokens?" + query.query,

@@ -178,6 +178,7 @@ import Testing
         let (annToken, annID) = try b.issue(ann, "ann's crm")
         let (bobToken, _) = try b.issue(bob, "bob's recruit", scopes: ["ZohoRecruit/recruitapi"])
         let all = b.get("/admin/tokens")
+        #expect(!all.bodyText.contains("class=\"error\""))
         #expect(all.status == 200 && all.bodyText.contains("ann&#39;s crm") && all.bodyText.contains("bob&#39;s recruit"))
         #expect(!all.bodyText.contains(annToken) && !all.bodyText.contains(TokenSecret.digest(of: annToken)))
         let byScope = b.get("/admin/tokens?scope=ZohoRecruit%2Frecruitapi")
@@ -275,6 +276,7 @@ import Testing
         let ann = try b.addAccount("ann@example.com")
         try b.t.auth.log(.tokenCreated, accountID: ann, client: .unknown, detail: "ann-entry")
         let all = b.get("/admin/activity")
+        #expect(!all.bodyText.contains("class=\"error\""))
         #expect(all.bodyText.contains("ann-entry"))
         #expect(b.get("/admin/activity?account=bob%40example.com").bodyText.contains("No entries match."))
         #expect(b.get("/admin/activity?account=ann%40example.com&kind=token-created").bodyText.contains("ann-entry"))
@@ -294,6 +296,7 @@ import Testing
         try b.t.store.createSession(digest: String(repeating: "ab", count: 32), accountID: ann, at: b.clock.now)
         let page = b.get("/admin/account?id=\(ann)")
         #expect(page.status == 200)
+        #expect(page.bodyText.contains("<dd class=\"blocked\">no</dd>"))
         let hash = try #require(try b.t.auth.account(id: ann)?.passwordHash)
         for secret in [token, TokenSecret.digest(of: token), hash, String(repeating: "ab", count: 16)] {
             #expect(!page.bodyText.contains(secret))
