@@ -164,6 +164,7 @@ enum PostgresMigrations {
             CREATE INDEX token_last_used ON token(last_used_at DESC NULLS LAST, id DESC);
             CREATE INDEX token_created ON token(created_at, id);
             CREATE INDEX token_app_password ON token(app_password_id);
+            CREATE INDEX token_never_used ON token(created_at) WHERE last_used_at IS NULL;
             CREATE INDEX activity_kind ON activity(kind, id);
             """),
     ]

@@ -96,10 +96,15 @@ public struct AdminSQL: Sendable, Equatable {
         case .longestUnused: "t.last_used_at\(nullsFirst), t.id"
         case .owner: "a.email_key, t.id"
         }
+        let joins = "JOIN account a ON a.id = t.account_id LEFT JOIN app_password p ON p.id = t.app_password_id"
+        // The page's ids first, from the token table and its indexes alone (the offset skips
+        // index entries, not joined rows), then the joins for those few.
+        let page = sort == .owner
+            ? "SELECT t.id FROM token t JOIN account a ON a.id = t.account_id\(sql.whereClause) ORDER BY \(order) LIMIT ? OFFSET ?"
+            : "SELECT t.id FROM token t\(sql.whereClause) ORDER BY \(order) LIMIT ? OFFSET ?"
         return ("""
-            SELECT \(inventoryColumns) FROM token t JOIN account a ON a.id = t.account_id
-            LEFT JOIN app_password p ON p.id = t.app_password_id\(sql.whereClause)
-            ORDER BY \(order) LIMIT ? OFFSET ?
+            SELECT \(inventoryColumns) FROM token t \(joins)
+            WHERE t.id IN (\(page)) ORDER BY \(order)
             """, sql.values + [.integer(Int64(limit)), .integer(Int64(offset))])
     }
 
@@ -107,7 +112,10 @@ public struct AdminSQL: Sendable, Equatable {
     public static func tokens(_ filter: TokenFilter) -> AdminSQL {
         var sql = AdminSQL()
         if let scope = filter.scope {
-            sql.add(#"(',' || t.scopes || ',') LIKE ? ESCAPE '\'"#, .text(contains("," + scope + ",")))
+            // Scopes are stored comma-joined: the only one, the first, the last, or between.
+            let literal = String(contains(scope).dropFirst().dropLast())
+            sql.add(#"(t.scopes = ? OR t.scopes LIKE ? ESCAPE '\' OR t.scopes LIKE ? ESCAPE '\' OR t.scopes LIKE ? ESCAPE '\')"#,
+                    .text(scope), .text(literal + ",%"), .text("%," + literal), .text("%," + literal + ",%"))
         }
         if let owner = filter.ownerID { sql.add("t.account_id = ?", .integer(owner)) }
         if let since = filter.unusedSince {
