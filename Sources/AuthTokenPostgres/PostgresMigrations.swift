@@ -161,10 +161,9 @@ enum PostgresMigrations {
             """),
         Step(name: "2026-11-30-admin-pages", sql: """
             ALTER TABLE account ADD COLUMN admin boolean NOT NULL DEFAULT false;
-            CREATE INDEX token_last_used ON token(last_used_at DESC NULLS LAST, id DESC);
+            CREATE INDEX token_last_used ON token(last_used_at DESC NULLS LAST, created_at DESC, id DESC);
             CREATE INDEX token_created ON token(created_at, id);
             CREATE INDEX token_app_password ON token(app_password_id);
-            CREATE INDEX token_never_used ON token(created_at) WHERE last_used_at IS NULL;
             CREATE INDEX activity_kind ON activity(kind, id);
             """),
     ]

@@ -166,10 +166,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("2026-11-30-admin-pages") { db in
             try db.execute(sql: """
                 ALTER TABLE account ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
-                CREATE INDEX token_last_used ON token(last_used_at, id);
+                CREATE INDEX token_last_used ON token(last_used_at, created_at, id);
                 CREATE INDEX token_created ON token(created_at, id);
                 CREATE INDEX token_app_password ON token(app_password_id);
-                CREATE INDEX token_never_used ON token(created_at) WHERE last_used_at IS NULL;
                 CREATE INDEX activity_kind ON activity(kind, id);
                 """)
         }

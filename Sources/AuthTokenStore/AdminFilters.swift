@@ -54,7 +54,8 @@ public struct TokenFilter: Sendable, Equatable {
     }
 }
 
-/// The inventory's orders. Each ends on the token id, so pages never overlap.
+/// The inventory's orders. Each ends on the token id, so pages never overlap; equal last
+/// uses (never used, mostly) go by creation time.
 public enum TokenSort: String, Sendable, CaseIterable {
     case newest, oldest
     /// Most recently used first; never used last.

@@ -47,8 +47,12 @@ public struct AdminSQL: Sendable, Equatable {
     /// then limit and offset.
     public static func accountList(_ filter: AccountFilter, limit: Int, offset: Int) -> (String, [Value]) {
         let sql = accounts(filter)
-        return ("SELECT \(accountListColumns) FROM account a\(sql.whereClause) ORDER BY a.id LIMIT ? OFFSET ?",
-                [.integer(seconds(filter.now))] + sql.values + [.integer(Int64(limit)), .integer(Int64(offset))])
+        // The page's ids first: the per-row subqueries then run for this page's rows only,
+        // not for every row the offset skips (PostgreSQL computes skipped rows' columns).
+        return ("""
+            SELECT \(accountListColumns) FROM account a
+            WHERE a.id IN (SELECT a.id FROM account a\(sql.whereClause) ORDER BY a.id LIMIT ? OFFSET ?) ORDER BY a.id
+            """, [.integer(seconds(filter.now))] + sql.values + [.integer(Int64(limit)), .integer(Int64(offset))])
     }
 
     public static func accountCount(_ filter: AccountFilter) -> (String, [Value]) {
@@ -92,8 +96,8 @@ public struct AdminSQL: Sendable, Equatable {
         let order = switch sort {
         case .newest: "t.created_at DESC, t.id DESC"
         case .oldest: "t.created_at, t.id"
-        case .recentlyUsed: "t.last_used_at DESC\(nullsLast), t.id DESC"
-        case .longestUnused: "t.last_used_at\(nullsFirst), t.id"
+        case .recentlyUsed: "t.last_used_at DESC\(nullsLast), t.created_at DESC, t.id DESC"
+        case .longestUnused: "t.last_used_at\(nullsFirst), t.created_at, t.id"
         case .owner: "a.email_key, t.id"
         }
         let joins = "JOIN account a ON a.id = t.account_id LEFT JOIN app_password p ON p.id = t.app_password_id"
