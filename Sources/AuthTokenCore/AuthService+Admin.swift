@@ -84,11 +84,18 @@ extension AuthService {
 
     // MARK: The credentials inventory
 
+    /// The inventory counts no further than this for its pages ("more than 1,000"): an
+    /// exact count of a filter over every token reads the whole table.
+    public static let inventoryCountLimit = 1000
+
+    /// A page of the inventory (one row more than a page when there is a next one) and the
+    /// number of matching tokens, nil when there are more than `inventoryCountLimit`.
     public func tokenInventory(_ filter: TokenFilter, sort: TokenSort, page: Int) throws
-        -> (rows: [InventoryToken], total: Int)
+        -> (rows: [InventoryToken], total: Int?)
     {
-        (try store.tokenInventory(filter, sort: sort, limit: Self.adminPageSize, offset: Self.offset(page)),
-         try store.tokenCount(filter))
+        let counted = try store.tokenCount(filter, atMost: Self.inventoryCountLimit + 1)
+        return (try store.tokenInventory(filter, sort: sort, limit: Self.adminPageSize + 1, offset: Self.offset(page)),
+                counted > Self.inventoryCountLimit ? nil : counted)
     }
 
     /// Every token the filter matches, for the CSV download, in `sort` order.
@@ -96,8 +103,9 @@ extension AuthService {
         try store.tokenInventory(filter, sort: sort, limit: Int(Int32.max), offset: 0)
     }
 
+    /// The exact number the filter matches (the bulk revocation's confirmation).
     public func tokenCount(_ filter: TokenFilter) throws -> Int {
-        try store.tokenCount(filter)
+        try store.tokenCount(filter, atMost: nil)
     }
 
     public func token(id: Int64) throws -> TokenRecord? {

@@ -26,9 +26,8 @@ extension PostgresStore {
         }
     }
 
-    public func tokenCount(_ filter: TokenFilter) throws -> Int {
-        let sql = AdminSQL.tokens(filter)
-        return try count(("SELECT count(*) FROM token t\(sql.whereClause)", sql.values))
+    public func tokenCount(_ filter: TokenFilter, atMost: Int?) throws -> Int {
+        try count(AdminSQL.tokenCount(filter, atMost: atMost))
     }
 
     /// DELETE … RETURNING in one transaction, rolled back when the count is not `expected`.

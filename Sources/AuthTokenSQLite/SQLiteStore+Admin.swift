@@ -30,9 +30,8 @@ extension SQLiteStore {
         }
     }
 
-    public func tokenCount(_ filter: TokenFilter) throws -> Int {
-        let sql = AdminSQL.tokens(filter)
-        return try count(("SELECT count(*) FROM token t\(sql.whereClause)", sql.values))
+    public func tokenCount(_ filter: TokenFilter, atMost: Int?) throws -> Int {
+        try count(AdminSQL.tokenCount(filter, atMost: atMost))
     }
 
     /// One IMMEDIATE transaction: no other writer between the count and the delete.

@@ -129,6 +129,15 @@ public struct AdminSQL: Sendable, Equatable {
         return sql
     }
 
+    /// Counts the filter's tokens, no further than `atMost`: a capped count stops reading
+    /// once it has that many, which bounds a list page's cost whatever the table holds.
+    public static func tokenCount(_ filter: TokenFilter, atMost: Int?) -> (String, [Value]) {
+        let sql = tokens(filter)
+        guard let atMost else { return ("SELECT count(*) FROM token t\(sql.whereClause)", sql.values) }
+        return ("SELECT count(*) FROM (SELECT 1 FROM token t\(sql.whereClause) LIMIT ?) AS matched",
+                sql.values + [.integer(Int64(max(0, atMost)))])
+    }
+
     public static let appPasswordColumns = """
         p.id, p.account_id, p.name, p.password_hash, p.created_at, p.last_used_at, a.email,
         (SELECT count(*) FROM token t WHERE t.app_password_id = p.id) AS token_count

@@ -14,7 +14,8 @@ public protocol AdminStore: Sendable {
     func accountCount(_ filter: AccountFilter) throws -> Int
 
     func tokenInventory(_ filter: TokenFilter, sort: TokenSort, limit: Int, offset: Int) throws -> [InventoryToken]
-    func tokenCount(_ filter: TokenFilter) throws -> Int
+    /// How many tokens the filter matches, counting no further than `atMost` (nil: all).
+    func tokenCount(_ filter: TokenFilter, atMost: Int?) throws -> Int
     /// Deletes every token the filter matches when they are exactly `expected` many, and
     /// returns them; nil, and nothing deleted, when the count differs.
     func deleteTokens(_ filter: TokenFilter, expected: Int) throws -> [TokenRecord]?

@@ -2,7 +2,10 @@
 /// filter kept as it was.
 struct AdminPaging {
     let page: Int
+    /// Nil: not counted (activity) or more than the count limit (inventory).
     let total: Int?
+    /// The words for the total when it is nil but there were more than a limit.
+    var more: String?
     let hasNext: Bool
     /// The filter's query without `page`, form-encoded.
     let query: String
@@ -29,7 +32,7 @@ struct AdminPaging {
         var values: [String: Any] = ["page": String(page), "filterQuery": query]
         if page > 1 { values["previous"] = link(page - 1) }
         if hasNext { values["next"] = link(page + 1) }
-        if let total { values["total"] = String(total) }
+        if let total { values["total"] = String(total) } else if let more { values["total"] = more }
         return values
     }
 }

@@ -12,9 +12,12 @@ extension WebApp {
     {
         let query = try InventoryQuery(form, auth: auth, now: now())
         let page = AdminPaging.page(form)
-        let (rows, total) = query.problem == nil ? try auth.tokenInventory(query.filter, sort: query.sort, page: page) : ([], 0)
-        let paging = AdminPaging(path: "/admin/tokens", query: query.fields(), page: page, shown: rows.count,
+        let (found, total) = query.problem == nil
+            ? try auth.tokenInventory(query.filter, sort: query.sort, page: page) : ([], 0)
+        var paging = AdminPaging(path: "/admin/tokens", query: query.fields(), page: page, shown: found.count,
                                  total: total, pageSize: AuthService.adminPageSize)
+        paging.more = "more than \(AuthService.inventoryCountLimit)"
+        let rows = found.prefix(AuthService.adminPageSize)
         var values = paging.values
         values["title"] = "Credentials inventory"
         if let problem = query.problem { values["error"] = problem }

@@ -231,6 +231,28 @@ import Testing
         #expect(audit.first?.entry.detail == "revoked 4 tokens at once (not used for 90 days)")
     }
 
+    @Test func theInventoryPagesAndCountsNoFurtherThanItsLimit() throws {
+        let b = try BrowserHarness()
+        try b.signInAsAdmin()
+        let ann = try b.addAccount("ann@example.com")
+        for i in 0..<(AuthService.inventoryCountLimit + 1) {
+            _ = try b.t.store.insertToken(NewToken(accountID: ann, digest: String(format: "%064x", i), hint: "…\(i)",
+                                                   scopes: ["ZohoCRM/crmapi"], displayName: "t\(i)", createdAt: b.clock.now),
+                                          limit: 100_000)
+        }
+        let first = b.get("/admin/tokens?sort=oldest")
+        #expect(first.bodyText.contains("Page 1 · more than 1000 in all"))
+        #expect(first.bodyText.components(separatedBy: "class=\"inventory-row\"").count == 51)
+        #expect(first.bodyText.contains("href=\"/admin/tokens?sort=oldest&amp;page=2\""))
+        #expect(!first.bodyText.contains("rel=\"prev\""))
+        let last = b.get("/admin/tokens?sort=oldest&page=21")
+        #expect(last.bodyText.components(separatedBy: "class=\"inventory-row\"").count == 2)
+        #expect(last.bodyText.contains(">t1000<") && !last.bodyText.contains("rel=\"next\""))
+        let few = b.get("/admin/tokens?owner=nobody%40example.com")
+        #expect(few.bodyText.contains("Page 1 · 0 in all"))
+        #expect(b.get("/admin/tokens/revoke-all?scope=ZohoCRM%2Fcrmapi").bodyText.contains("Revoke 1001 tokens?"))
+    }
+
     @Test func theCSVHasEveryMatchingRowAsTheStoreHasIt() throws {
         let b = try BrowserHarness()
         try b.signInAsAdmin()
