@@ -161,9 +161,10 @@ extension AuthService {
         try store.activity(filter, limit: Self.adminPageSize + 1, offset: Self.offset(page))
     }
 
-    /// The account with this e-mail, or nil (a filter naming nobody).
+    /// The account with this e-mail (any spelling `EmailAddress` parses to it), or nil (a
+    /// filter naming nobody).
     public func account(email: String) throws -> Account? {
-        try store.account(email: email)
+        try store.account(email: (try? Self.address(email).value) ?? email)
     }
 
     public func account(id: Int64) throws -> Account? {

@@ -59,8 +59,12 @@ public struct Route: Sendable {
     /// The `Allow` header of its 405 answer.
     public var allow: String { methods.joined(separator: ", ") }
 
+    /// The handler for `method`; a raw route's for every method.
     func handler(for method: String) -> Handler? {
-        handlers.first { $0.method == method || { if case .raw = $0.handler { true } else { false } }($0) }?.handler
+        handlers.first { entry in
+            if case .raw = entry.handler { return true }
+            return entry.method == method
+        }?.handler
     }
 
     /// 405 for a method the route does not take, with `Allow` from the table.
