@@ -164,6 +164,11 @@ import Testing
             "by an administrator (root@example.com): lifted the block",
             "by an administrator (root@example.com): confirmed the registration",
         ])
+        #expect(try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1).map(\.entry.detail) == [
+            "ended every session: ann@example.com (account \(ann))",
+            "lifted the block: ann@example.com (account \(ann))",
+            "confirmed the registration: ann@example.com (account \(ann))",
+        ])
         let unknown = b.post("/admin/account/action", [("csrf", csrf), ("id", String(ann)), ("action", "delete")])
         #expect(unknown.status == 400)
         let nobody = b.post("/admin/account/action", [("csrf", csrf), ("id", "99999"), ("action", "confirm")])
@@ -197,6 +202,8 @@ import Testing
         let again = b.post("/admin/tokens/revoke", [("csrf", BrowserHarness.formToken(ask)), ("id", String(annID))])
         #expect(again.status == 404)
         #expect(try b.t.auth.activity(accountID: ann).first?.entry.kind == .tokenRemoved)
+        let audit = try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1).map(\.entry.detail)
+        #expect(audit.count == 1 && audit[0].hasPrefix("revoked token #\(annID) ") && audit[0].hasSuffix(": ann@example.com (account \(ann))"))
     }
 
     @Test func bulkRevocationSaysHowManyAndRevokesExactlyThoseUnusedFor90Days() throws {
@@ -290,6 +297,9 @@ import Testing
         #expect(done.header("Location") == "/admin/app-passwords?revoked=1")
         #expect(try b.t.auth.appPasswords(accountID: ann).isEmpty)
         #expect(try b.t.auth.activity(accountID: ann).first?.entry.kind == .appPasswordRevoked)
+        #expect(try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1).map(\.entry.detail) == [
+            "revoked the application password #\(password.id) “laptop”: ann@example.com (account \(ann))",
+        ])
     }
 
     @Test func activityAcrossAccountsFiltersByAccountKindAndDay() throws {

@@ -179,6 +179,11 @@ def test_an_admin_deactivates_revokes_bulk_revokes_and_downloads_the_csv_in_chro
     browser.submit("Verify")
     browser.open("/admin/accounts")
     assert browser.h1() == "Accounts"
+    # The same headers as every page, on an admin page that answers.
+    cookies = {c["name"]: c["value"] for c in chrome.get_cookies()}
+    r = requests.get(inst.url + "/admin/accounts", cookies=cookies, timeout=10)
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
+    assert r.headers["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
 
     # Find Dora, deactivate her: her token gets the 4834 answer on the very next call.
     browser.fill(q=people["dora"][0][:8])
