@@ -139,9 +139,17 @@ extension AuthService {
         return tokens.count
     }
 
-    public func appPasswordInventory(ownerID: Int64?, page: Int) throws -> (rows: [InventoryAppPassword], total: Int) {
-        (try store.appPasswordInventory(ownerID: ownerID, limit: Self.adminPageSize, offset: Self.offset(page)),
-         try store.appPasswordCount(ownerID: ownerID))
+    public func appPasswordInventory(ownerID: Int64?, unusedSince: Date?, page: Int) throws
+        -> (rows: [InventoryAppPassword], total: Int)
+    {
+        (try store.appPasswordInventory(ownerID: ownerID, unusedSince: unusedSince, limit: Self.adminPageSize,
+                                        offset: Self.offset(page)),
+         try store.appPasswordCount(ownerID: ownerID, unusedSince: unusedSince))
+    }
+
+    /// Every application password the filter matches, for the CSV download.
+    public func allAppPasswords(ownerID: Int64?, unusedSince: Date?) throws -> [InventoryAppPassword] {
+        try store.appPasswordInventory(ownerID: ownerID, unusedSince: unusedSince, limit: Int(Int32.max), offset: 0)
     }
 
     /// Revokes an application password of `accountID`; false when it is already gone.

@@ -52,16 +52,18 @@ extension PostgresStore {
         try run("SELECT \(Self.tokenColumns) FROM token WHERE id = $1", [id]).first.map { try Self.token(from: $0) }
     }
 
-    public func appPasswordInventory(ownerID: Int64?, limit: Int, offset: Int) throws -> [InventoryAppPassword] {
-        let (sql, values) = AdminSQL.appPasswords(ownerID: ownerID, limit: limit, offset: offset)
+    public func appPasswordInventory(ownerID: Int64?, unusedSince: Date?, limit: Int, offset: Int) throws
+        -> [InventoryAppPassword]
+    {
+        let (sql, values) = AdminSQL.appPasswords(ownerID: ownerID, unusedSince: unusedSince, limit: limit, offset: offset)
         return try run(Self.numbered(sql), Self.parameters(values)).map { row in
             InventoryAppPassword(appPassword: try Self.appPassword(from: row), ownerEmail: try row.string(6),
                                  tokenCount: Int(try row.int64(7)))
         }
     }
 
-    public func appPasswordCount(ownerID: Int64?) throws -> Int {
-        try count(AdminSQL.appPasswordCount(ownerID: ownerID))
+    public func appPasswordCount(ownerID: Int64?, unusedSince: Date?) throws -> Int {
+        try count(AdminSQL.appPasswordCount(ownerID: ownerID, unusedSince: unusedSince))
     }
 
     public func activity(_ filter: ActivityFilter, limit: Int, offset: Int) throws -> [ActivityRecord] {

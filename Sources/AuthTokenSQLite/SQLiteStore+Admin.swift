@@ -56,8 +56,10 @@ extension SQLiteStore {
         }
     }
 
-    public func appPasswordInventory(ownerID: Int64?, limit: Int, offset: Int) throws -> [InventoryAppPassword] {
-        let (sql, values) = AdminSQL.appPasswords(ownerID: ownerID, limit: limit, offset: offset)
+    public func appPasswordInventory(ownerID: Int64?, unusedSince: Date?, limit: Int, offset: Int) throws
+        -> [InventoryAppPassword]
+    {
+        let (sql, values) = AdminSQL.appPasswords(ownerID: ownerID, unusedSince: unusedSince, limit: limit, offset: offset)
         return try pool.read { db in
             try Row.fetchAll(db, sql: sql, arguments: Self.arguments(values)).map { row in
                 InventoryAppPassword(
@@ -66,8 +68,8 @@ extension SQLiteStore {
         }
     }
 
-    public func appPasswordCount(ownerID: Int64?) throws -> Int {
-        try count(AdminSQL.appPasswordCount(ownerID: ownerID))
+    public func appPasswordCount(ownerID: Int64?, unusedSince: Date?) throws -> Int {
+        try count(AdminSQL.appPasswordCount(ownerID: ownerID, unusedSince: unusedSince))
     }
 
     public func activity(_ filter: ActivityFilter, limit: Int, offset: Int) throws -> [ActivityRecord] {

@@ -143,18 +143,27 @@ public struct AdminSQL: Sendable, Equatable {
         (SELECT count(*) FROM token t WHERE t.app_password_id = p.id) AS token_count
         """
 
-    public static func appPasswords(ownerID: Int64?, limit: Int, offset: Int) -> (String, [Value]) {
+    static func appPasswordFilter(ownerID: Int64?, unusedSince: Date?) -> AdminSQL {
         var sql = AdminSQL()
         if let ownerID { sql.add("p.account_id = ?", .integer(ownerID)) }
+        if let since = unusedSince {
+            let time = seconds(since)
+            sql.add("(p.last_used_at < ? OR (p.last_used_at IS NULL AND p.created_at < ?))", .integer(time), .integer(time))
+        }
+        return sql
+    }
+
+    public static func appPasswords(ownerID: Int64?, unusedSince: Date?, limit: Int, offset: Int) -> (String, [Value]) {
+        let sql = appPasswordFilter(ownerID: ownerID, unusedSince: unusedSince)
         return ("""
             SELECT \(appPasswordColumns) FROM app_password p JOIN account a ON a.id = p.account_id\(sql.whereClause)
             ORDER BY p.id DESC LIMIT ? OFFSET ?
             """, sql.values + [.integer(Int64(limit)), .integer(Int64(offset))])
     }
 
-    public static func appPasswordCount(ownerID: Int64?) -> (String, [Value]) {
-        ownerID.map { ("SELECT count(*) FROM app_password p WHERE p.account_id = ?", [.integer($0)]) }
-            ?? ("SELECT count(*) FROM app_password p", [])
+    public static func appPasswordCount(ownerID: Int64?, unusedSince: Date?) -> (String, [Value]) {
+        let sql = appPasswordFilter(ownerID: ownerID, unusedSince: unusedSince)
+        return ("SELECT count(*) FROM app_password p\(sql.whereClause)", sql.values)
     }
 
     public static func activity(_ filter: ActivityFilter, limit: Int, offset: Int) -> (String, [Value]) {

@@ -22,9 +22,11 @@ public protocol AdminStore: Sendable {
     /// The token with this id, whoever owns it.
     func token(id: Int64) throws -> TokenRecord?
 
-    /// Application passwords, newest first, of one owner or everyone.
-    func appPasswordInventory(ownerID: Int64?, limit: Int, offset: Int) throws -> [InventoryAppPassword]
-    func appPasswordCount(ownerID: Int64?) throws -> Int
+    /// Application passwords, newest first, of one owner or everyone; with `unusedSince`,
+    /// only those that last got a token before it (or never did and were made before it).
+    func appPasswordInventory(ownerID: Int64?, unusedSince: Date?, limit: Int, offset: Int) throws
+        -> [InventoryAppPassword]
+    func appPasswordCount(ownerID: Int64?, unusedSince: Date?) throws -> Int
 
     /// Activity entries across accounts, newest first.
     func activity(_ filter: ActivityFilter, limit: Int, offset: Int) throws -> [ActivityRecord]

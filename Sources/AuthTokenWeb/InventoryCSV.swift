@@ -21,6 +21,21 @@ enum InventoryCSV {
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
+    static let appPasswordHeader = ["id", "owner", "name", "created", "last_used", "tokens"]
+
+    /// Application passwords: never their hash.
+    static func text(_ rows: [InventoryAppPassword]) -> String {
+        var lines = [line(appPasswordHeader)]
+        for row in rows {
+            let password = row.appPassword
+            lines.append(line([
+                String(password.id), row.ownerEmail, password.name, iso(password.createdAt),
+                password.lastUsedAt.map(iso) ?? "", String(row.tokenCount),
+            ]))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
     static func line(_ fields: [String]) -> String {
         fields.map(field).joined(separator: ",")
     }

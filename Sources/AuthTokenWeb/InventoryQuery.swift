@@ -31,7 +31,7 @@ struct InventoryQuery {
             filter.ownerID = try auth.account(email: owner)?.id ?? 0
         }
         if let days = form["unused"], !days.isEmpty {
-            if let number = Int(days), (1...36500).contains(number) {
+            if let number = Int(days), Self.unusedDays.contains(number) {
                 unused = String(number)
                 filter.unusedSince = now.addingTimeInterval(-Double(number) * 86400)
             } else {
@@ -39,6 +39,9 @@ struct InventoryQuery {
             }
         }
     }
+
+    /// What "not used for N days" takes, on every admin list.
+    static let unusedDays = 1...36500
 
     /// The filter's fields, for links and hidden form fields (`sort` too when `sorted`).
     func fields(sorted: Bool = true) -> [(String, String)] {

@@ -160,15 +160,17 @@ extension WebApp {
     func appPasswordInventory(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn)
         throws -> HTTPResponse
     {
-        let owner = (form["owner"] ?? "").trimmingCharacters(in: .whitespaces)
-        let ownerID: Int64? = owner.isEmpty ? nil : (try auth.account(email: owner)?.id ?? 0)
+        let filter = try AppPasswordQuery(form, auth: auth, now: now())
         let page = AdminPaging.page(form)
-        let (rows, total) = try auth.appPasswordInventory(ownerID: ownerID, page: page)
-        let paging = AdminPaging(path: "/admin/app-passwords", query: [("owner", owner)], page: page,
+        let (rows, total) = filter.problem == nil
+            ? try auth.appPasswordInventory(ownerID: filter.ownerID, unusedSince: filter.unusedSince, page: page) : ([], 0)
+        let paging = AdminPaging(path: "/admin/app-passwords", query: filter.fields, page: page,
                                  shown: rows.count, total: total, pageSize: AuthService.adminPageSize)
         var values = paging.values
         values["title"] = "Application passwords"
-        values["owner"] = owner
+        values["owner"] = filter.owner
+        values["unused"] = filter.unused
+        if let problem = filter.problem { values["error"] = problem }
         values["hasRows"] = !rows.isEmpty
         values["appPasswords"] = rows.map { row -> [String: Any] in
             [
@@ -179,7 +181,22 @@ extension WebApp {
             ]
         }
         if form["revoked"] == "1" { values["notice"] = "The application password was revoked." }
-        return self.page("admin-app-passwords", browser, user: user, values)
+        return self.page("admin-app-passwords", browser, user: user, status: filter.problem == nil ? 200 : 400, values)
+    }
+
+    func appPasswordCSV(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws
+        -> HTTPResponse
+    {
+        let filter = try AppPasswordQuery(form, auth: auth, now: now())
+        if let problem = filter.problem {
+            return page("message", browser, user: user, status: 400, ["title": "Unusable filter", "text": problem])
+        }
+        let rows = try auth.allAppPasswords(ownerID: filter.ownerID, unusedSince: filter.unusedSince)
+        return HTTPResponse(status: 200, headers: [
+            ("Content-Type", "text/csv; charset=UTF-8"),
+            ("Content-Disposition", "attachment; filename=\"authtoken-app-passwords.csv\""),
+            ("Cache-Control", "no-store"),
+        ], body: Array(InventoryCSV.text(rows).utf8))
     }
 
     func confirmRevokeAppPassword(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn)

@@ -18,6 +18,7 @@ extension WebApp {
         Route("/admin/tokens/revoke-all", .admin, [("GET", admin { try $0.confirmRevokeTokens($1, $2, $3, $4) }),
                                                    ("POST", admin { try $0.revokeTokens($1, $2, $3, $4) })]),
         Route("/admin/app-passwords", .admin, [("GET", admin { try $0.appPasswordInventory($1, $2, $3, $4) })]),
+        Route("/admin/app-passwords/csv", .admin, [("GET", admin { try $0.appPasswordCSV($1, $2, $3, $4) })]),
         Route("/admin/app-passwords/revoke", .admin, [
             ("GET", admin { try $0.confirmRevokeAppPassword($1, $2, $3, $4) }),
             ("POST", admin { try $0.revokeAppPasswordAsAdmin($1, $2, $3, $4) }),

@@ -123,14 +123,24 @@ import Testing
             let p2 = try store.insertAppPassword(accountID: bob.id, name: "phone", passwordHash: "h2", lookupDigest: "l2",
                                                  createdAt: at(1), limit: 5)
             _ = try store.insertToken(newToken(bob.id, "b1", appPasswordID: p2.id), limit: 10)
-            let rows = try store.appPasswordInventory(ownerID: nil, limit: 50, offset: 0)
+            let rows = try store.appPasswordInventory(ownerID: nil, unusedSince: nil, limit: 50, offset: 0)
             #expect(rows.map(\.appPassword.id) == [p2.id, p1.id])
             #expect(rows.map(\.ownerEmail) == ["bob@example.com", "ann@example.com"])
             #expect(rows.map(\.tokenCount) == [1, 0])
-            #expect(try store.appPasswordInventory(ownerID: ann.id, limit: 50, offset: 0).map(\.appPassword) == [p1])
-            #expect(try store.appPasswordInventory(ownerID: nil, limit: 1, offset: 1).map(\.appPassword.id) == [p1.id])
-            #expect(try store.appPasswordCount(ownerID: nil) == 2)
-            #expect(try store.appPasswordCount(ownerID: bob.id) == 1)
+            #expect(try store.appPasswordInventory(ownerID: ann.id, unusedSince: nil, limit: 50, offset: 0)
+                .map(\.appPassword) == [p1])
+            #expect(try store.appPasswordInventory(ownerID: nil, unusedSince: nil, limit: 1, offset: 1)
+                .map(\.appPassword.id) == [p1.id])
+            #expect(try store.appPasswordCount(ownerID: nil, unusedSince: nil) == 2)
+            #expect(try store.appPasswordCount(ownerID: bob.id, unusedSince: nil) == 1)
+            // p1 made at 0, never used; p2 made at 1, used at 50 (times are whole seconds).
+            try store.touchAppPassword(id: p2.id, at: at(50))
+            #expect(try store.appPasswordInventory(ownerID: nil, unusedSince: at(1), limit: 50, offset: 0)
+                .map(\.appPassword.id) == [p1.id])
+            #expect(try store.appPasswordInventory(ownerID: nil, unusedSince: at(60), limit: 50, offset: 0)
+                .map(\.appPassword.id) == [p2.id, p1.id])
+            #expect(try store.appPasswordCount(ownerID: nil, unusedSince: at(40)) == 1)
+            #expect(try store.appPasswordCount(ownerID: bob.id, unusedSince: at(60)) == 1)
 
             for (seconds, account, kind) in [(0.0, ann.id, ActivityKind.signIn), (100, bob.id, .admin),
                                              (200, ann.id, .adminAudit), (300, nil, .signInFailed)] as [(Double, Int64?, ActivityKind)] {

@@ -13,7 +13,8 @@ import Testing
     @Test func theTableHasTheAdminPages() {
         #expect(Self.adminRoutes.map(\.path).sorted() == [
             "/admin", "/admin/account", "/admin/account/action", "/admin/accounts", "/admin/activity",
-            "/admin/app-passwords", "/admin/app-passwords/revoke", "/admin/tokens", "/admin/tokens/csv",
+            "/admin/app-passwords", "/admin/app-passwords/csv", "/admin/app-passwords/revoke", "/admin/tokens",
+            "/admin/tokens/csv",
             "/admin/tokens/revoke", "/admin/tokens/revoke-all",
         ])
     }
@@ -290,6 +291,15 @@ import Testing
                                                        lookupDigest: "d", createdAt: b.clock.now, limit: 5)
         let list = b.get("/admin/app-passwords")
         #expect(list.bodyText.contains("laptop") && !list.bodyText.contains("secret-hash"))
+        #expect(b.get("/admin/app-passwords?unused=30").bodyText.contains("No application password matches."))
+        #expect(b.get("/admin/app-passwords?unused=0").status == 400)
+        b.clock.advance(31 * 86400)
+        try b.signInAsAdmin("root2@example.com")
+        #expect(b.get("/admin/app-passwords?unused=30&owner=ann%40example.com").bodyText.contains(">laptop<"))
+        let csv = b.get("/admin/app-passwords/csv?owner=ann%40example.com")
+        #expect(csv.header("Content-Type") == "text/csv; charset=UTF-8")
+        #expect(csv.bodyText == "\"id\",\"owner\",\"name\",\"created\",\"last_used\",\"tokens\"\r\n"
+            + "\"\(password.id)\",\"ann@example.com\",\"laptop\",\"\(password.createdAt.formatted(.iso8601))\",\"\",\"0\"\r\n")
         let ask = b.get("/admin/app-passwords/revoke?id=\(password.id)&account=\(ann)")
         #expect(ask.bodyText.contains("Revoke the application password “laptop” of ann@example.com?"))
         let done = b.post("/admin/app-passwords/revoke", [("csrf", BrowserHarness.formToken(ask)),
