@@ -184,6 +184,7 @@ extension WebApp {
             "id": String(token.id), "name": token.displayName, "scopes": token.scopes.joined(separator: ", "),
             "hint": token.hint, "created": PageDate.string(from: token.createdAt),
             "lastUsed": token.lastUsedAt.map(PageDate.string(from:)) ?? "never", "lastUsedFrom": token.lastUsedFrom ?? "",
+            "wasUsed": token.lastUsedAt != nil,
             "appPasswordID": token.appPasswordID.map { String($0) } ?? "",
         ]
     }

@@ -344,6 +344,10 @@ import Testing
             #expect(!page.bodyText.contains(secret))
         }
         #expect(page.bodyText.contains(String(token.suffix(4))))
+        #expect(page.bodyText.contains("<dd class=\"last-used\">never</dd>"))
+        #expect(try b.passes(token))
+        try b.t.auth.usage.flushAll()
+        #expect(b.get("/admin/account?id=\(ann)").bodyText.contains(" from 192.0.2.1</dd>"))
         #expect(b.get("/admin/account?id=abc").status == 404)
     }
 }
