@@ -84,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "authtoken-admin",
             dependencies: [
-                "AuthTokenCore", "AuthTokenStore", "AuthTokenConfig", "AuthTokenBackends",
+                "AuthTokenCore", "AuthTokenStore", "AuthTokenConfig", "AuthTokenBackends", "AuthTokenWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -37,6 +37,12 @@ extension AuthService {
         try store.setActive(accountID: accountID, active)
     }
 
+    /// Grants (or takes back) the administrators' pages; false when there is no such account.
+    @discardableResult
+    public func setAdmin(accountID: Int64, _ admin: Bool) throws -> Bool {
+        try store.setAdmin(accountID: accountID, admin)
+    }
+
     /// The account with this e-mail (any spelling of it, see `EmailAddress`), or
     /// `AccountError.noSuchUser`.
     public func existingAccount(email: String) throws -> Account {

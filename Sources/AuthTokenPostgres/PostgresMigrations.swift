@@ -22,6 +22,7 @@
 /// | 2026-11-29-hardening-activity            | 2026-11-29-hardening-activity       |
 /// | 2026-11-29-accounts-session-client       | 2026-11-29-accounts-session-client  |
 /// | 2026-11-29-accounts-password-reset       | 2026-11-29-accounts-password-reset  |
+/// | 2026-11-30-admin-pages                   | 2026-11-30-admin-pages              |
 ///
 /// A step added to both backends later keeps the same name in both.
 ///
@@ -176,6 +177,13 @@ enum PostgresMigrations {
             """),
         Step(name: "2026-11-30-lifecycle-token-reminders", sql: """
             ALTER TABLE token ADD COLUMN reminded_days bigint;
+            """),
+        Step(name: "2026-11-30-admin-pages", sql: """
+            ALTER TABLE account ADD COLUMN admin boolean NOT NULL DEFAULT false;
+            CREATE INDEX token_last_used ON token(last_used_at DESC NULLS LAST, created_at DESC, id DESC);
+            CREATE INDEX token_created ON token(created_at, id);
+            CREATE INDEX token_app_password ON token(app_password_id);
+            CREATE INDEX activity_kind ON activity(kind, id);
             """),
     ]
 

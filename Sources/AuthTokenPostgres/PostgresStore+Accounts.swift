@@ -2,7 +2,7 @@ import AuthTokenStore
 import Foundation
 
 extension PostgresStore {
-    static let accountColumns = "id, email, display_name, password_hash, confirmed, active, created_at"
+    static let accountColumns = "id, email, display_name, password_hash, confirmed, active, created_at, admin"
 
     /// A unique violation on the e-mail key becomes `StoreError.duplicateEmail`.
     public func createAccount(_ new: NewAccount) throws -> Account {
@@ -42,6 +42,10 @@ extension PostgresStore {
         try changesRow("UPDATE account SET active = $2 WHERE id = $1", [accountID, active])
     }
 
+    public func setAdmin(accountID: Int64, _ admin: Bool) throws -> Bool {
+        try changesRow("UPDATE account SET admin = $2 WHERE id = $1", [accountID, admin])
+    }
+
     public func setEmail(accountID: Int64, _ email: String) throws -> Bool {
         try changesRow("UPDATE account SET email = $2, email_key = $3 WHERE id = $1",
                        [accountID, email, Account.key(forEmail: email)])
@@ -61,6 +65,7 @@ extension PostgresStore {
         Account(
             id: try row.int64(offset), email: try row.string(offset + 1), displayName: try row.string(offset + 2),
             passwordHash: try row.string(offset + 3), confirmed: try row.bool(offset + 4),
-            active: try row.bool(offset + 5), createdAt: date(try row.int64(offset + 6)))
+            active: try row.bool(offset + 5), createdAt: date(try row.int64(offset + 6)),
+            admin: try row.bool(offset + 7))
     }
 }

@@ -37,15 +37,15 @@ extension PostgresStore {
         try run(
             """
             SELECT account.id, account.email, account.display_name, account.password_hash, account.confirmed,
-                   account.active, account.created_at,
+                   account.active, account.created_at, account.admin,
                    web_session.digest, web_session.created_at, web_session.last_seen_at
             FROM web_session JOIN account ON account.id = web_session.account_id
             WHERE web_session.digest = $1 AND account.active
             """, [digest]
         ).first.map { row in
             SessionRecord(
-                digest: try row.string(7), createdAt: Self.date(try row.int64(8)),
-                lastSeenAt: Self.date(try row.int64(9)), account: try Self.account(from: row))
+                digest: try row.string(8), createdAt: Self.date(try row.int64(9)),
+                lastSeenAt: Self.date(try row.int64(10)), account: try Self.account(from: row))
         }
     }
 

@@ -190,6 +190,17 @@ enum SQLiteMigrations {
         migrator.registerMigration("2026-11-30-lifecycle-token-reminders") { db in
             try db.execute(sql: "ALTER TABLE token ADD COLUMN reminded_days INTEGER")
         }
+        // The administrators' pages: who may use them, and the indexes their lists and
+        // filters read (the inventory by age and last use, activity across accounts by kind).
+        migrator.registerMigration("2026-11-30-admin-pages") { db in
+            try db.execute(sql: """
+                ALTER TABLE account ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX token_last_used ON token(last_used_at, created_at, id);
+                CREATE INDEX token_created ON token(created_at, id);
+                CREATE INDEX token_app_password ON token(app_password_id);
+                CREATE INDEX activity_kind ON activity(kind, id);
+                """)
+        }
         return migrator
     }
 }

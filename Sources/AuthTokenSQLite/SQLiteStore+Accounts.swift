@@ -4,7 +4,7 @@ import GRDB
 
 extension SQLiteStore {
     static let accountColumns =
-        "id, email, display_name, password_hash, confirmed, active, created_at"
+        "id, email, display_name, password_hash, confirmed, active, created_at, admin"
 
     public func createAccount(_ new: NewAccount) throws -> Account {
         do {
@@ -63,6 +63,10 @@ extension SQLiteStore {
         try changesRow("UPDATE account SET active = ? WHERE id = ?", [active, accountID])
     }
 
+    public func setAdmin(accountID: Int64, _ admin: Bool) throws -> Bool {
+        try changesRow("UPDATE account SET admin = ? WHERE id = ?", [admin, accountID])
+    }
+
     public func setEmail(accountID: Int64, _ email: String) throws -> Bool {
         do {
             return try changesRow("UPDATE account SET email = ?, email_key = ? WHERE id = ?",
@@ -88,6 +92,6 @@ extension SQLiteStore {
         Account(
             id: row["id"], email: row["email"], displayName: row["display_name"],
             passwordHash: row["password_hash"], confirmed: row["confirmed"], active: row["active"],
-            createdAt: Date(timeIntervalSince1970: Double(row["created_at"] as Int64)))
+            createdAt: Date(timeIntervalSince1970: Double(row["created_at"] as Int64)), admin: row["admin"])
     }
 }

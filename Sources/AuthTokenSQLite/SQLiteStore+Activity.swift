@@ -27,13 +27,15 @@ extension SQLiteStore {
                     WHERE account_id = ? ORDER BY id DESC LIMIT ?
                     """,
                 arguments: [accountID, max(0, limit)]
-            ).compactMap { row in
-                // A kind written by a newer version is skipped rather than mislabelled.
-                guard let kind = ActivityKind(rawValue: row["kind"]) else { return nil }
-                return ActivityRecord(id: row["id"], entry: NewActivity(
-                    at: Date(timeIntervalSince1970: Double(row["at"] as Int64)), accountID: row["account_id"],
-                    kind: kind, address: row["address"], userAgent: row["user_agent"], detail: row["detail"]))
-            }
+            ).compactMap(Self.activity(from:))
         }
+    }
+
+    /// A kind written by a newer version is skipped (nil) rather than mislabelled.
+    static func activity(from row: Row) -> ActivityRecord? {
+        guard let kind = ActivityKind(rawValue: row["kind"]) else { return nil }
+        return ActivityRecord(id: row["id"], entry: NewActivity(
+            at: Date(timeIntervalSince1970: Double(row["at"] as Int64)), accountID: row["account_id"],
+            kind: kind, address: row["address"], userAgent: row["user_agent"], detail: row["detail"]))
     }
 }

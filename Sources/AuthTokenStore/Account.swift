@@ -14,10 +14,12 @@ public struct Account: Sendable, Equatable {
     public var confirmed: Bool
     public var active: Bool
     public var createdAt: Date
+    /// May use the administrators' pages (`authtoken-admin user grant-admin`).
+    public var admin: Bool
 
     public init(
         id: Int64, email: String, displayName: String, passwordHash: String,
-        confirmed: Bool, active: Bool, createdAt: Date
+        confirmed: Bool, active: Bool, createdAt: Date, admin: Bool = false
     ) {
         self.id = id
         self.email = email
@@ -26,6 +28,7 @@ public struct Account: Sendable, Equatable {
         self.confirmed = confirmed
         self.active = active
         self.createdAt = createdAt
+        self.admin = admin
     }
 
     /// The key used for uniqueness and look-up.

@@ -19,6 +19,9 @@ public enum ActivityKind: String, Sendable, CaseIterable {
     case sessionsEnded = "sessions-ended"
     case tokenRotated = "token-rotated"
     case tokenReused = "token-reused"
+    /// The admin audit trail: written to the administrator's own account, one per act on
+    /// the administrators' pages (the target's activity gets an `.admin` entry too).
+    case adminAudit = "admin-audit"
 
     /// Words for the activity page and the admin CLI.
     public var label: String {
@@ -41,6 +44,7 @@ public enum ActivityKind: String, Sendable, CaseIterable {
         case .sessionsEnded: "Signed out elsewhere"
         case .tokenRotated: "Token rotated"
         case .tokenReused: "Rotated-out token value used again: token revoked"
+        case .adminAudit: "Acted as administrator"
         }
     }
 }

@@ -11,7 +11,7 @@ import Foundation
 /// - `insertToken(_:limit:)` checks the account's count and inserts in one atomic step,
 ///   so concurrent calls can never leave more than `limit` tokens;
 /// - all methods are safe to call from many threads at once.
-public protocol AuthStore: BrowserStore, TwoFactorStore, HardeningStore {
+public protocol AuthStore: BrowserStore, TwoFactorStore, HardeningStore, AdminStore {
     // MARK: Accounts
     func createAccount(_ account: NewAccount) throws -> Account
     func account(email: String) throws -> Account?
@@ -22,6 +22,9 @@ public protocol AuthStore: BrowserStore, TwoFactorStore, HardeningStore {
     func setConfirmed(accountID: Int64, _ confirmed: Bool) throws -> Bool
     @discardableResult
     func setActive(accountID: Int64, _ active: Bool) throws -> Bool
+    /// Grants or takes back the administrators' pages; false when no such account exists.
+    @discardableResult
+    func setAdmin(accountID: Int64, _ admin: Bool) throws -> Bool
     @discardableResult
     func setPasswordHash(accountID: Int64, _ hash: String) throws -> Bool
     /// A new spelling of the account's address (and so its key); `StoreError.duplicateEmail`

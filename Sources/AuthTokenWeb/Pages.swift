@@ -13,7 +13,8 @@ public struct Pages: Sendable {
         "layout", "signin", "register", "registered", "confirm", "message", "tokens",
         "token-created", "token-remove", "token-regenerate", "browser-confirm", "developer",
         "signin-code", "twofactor", "twofactor-setup", "twofactor-codes", "app-passwords", "app-password-created",
-        "activity", "password", "forgot", "reset", "sessions", "expiry-choice",
+        "activity", "password", "forgot", "reset", "sessions", "expiry-choice", "admin-accounts", "admin-account",
+        "admin-confirm", "admin-tokens", "admin-app-passwords", "admin-activity",
     ]
 
     /// Loads the templates from `directory` (the `templates` folder inside the www folder).

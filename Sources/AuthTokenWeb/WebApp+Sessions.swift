@@ -68,6 +68,7 @@ extension WebApp {
         if let user {
             context["email"] = user.account.email
             context["csrf"] = user.formToken
+            context["isAdmin"] = user.account.admin
         }
         return .html(status, browser.pages.render(name, context))
     }

@@ -36,37 +36,6 @@ public struct WebApp: Sendable {
         counted(request, route(request))
     }
 
-    func route(_ request: HTTPRequest) -> HTTPResponse {
-        switch request.path {
-        case "/apiauthtoken/create", "/apiauthtoken/nb/create":
-            guard request.method == "GET" || request.method == "POST" else {
-                return HTTPResponse.plain(405, "Use GET or POST.").adding("Allow", "GET, POST")
-            }
-            return withParameters(request) { isBrowserMode($0) ? browserMode(request, $0) : createToken(request, $0) }
-        case "/apiauthtoken/delete":
-            guard request.method == "GET" || request.method == "POST" else {
-                return HTTPResponse.plain(405, "Use GET or POST.").adding("Allow", "GET, POST")
-            }
-            return withParameters(request) { deleteToken(request, $0) }
-        // Token lifecycle beyond the legacy protocol (issue 14).
-        case "/apiauthtoken/rotate":
-            guard request.method == "POST" else { return HTTPResponse.plain(405, "Use POST.").adding("Allow", "POST") }
-            return withParameters(request) { rotateToken(request, $0) }
-        case "/apiauthtoken/self":
-            guard request.method == "GET" else { return HTTPResponse.plain(405, "Use GET.").adding("Allow", "GET") }
-            return withParameters(request) { inspectToken(request, $0) }
-        case WebApp.checkPath:
-            return checkToken(request)
-        case "/", "/signin", "/signout", "/register", "/confirm", "/tokens", "/tokens/remove",
-             "/tokens/regenerate", "/developer", "/signin/code", "/twofactor", "/twofactor/setup",
-             "/twofactor/confirm", "/twofactor/disable", "/app-passwords", "/app-passwords/revoke", "/activity",
-             "/password", "/forgot", "/reset", "/sessions", "/sessions/end", "/sessions/end-others":
-            return browserPage(request)
-        default:
-            return .plain(404, "Not found.")
-        }
-    }
-
     /// The check listener's entry point: it serves the token check and nothing else, so
     /// password work can never reach its threads.
     public func handleCheckListener(_ request: HTTPRequest) -> HTTPResponse {

@@ -6,7 +6,7 @@ struct UserCommand: AsyncParsableCommand {
         commandName: "user", abstract: "Create, confirm, deactivate and list accounts.",
         subcommands: [
             Add.self, Confirm.self, Deactivate.self, Activate.self, List.self, ResetTwoFactor.self, Unblock.self,
-            Activity.self, SetPassword.self, CheckEmails.self,
+            Activity.self, SetPassword.self, CheckEmails.self, GrantAdmin.self, RevokeAdmin.self,
         ])
 
     /// What the server does at start, with the report on standard output.
@@ -91,15 +91,34 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws { try await setFlag(email, "activated") { try $0.setActive(accountID: $1, true) } }
     }
 
+    struct GrantAdmin: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "grant-admin",
+            abstract: "Let an account use the administrators' pages (once it has two-factor sign-in on).")
+        @Argument(help: "The account's e-mail address.") var email: String
+        func run() async throws {
+            try await setFlag(email, "made an administrator") { try $0.setAdmin(accountID: $1, true) }
+        }
+    }
+
+    struct RevokeAdmin: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "revoke-admin", abstract: "Take the administrators' pages away from an account.")
+        @Argument(help: "The account's e-mail address.") var email: String
+        func run() async throws {
+            try await setFlag(email, "no longer an administrator") { try $0.setAdmin(accountID: $1, false) }
+        }
+    }
+
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List all accounts.")
         func run() async throws {
             let context = try await AdminContext.open()
-            print(["ID", "E-MAIL", "NAME", "CONFIRMED", "ACTIVE", "CREATED"].joined(separator: "\t"))
+            print(["ID", "E-MAIL", "NAME", "CONFIRMED", "ACTIVE", "CREATED", "ADMIN"].joined(separator: "\t"))
             for account in try context.auth.accounts() {
                 print([
                     "\(account.id)", account.email, account.displayName, account.confirmed ? "yes" : "no",
-                    account.active ? "yes" : "no", isoDate(account.createdAt),
+                    account.active ? "yes" : "no", isoDate(account.createdAt), account.admin ? "yes" : "no",
                 ].joined(separator: "\t"))
             }
         }

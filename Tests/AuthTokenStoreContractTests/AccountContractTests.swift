@@ -74,6 +74,25 @@ import Testing
         }
     }
 
+    @Test(arguments: Backend.allCases)
+    func theAdminFlagIsOffByDefaultAndSetPerAccount(_ backend: Backend) throws {
+        try withStore(backend) { _, store throws in
+            let ann = try store.createAccount(newAccount("ann@example.com"))
+            let bob = try store.createAccount(newAccount("bob@example.com"))
+            #expect(ann.admin == false)
+            #expect(try store.setAdmin(accountID: ann.id, true))
+            #expect(try store.account(id: ann.id)?.admin == true)
+            #expect(try store.account(email: "ann@example.com")?.admin == true)
+            #expect(try store.accounts().map(\.admin) == [true, false])
+            try store.createSession(digest: "d1", accountID: ann.id, at: t0)
+            #expect(try store.session(digest: "d1")?.account.admin == true)
+            #expect(try store.setAdmin(accountID: ann.id, false))
+            #expect(try store.session(digest: "d1")?.account.admin == false)
+            #expect(try store.account(id: bob.id)?.admin == false)
+            #expect(try !store.setAdmin(accountID: bob.id + 1000, true))
+        }
+    }
+
     /// The protocol has no account deletion; an administrator's `DELETE FROM account` (the
     /// backend's own SQL) takes everything of the account with it.
     @Test(arguments: Backend.allCases)

@@ -1,0 +1,58 @@
+import AuthTokenCore
+import AuthTokenStore
+import Foundation
+
+/// `/admin/activity`: activity entries across accounts, newest first, filtered by account
+/// (`account`, an e-mail address), `kind`, and days (`from`, `until`: YYYY-MM-DD in UTC,
+/// both included), paged. `kind=admin-audit` is the administrators' audit trail.
+extension WebApp {
+    func adminActivity(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws
+        -> HTTPResponse
+    {
+        var filter = ActivityFilter()
+        var problems: [String] = []
+        let account = (form["account"] ?? "").trimmingCharacters(in: .whitespaces)
+        if !account.isEmpty { filter.accountID = try auth.account(email: account)?.id ?? 0 }
+        let kind = form["kind"] ?? ""
+        if !kind.isEmpty {
+            if let known = ActivityKind(rawValue: kind) { filter.kind = known } else { problems.append("Unknown kind of event.") }
+        }
+        let from = form["from"] ?? "", until = form["until"] ?? ""
+        if !from.isEmpty {
+            if let day = Self.utcDay(from) { filter.from = day } else { problems.append("“From” takes a date like 2026-11-30.") }
+        }
+        if !until.isEmpty {
+            if let day = Self.utcDay(until) { filter.until = day.addingTimeInterval(86400) } else {
+                problems.append("“Until” takes a date like 2026-11-30.")
+            }
+        }
+        let page = AdminPaging.page(form)
+        let entries = problems.isEmpty ? try auth.activity(filter, page: page) : []
+        let paging = AdminPaging(path: "/admin/activity", query: [("account", account), ("kind", kind), ("from", from),
+                                                                  ("until", until)],
+                                 page: page, shown: entries.count, total: nil, pageSize: AuthService.adminPageSize)
+        var values = paging.values
+        values["title"] = "Activity"
+        if !problems.isEmpty { values["error"] = problems.joined(separator: " ") }
+        values["account"] = account
+        values["from"] = from
+        values["until"] = until
+        values["kinds"] = ActivityKind.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": $0.rawValue == kind] }
+        let shown = entries.prefix(AuthService.adminPageSize)
+        values["hasEntries"] = !shown.isEmpty
+        values["entries"] = shown.map(Self.activityValues)
+        return self.page("admin-activity", browser, user: user, status: problems.isEmpty ? 200 : 400, values)
+    }
+
+    /// Midnight UTC of a `YYYY-MM-DD` day, or nil.
+    static func utcDay(_ text: String) -> Date? {
+        guard let match = text.wholeMatch(of: #/(\d{4})-(\d{2})-(\d{2})/#),
+              let year = Int(match.1), let month = Int(match.2), let day = Int(match.3)
+        else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let components = DateComponents(year: year, month: month, day: day)
+        guard components.isValidDate(in: calendar) else { return nil }
+        return calendar.date(from: components)
+    }
+}
