@@ -61,7 +61,11 @@ do {
         logger.warning("account address is refused by the address rules; it cannot sign in until renamed",
                        metadata: ["account.id": "\(id)", "email": "\(email)", "reason": "\(reason)"])
     }
-    // Retention: expired rows and old activity, at start and every ten minutes.
+    let metrics = MetricsExporter(auth: auth)
+    let app = WebApp(auth: auth, logger: logger, browser: browser, metrics: { metrics.text() })
+    // Retention: expired rows and old activity, at start and every ten minutes; each round
+    // also sends the expiry reminders due. Only after WebApp has given the core's notices
+    // their way out: a reminder marked sent before that was dropped (and never sent again).
     auth.startSweeping(period: 600) { result in
         switch result {
         case .success(let counts) where counts.total > 0:
@@ -80,8 +84,6 @@ do {
         case .failure(let error): logger.error("expiry reminders failed", metadata: ["error": "\(error)"])
         }
     }
-    let metrics = MetricsExporter(auth: auth)
-    let app = WebApp(auth: auth, logger: logger, browser: browser, metrics: { metrics.text() })
     let adapt: @Sendable (FastCGIRequest) -> HTTPRequest = {
         RequestID.set($0.params["AUTHTOKEN_REQUEST_ID"])
         return HTTPRequest(cgi: $0.params, body: $0.body, notUTF8: $0.notUTF8)
