@@ -41,16 +41,28 @@ public struct AdminAccountView: Sendable {
     public let activity: [ActivityRecord]
 }
 
+/// What the administrators' pages ask of a session before they open.
+public enum AdminGate: Sendable, Equatable {
+    case open
+    /// The account has two-factor sign-in off: the pages only say to turn it on.
+    case twoFactorOff
+    /// Two-factor is on, but this session's sign-in took no code: sign in again.
+    case signInWithCode
+}
+
 /// The administrators' pages: lists across every account and acts on one, each act written
 /// to the target's activity and to the administrator's own (the audit trail).
 extension AuthService {
     /// Rows per page on every administrators' list.
     public static let adminPageSize = 50
 
-    /// True when an administrator has two-factor sign-in off: the pages then only say to
-    /// turn it on.
-    public func adminNeedsTwoFactor(_ account: Account) throws -> Bool {
-        try !hasTwoFactor(accountID: account.id)
+    /// Whether an administrator's session may use the administrators' pages: only with
+    /// two-factor on for the account and a code taken by the sign-in that opened this
+    /// session (a session from before two-factor was turned on, or a copied cookie of one,
+    /// does not get in).
+    public func adminGate(_ session: WebSession) throws -> AdminGate {
+        guard try hasTwoFactor(accountID: session.account.id) else { return .twoFactorOff }
+        return session.secondFactor ? .open : .signInWithCode
     }
 
     public func accountList(_ filter: AccountFilter, page: Int) throws -> (rows: [AccountListing], total: Int) {

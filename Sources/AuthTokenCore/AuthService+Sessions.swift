@@ -33,7 +33,7 @@ extension AuthService {
             return .failure(.secondFactorNeeded(pending: pending))
         }
         try log(.signIn, accountID: account.id, client: client, detail: "browser")
-        return .success(try startSession(account, client: client))
+        return .success(try startSession(account, client: client, secondFactor: false))
     }
 
     /// How long the code page waits after the password: enough to open the app, no more.
@@ -65,19 +65,20 @@ extension AuthService {
         case .passed: break
         }
         try log(.signIn, accountID: accountID, client: client, detail: "browser, with two-factor code")
-        return .success(try startSession(account, client: client))
+        return .success(try startSession(account, client: client, secondFactor: true))
     }
 
-    func startSession(_ account: Account, client: Client) throws -> (RandomSecret, WebSession) {
+    func startSession(_ account: Account, client: Client, secondFactor: Bool) throws -> (RandomSecret, WebSession) {
         let time = now()
         let limits = settings.sessions
         try store.deleteExpiredSessions(
             idleBefore: time - limits.idleTimeout, createdBefore: time - limits.absoluteTimeout)
         let secret = RandomSecret.generate()
         try store.createSession(
-            digest: secret.digest, accountID: account.id, at: time, address: client.address, userAgent: client.userAgent)
+            digest: secret.digest, accountID: account.id, at: time, address: client.address, userAgent: client.userAgent,
+            secondFactor: secondFactor)
         let created = Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
-        return (secret, WebSession(account: account, createdAt: created, digest: secret.digest))
+        return (secret, WebSession(account: account, createdAt: created, digest: secret.digest, secondFactor: secondFactor))
     }
 
     /// The live session for a cookie value, or nil. Expired sessions are deleted when
@@ -95,7 +96,7 @@ extension AuthService {
             return nil
         }
         try store.touchSession(digest: digest, at: time)
-        return WebSession(account: record.account, createdAt: record.createdAt, digest: digest)
+        return WebSession(account: record.account, createdAt: record.createdAt, digest: digest, secondFactor: record.secondFactor)
     }
 
     /// Deletes the session on the server; the cookie alone is worth nothing afterwards.

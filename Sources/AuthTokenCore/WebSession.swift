@@ -8,6 +8,8 @@ public struct WebSession: Sendable, Equatable {
     /// The store's name for this session (the digest of its id): "this one" on the
     /// sessions page, kept when the password changes.
     public let digest: String
+    /// The sign-in that opened it took a two-factor code.
+    public var secondFactor: Bool = false
 }
 
 /// Why a sign-in failed. Wrong password and unknown e-mail are one case on purpose: the

@@ -185,6 +185,9 @@ enum PostgresMigrations {
             CREATE INDEX token_app_password ON token(app_password_id);
             CREATE INDEX activity_kind ON activity(kind, id);
             """),
+        Step(name: "2026-11-30-session-second-factor", sql: """
+            ALTER TABLE web_session ADD COLUMN second_factor boolean NOT NULL DEFAULT false;
+            """),
     ]
 
     /// Applies the steps not yet recorded, each in its own transaction together with its

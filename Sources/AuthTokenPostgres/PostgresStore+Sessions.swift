@@ -2,14 +2,16 @@ import AuthTokenStore
 import Foundation
 
 extension PostgresStore {
-    public func createSession(digest: String, accountID: Int64, at date: Date, address: String, userAgent: String) throws {
+    public func createSession(
+        digest: String, accountID: Int64, at date: Date, address: String, userAgent: String, secondFactor: Bool
+    ) throws {
         let time = Self.seconds(date)
         try run(
             """
-            INSERT INTO web_session (digest, account_id, created_at, last_seen_at, address, user_agent)
-            VALUES ($1, $2, $3, $3, $4, $5)
+            INSERT INTO web_session (digest, account_id, created_at, last_seen_at, address, user_agent, second_factor)
+            VALUES ($1, $2, $3, $3, $4, $5, $6)
             """,
-            [digest, accountID, time, address, userAgent])
+            [digest, accountID, time, address, userAgent, secondFactor])
     }
 
     public func sessions(accountID: Int64) throws -> [SessionSummary] {
@@ -38,14 +40,15 @@ extension PostgresStore {
             """
             SELECT account.id, account.email, account.display_name, account.password_hash, account.confirmed,
                    account.active, account.created_at, account.admin,
-                   web_session.digest, web_session.created_at, web_session.last_seen_at
+                   web_session.digest, web_session.created_at, web_session.last_seen_at, web_session.second_factor
             FROM web_session JOIN account ON account.id = web_session.account_id
             WHERE web_session.digest = $1 AND account.active
             """, [digest]
         ).first.map { row in
             SessionRecord(
                 digest: try row.string(8), createdAt: Self.date(try row.int64(9)),
-                lastSeenAt: Self.date(try row.int64(10)), account: try Self.account(from: row))
+                lastSeenAt: Self.date(try row.int64(10)), account: try Self.account(from: row),
+                secondFactor: try row.bool(11))
         }
     }
 

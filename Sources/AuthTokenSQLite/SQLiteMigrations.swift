@@ -201,6 +201,11 @@ enum SQLiteMigrations {
                 CREATE INDEX activity_kind ON activity(kind, id);
                 """)
         }
+        // Whether a session's sign-in took a two-factor code: the administrators' pages need
+        // one from the session itself, not only two-factor being on for the account now.
+        migrator.registerMigration("2026-11-30-session-second-factor") { db in
+            try db.execute(sql: "ALTER TABLE web_session ADD COLUMN second_factor INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -3,14 +3,16 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-    public func createSession(digest: String, accountID: Int64, at date: Date, address: String, userAgent: String) throws {
+    public func createSession(
+        digest: String, accountID: Int64, at date: Date, address: String, userAgent: String, secondFactor: Bool
+    ) throws {
         try pool.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO web_session (digest, account_id, created_at, last_seen_at, address, user_agent)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO web_session (digest, account_id, created_at, last_seen_at, address, user_agent, second_factor)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [digest, accountID, Self.seconds(date), Self.seconds(date), address, userAgent])
+                arguments: [digest, accountID, Self.seconds(date), Self.seconds(date), address, userAgent, secondFactor])
         }
     }
 
@@ -47,7 +49,8 @@ extension SQLiteStore {
             try Row.fetchOne(
                 db.cachedStatement(sql: """
                     SELECT \(columns), web_session.digest AS session_digest,
-                           web_session.created_at AS session_created_at, web_session.last_seen_at
+                           web_session.created_at AS session_created_at, web_session.last_seen_at,
+                           web_session.second_factor
                     FROM web_session JOIN account ON account.id = web_session.account_id
                     WHERE web_session.digest = ? AND account.active = 1
                     """),
@@ -57,7 +60,7 @@ extension SQLiteStore {
                     digest: row["session_digest"],
                     createdAt: Date(timeIntervalSince1970: Double(row["session_created_at"] as Int64)),
                     lastSeenAt: Date(timeIntervalSince1970: Double(row["last_seen_at"] as Int64)),
-                    account: Self.account(from: row))
+                    account: Self.account(from: row), secondFactor: row["second_factor"])
             }
         }
     }

@@ -12,8 +12,10 @@ import Foundation
 /// - token methods that take an `accountID` never touch another account's token.
 public protocol BrowserStore: Sendable {
     // MARK: Sessions
-    /// `address` and `userAgent`: where the sign-in came from, for the sessions page.
-    func createSession(digest: String, accountID: Int64, at: Date, address: String, userAgent: String) throws
+    /// `address` and `userAgent`: where the sign-in came from, for the sessions page;
+    /// `secondFactor`: the sign-in took a two-factor code (the administrators' pages need it).
+    func createSession(
+        digest: String, accountID: Int64, at: Date, address: String, userAgent: String, secondFactor: Bool) throws
     /// The account's sessions, most recently seen first.
     func sessions(accountID: Int64) throws -> [SessionSummary]
     /// Ends every session of the account but `except` (a digest); returns how many ended.

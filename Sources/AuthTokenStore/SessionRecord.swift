@@ -8,12 +8,15 @@ public struct SessionRecord: Sendable, Equatable {
     public var lastSeenAt: Date
     /// The owner, read in the same query, so a deactivated account is seen at once.
     public var account: Account
+    /// The sign-in that opened it took a two-factor code.
+    public var secondFactor: Bool
 
-    public init(digest: String, createdAt: Date, lastSeenAt: Date, account: Account) {
+    public init(digest: String, createdAt: Date, lastSeenAt: Date, account: Account, secondFactor: Bool = false) {
         self.digest = digest
         self.createdAt = createdAt
         self.lastSeenAt = lastSeenAt
         self.account = account
+        self.secondFactor = secondFactor
     }
 }
 
@@ -36,7 +39,13 @@ public struct SessionSummary: Sendable, Equatable {
 
 extension BrowserStore {
     /// A session with no record of where it came from (tests, the admin CLI).
-    public func createSession(digest: String, accountID: Int64, at date: Date) throws {
-        try createSession(digest: digest, accountID: accountID, at: date, address: "", userAgent: "")
+    public func createSession(digest: String, accountID: Int64, at date: Date, secondFactor: Bool = false) throws {
+        try createSession(digest: digest, accountID: accountID, at: date, address: "", userAgent: "", secondFactor: secondFactor)
+    }
+
+    /// A session from a sign-in without a two-factor code.
+    public func createSession(digest: String, accountID: Int64, at date: Date, address: String, userAgent: String) throws {
+        try createSession(
+            digest: digest, accountID: accountID, at: date, address: address, userAgent: userAgent, secondFactor: false)
     }
 }

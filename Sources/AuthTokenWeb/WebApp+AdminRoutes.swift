@@ -43,12 +43,21 @@ extension WebApp {
         guard case .admin(let run)? = route.handler(for: request.method) else { return route.methodNotAllowed }
         return withParameters(request) { form in
             do {
-                if try auth.adminNeedsTwoFactor(user.account) {
+                switch try auth.adminGate(user.session) {
+                case .open: break
+                case .twoFactorOff:
                     return page("message", browser, user: user, status: 403, [
                         "title": "Turn on two-factor sign-in first",
                         "text": "The administrators' pages need two-factor sign-in on your own account. "
-                            + "Turn it on under Two-factor, then come back.",
+                            + "Turn it on under Two-factor, then sign out and sign in again with a code.",
                         "link": "/twofactor", "linkText": "Set up two-factor sign-in",
+                    ])
+                case .signInWithCode:
+                    return page("message", browser, user: user, status: 403, [
+                        "title": "Sign in again with your code",
+                        "text": "This session began without a two-factor code (two-factor sign-in was turned on "
+                            + "after it started). The administrators' pages need a session that took one: "
+                            + "sign out, then sign in again with your code.",
                     ])
                 }
                 if request.method == "POST"

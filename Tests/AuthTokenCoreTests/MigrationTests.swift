@@ -14,7 +14,7 @@ import Testing
             "2026-11-29-guard-throttle-attempts", "2026-11-29-guard-app-password-lookup",
             "2026-11-29-accounts-session-client", "2026-11-29-accounts-password-reset",
             "2026-11-30-lifecycle-token-expiry", "2026-11-30-lifecycle-token-rotation",
-            "2026-11-30-lifecycle-token-reminders", "2026-11-30-admin-pages",
+            "2026-11-30-lifecycle-token-reminders", "2026-11-30-admin-pages", "2026-11-30-session-second-factor",
         ]
         #expect(try t.store.appliedMigrations() == expected)
         // Opening the same file again runs nothing twice and keeps the data.

@@ -21,6 +21,20 @@ import Testing
         }
     }
 
+    /// Whether the sign-in took a two-factor code is kept with the session (the
+    /// administrators' pages ask for it).
+    @Test(arguments: Backend.allCases)
+    func aSessionKeepsWhetherItsSignInTookACode(_ backend: Backend) throws {
+        try withStore(backend) { _, store throws in
+            let ann = try store.createAccount(newAccount("ann@example.com", confirmed: true))
+            try store.createSession(digest: "with", accountID: ann.id, at: t0, address: "192.0.2.1", userAgent: "x",
+                                    secondFactor: true)
+            try store.createSession(digest: "without", accountID: ann.id, at: t0)
+            #expect(try store.session(digest: "with")?.secondFactor == true)
+            #expect(try store.session(digest: "without")?.secondFactor == false)
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func aDeactivatedAccountsSessionIsNotReturned(_ backend: Backend) throws {
         try withStore(backend) { _, store throws in

@@ -57,6 +57,25 @@ import Testing
         #expect(try b.t.auth.account(id: bob)?.active == true)
     }
 
+    /// Two-factor turned on after this session began: the session took no code, so it is
+    /// sent to sign in again, and nothing it posts is done.
+    @Test func aSessionThatTookNoCodeIsSentToSignInAgain() throws {
+        let b = try BrowserHarness()
+        let bob = try b.addAccount("bob@example.com")
+        let root = try b.signInAsAdmin(twoFactor: false)
+        let setup = try #require(try b.t.auth.startTwoFactorSetup(account: root))
+        let secret = try #require(Base32.decode(setup.secret))
+        _ = try b.t.auth.confirmTwoFactorSetup(
+            account: root, password: "password1", code: TOTP.code(secret: secret, step: TOTP.step(at: b.clock.now))).get()
+        let page = b.get("/admin/accounts")
+        #expect(page.status == 403)
+        #expect(page.bodyText.contains("Sign in again with your code"))
+        let post = b.post("/admin/account/action", [("csrf", b.sessionToken()), ("id", String(bob)),
+                                                    ("action", "deactivate"), ("confirmed", "1")])
+        #expect(post.status == 403)
+        #expect(try b.t.auth.account(id: bob)?.active == true)
+    }
+
     @Test func everyAdminRouteAnswersOtherMethodsWith405AndItsAllow() throws {
         let b = try BrowserHarness()
         try b.signInAsAdmin()
