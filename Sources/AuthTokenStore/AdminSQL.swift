@@ -146,7 +146,8 @@ public struct AdminSQL: Sendable, Equatable {
         (SELECT count(*) FROM token t WHERE t.app_password_id = p.id) AS token_count
         """
 
-    static func appPasswordFilter(ownerID: Int64?, unusedSince: Date?) -> AdminSQL {
+    /// The filter on `app_password p` alone (no join), for counting and deleting too.
+    public static func appPasswordFilter(ownerID: Int64?, unusedSince: Date?) -> AdminSQL {
         var sql = AdminSQL()
         if let ownerID { sql.add("p.account_id = ?", .integer(ownerID)) }
         if let since = unusedSince {

@@ -114,6 +114,42 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func bulkAppPasswordDeletionHappensOnlyWhenTheCountStillHoldsAndKeepsTheirTokens(_ backend: Backend) throws {
+        try withStore(backend) { _, store throws in
+            let ann = try store.createAccount(newAccount("ann@example.com"))
+            let bob = try store.createAccount(newAccount("bob@example.com"))
+            func password(_ owner: Int64, _ name: String, _ seconds: Double) throws -> AppPasswordRecord {
+                try store.insertAppPassword(accountID: owner, name: name, passwordHash: "h-" + name,
+                                            lookupDigest: "l-" + name, createdAt: at(seconds), limit: 5)
+            }
+            let annOld = try password(ann.id, "ann old", 0)
+            let bobOld = try password(bob.id, "bob old", 5)
+            let bobUsed = try password(bob.id, "bob used", 10)
+            let bobNew = try password(bob.id, "bob new", 100)
+            try store.touchAppPassword(id: bobUsed.id, at: at(60))
+            let token = try store.insertToken(newToken(bob.id, "b1", appPasswordID: bobOld.id), limit: 10)
+            // Not used since 50: annOld and bobOld (never used, made before); bobUsed was used at 60.
+            #expect(try store.deleteAppPasswords(ownerID: nil, unusedSince: at(50), expected: 3) == nil)
+            #expect(try store.deleteAppPasswords(ownerID: nil, unusedSince: at(50), expected: 1) == nil)
+            #expect(try store.appPasswordCount(ownerID: nil, unusedSince: nil) == 4)
+            let deleted = try store.deleteAppPasswords(ownerID: nil, unusedSince: at(50), expected: 2)
+            #expect(deleted == [annOld, bobOld])
+            #expect(try store.appPasswords(accountID: ann.id) == [])
+            #expect(try store.appPasswords(accountID: bob.id).map(\.id) == [bobUsed.id, bobNew.id])
+            #expect(try store.appPassword(accountID: bob.id, lookupDigest: "l-bob old") == nil)
+            // The token it got stays, still naming it (the inventory shows it as revoked).
+            #expect(try store.token(id: token.id)?.appPasswordID == bobOld.id)
+            #expect(try store.grant(digest: "b1") != nil)
+            // By owner alone; and a filter matching nothing deletes nothing.
+            #expect(try store.deleteAppPasswords(ownerID: ann.id, unusedSince: nil, expected: 0) == [])
+            #expect(try store.deleteAppPasswords(ownerID: bob.id, unusedSince: nil, expected: 1) == nil)
+            #expect(try store.deleteAppPasswords(ownerID: bob.id, unusedSince: nil, expected: 2)?.map(\.id)
+                == [bobUsed.id, bobNew.id])
+            #expect(try store.appPasswordCount(ownerID: nil, unusedSince: nil) == 0)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func appPasswordsAndActivityAcrossAccounts(_ backend: Backend) throws {
         try withStore(backend) { _, store throws in
             let ann = try store.createAccount(newAccount("ann@example.com"))

@@ -13,7 +13,8 @@ import Testing
     @Test func theTableHasTheAdminPages() {
         #expect(Self.adminRoutes.map(\.path).sorted() == [
             "/admin", "/admin/account", "/admin/account/action", "/admin/accounts", "/admin/activity",
-            "/admin/app-passwords", "/admin/app-passwords/csv", "/admin/app-passwords/revoke", "/admin/tokens",
+            "/admin/app-passwords", "/admin/app-passwords/csv", "/admin/app-passwords/revoke",
+            "/admin/app-passwords/revoke-all", "/admin/tokens",
             "/admin/tokens/csv",
             "/admin/tokens/revoke", "/admin/tokens/revoke-all",
         ])
@@ -83,6 +84,7 @@ import Testing
             "/admin/tokens/revoke": [("id", String(tokenID))],
             "/admin/tokens/revoke-all": [("expected", "1")],
             "/admin/app-passwords/revoke": [("id", String(password.id)), ("account", String(ann))],
+            "/admin/app-passwords/revoke-all": [("owner", "ann@example.com"), ("expected", "1")],
         ]
         let postRoutes = Self.adminRoutes.filter { $0.methods.contains("POST") }.map(\.path)
         #expect(Set(postRoutes) == Set(posts.keys))
@@ -310,6 +312,77 @@ import Testing
         #expect(try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1).map(\.entry.detail) == [
             "revoked the application password #\(password.id) “laptop”: ann@example.com (account \(ann))",
         ])
+    }
+
+    @Test func bulkAppPasswordRevocationSaysHowManyRevokesExactlyThoseAndKeepsTheirTokens() throws {
+        let b = try BrowserHarness()
+        let ann = try b.addAccount("ann@example.com")
+        let bob = try b.addAccount("bob@example.com")
+        func password(_ owner: Int64, _ name: String) throws -> AppPasswordRecord {
+            try b.t.store.insertAppPassword(accountID: owner, name: name, passwordHash: "$argon2id$secret-" + name,
+                                            lookupDigest: "d-" + name, createdAt: b.clock.now, limit: 5)
+        }
+        let annOld = try password(ann, "ann laptop")
+        let bobOld = try password(bob, "bob phone")
+        let bobUsed = try password(bob, "bob used")
+        try b.t.store.touchAppPassword(id: bobUsed.id, at: b.clock.now.addingTimeInterval(80 * 86400))
+        let madeByOld = try b.t.store.insertToken(NewToken(
+            accountID: bob, digest: TokenSecret.digest(of: String(repeating: "c", count: 32)), hint: "…cccc",
+            scopes: ["ZohoCRM/crmapi"], displayName: "from the phone", createdAt: b.clock.now, appPasswordID: bobOld.id),
+            limit: 10)
+        b.clock.advance(95 * 86400)
+        try b.signInAsAdmin()
+        b.address = "192.0.2.9"
+        let fresh = try password(ann, "ann fresh")
+        let list = b.get("/admin/app-passwords?unused=90")
+        #expect(list.bodyText.contains("href=\"/admin/app-passwords/revoke-all?unused=90\""))
+        #expect(list.bodyText.contains("Revoke every application password matching got no token for 90 days…"))
+        let ask = b.get("/admin/app-passwords/revoke-all?unused=90")
+        #expect(ask.status == 200 && ask.bodyText.contains("<h1>Revoke 2 application passwords?</h1>"))
+        #expect(ask.bodyText.contains("Every application password matching got no token for 90 days will be revoked: "
+            + "2 application passwords, of every account they belong to."))
+        #expect(ask.bodyText.contains("<input type=\"hidden\" name=\"expected\" value=\"2\">"))
+        #expect(ask.bodyText.contains("<input type=\"hidden\" name=\"unused\" value=\"90\">"))
+        #expect(!ask.bodyText.contains("secret-"))
+        #expect(b.get("/admin/app-passwords/revoke-all?owner=bob%40example.com").bodyText
+            .contains("Revoke 2 application passwords?"))
+        #expect(b.get("/admin/app-passwords/revoke-all?owner=bob%40example.com&unused=90").bodyText
+            .contains("Revoke 1 application password?"))
+        #expect(b.get("/admin/app-passwords/revoke-all?owner=nobody%40example.com").bodyText
+            .contains("No application password matches this filter (owner nobody@example.com); nothing to revoke."))
+        #expect(b.get("/admin/app-passwords/revoke-all?unused=0").status == 400)
+        let csrf = BrowserHarness.formToken(ask)
+        // A count that no longer holds (or none) revokes nothing and asks again with the new one.
+        for expected in [[("expected", "3")], [("expected", "1")], [("expected", "0")], [("expected", "x")], []] {
+            let stale = b.post("/admin/app-passwords/revoke-all", [("csrf", csrf), ("unused", "90")] + expected)
+            #expect(stale.status == 409, "\(expected)")
+            #expect(stale.bodyText.contains("<h1>Revoke 2 application passwords?</h1>"))
+            #expect(stale.bodyText.contains("changed since the last page; here is the new number."))
+        }
+        #expect(try b.t.store.appPasswordCount(ownerID: nil, unusedSince: nil) == 4)
+        #expect(try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1).isEmpty)
+        let done = b.post("/admin/app-passwords/revoke-all", [("csrf", csrf), ("unused", "90"), ("expected", "2")])
+        #expect(done.header("Location") == "/admin/app-passwords?revoked=2")
+        #expect(b.get("/admin/app-passwords?revoked=2").bodyText.contains("2 application passwords were revoked."))
+        #expect(try b.t.auth.appPasswords(accountID: ann).map(\.id) == [fresh.id])
+        #expect(try b.t.auth.appPasswords(accountID: bob).map(\.id) == [bobUsed.id])
+        // The token the revoked password got stays, and works, as when its owner revokes it.
+        #expect(try b.t.store.token(id: madeByOld.id)?.appPasswordID == bobOld.id)
+        #expect(try b.passes(String(repeating: "c", count: 32)))
+        #expect(b.get("/admin/tokens?owner=bob%40example.com").bodyText.contains("<td>(revoked)</td>"))
+        // Both trails: one entry per owner, one audit entry with the count and the filter.
+        for (owner, record) in [(ann, annOld), (bob, bobOld)] {
+            let theirs = try #require(try b.t.auth.activity(accountID: owner).first?.entry)
+            #expect(theirs.kind == .appPasswordRevoked)
+            #expect(theirs.detail == "by an administrator (root@example.com): 1 revoked at once: #\(record.id) “\(record.name)”")
+            #expect(theirs.address == "192.0.2.9")
+        }
+        let audit = try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1)
+        #expect(audit.map(\.entry.detail) == ["revoked 2 application passwords at once (got no token for 90 days)"])
+        #expect(audit.first?.entry.address == "192.0.2.9")
+        // Nothing matches any more: the same form now answers 409 with nothing to revoke.
+        let again = b.post("/admin/app-passwords/revoke-all", [("csrf", csrf), ("unused", "90"), ("expected", "2")])
+        #expect(again.status == 409 && again.bodyText.contains("No application password matches this filter"))
     }
 
     @Test func activityAcrossAccountsFiltersByAccountKindAndDay() throws {
