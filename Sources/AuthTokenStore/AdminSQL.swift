@@ -129,6 +129,8 @@ public struct AdminSQL: Sendable, Equatable {
             let time = seconds(since)
             sql.add("(t.last_used_at < ? OR (t.last_used_at IS NULL AND t.created_at < ?))", .integer(time), .integer(time))
         }
+        // No index: like the scope filter, it reads rows (tokens with an expiry are few).
+        if let by = filter.expiringBy { sql.add("t.expires_at <= ?", .integer(seconds(by))) }
         return sql
     }
 

@@ -23,6 +23,7 @@ extension WebApp {
         if let problem = query.problem { values["error"] = problem }
         values["owner"] = query.owner
         values["unused"] = query.unused
+        values["expiring"] = query.expiring
         values["scopes"] = auth.settings.scopes.scopes.map { ["name": $0, "selected": $0 == query.scope] }
         values["sorts"] = TokenSort.allCases.map {
             ["value": $0.rawValue, "label": Self.sortLabel($0), "selected": $0 == query.sort]
@@ -34,6 +35,8 @@ extension WebApp {
             token["owner"] = row.ownerEmail
             token["ownerID"] = String(row.token.accountID)
             token["appPassword"] = row.appPasswordName ?? (row.token.appPasswordID == nil ? "" : "(revoked)")
+            token["expires"] = expiryText(row.token, date: PageDate.string(from:))
+            token["expired"] = auth.hasExpired(row.token)
             return token
         }
         if let revoked = form["revoked"].flatMap({ Int($0) }) {
@@ -65,7 +68,13 @@ extension WebApp {
             ("Content-Type", "text/csv; charset=UTF-8"),
             ("Content-Disposition", "attachment; filename=\"authtoken-tokens.csv\""),
             ("Cache-Control", "no-store"),
-        ], body: Array(InventoryCSV.text(rows).utf8))
+        ], body: Array(InventoryCSV.text(rows, expires: { expiryText($0, date: InventoryCSV.iso) }).utf8))
+    }
+
+    /// A token's expiry in the inventory's words: "never", the date, or "expired on" it.
+    func expiryText(_ token: TokenRecord, date: (Date) -> String) -> String {
+        guard let expires = token.expiresAt else { return "never" }
+        return auth.hasExpired(token) ? "expired on " + date(expires) : date(expires)
     }
 
     func confirmRevokeToken(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws

@@ -94,6 +94,36 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func theInventoryFindsTokensExpiredOrExpiringBy(_ backend: Backend) throws {
+        try withStore(backend) { _, store throws in
+            let ann = try store.createAccount(newAccount("ann@example.com"))
+            var expiring = newToken(ann.id, "soon", createdAt: at(0))
+            expiring.expiresAt = at(100)
+            var expired = newToken(ann.id, "gone", createdAt: at(10))
+            expired.expiresAt = at(50)
+            var later = newToken(ann.id, "later", createdAt: at(20))
+            later.expiresAt = at(1000)
+            let soon = try store.insertToken(expiring, limit: 10)
+            let gone = try store.insertToken(expired, limit: 10)
+            let far = try store.insertToken(later, limit: 10)
+            let never = try store.insertToken(newToken(ann.id, "never", createdAt: at(30)), limit: 10)
+            func ids(_ filter: TokenFilter) throws -> [Int64] {
+                try store.tokenInventory(filter, sort: .oldest, limit: 50, offset: 0).map(\.token.id)
+            }
+            #expect(try ids(TokenFilter()) == [soon.id, gone.id, far.id, never.id])
+            #expect(try ids(TokenFilter(expiringBy: at(49))) == [])
+            #expect(try ids(TokenFilter(expiringBy: at(50))) == [gone.id])
+            #expect(try ids(TokenFilter(expiringBy: at(100))) == [soon.id, gone.id])
+            #expect(try ids(TokenFilter(expiringBy: at(100_000))) == [soon.id, gone.id, far.id])
+            #expect(try ids(TokenFilter(unusedSince: at(5), expiringBy: at(100_000))) == [soon.id])
+            #expect(try store.tokenCount(TokenFilter(expiringBy: at(100)), atMost: nil) == 2)
+            #expect(try store.tokenInventory(TokenFilter(), sort: .oldest, limit: 50, offset: 0).map(\.token.expiresAt)
+                == [at(100), at(50), at(1000), nil])
+            #expect(try store.deleteTokens(TokenFilter(expiringBy: at(50)), expected: 1)?.map(\.id) == [gone.id])
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func bulkDeletionHappensOnlyWhenTheCountStillHolds(_ backend: Backend) throws {
         try withStore(backend) { _, store throws in
             let ann = try store.createAccount(newAccount("ann@example.com"))

@@ -235,6 +235,9 @@ def test_an_admin_deactivates_revokes_bulk_revokes_and_downloads_the_csv_in_chro
                     (now - 100 * 86400, ids["finn 0"], ids["finn 1"]))
         con.execute("UPDATE token SET last_used_at = ? WHERE id = ?", (now - 86400, ids["finn 2"]))
         con.execute("UPDATE token SET created_at = ? WHERE id IN (?, ?)", (now - 95 * 86400, ids["eve 1"], ids["eve 2"]))
+        # For the CSV's expiry column: one of Dora's expired yesterday, one expires in 30 days.
+        con.execute("UPDATE token SET expires_at = ? WHERE id = ?", (now - 86400, ids["dora 0"]))
+        con.execute("UPDATE token SET expires_at = ? WHERE id = ?", (now + 30 * 86400, ids["dora 1"]))
     con.close()
     browser.open("/admin/tokens?unused=90")
     assert sorted(c.text for c in browser.find_all("tr.inventory-row .name")) == ["eve 1", "eve 2", "finn 0", "finn 1"]
@@ -257,13 +260,26 @@ def test_an_admin_deactivates_revokes_bulk_revokes_and_downloads_the_csv_in_chro
     assert r.headers["Cache-Control"] == "no-store"
     rows = list(csv.reader(io.StringIO(r.text)))
     assert rows[0] == ["id", "owner", "name", "scopes", "hint", "created", "last_used", "last_used_from",
-                       "app_password_id", "app_password"]
+                       "app_password_id", "app_password", "expires"]
     with inst.db() as ro:
         stored = ro.execute("SELECT token.id, account.email, token.display_name, token.scopes, token.hint,"
-                            " token.last_used_from FROM token JOIN account ON account.id = token.account_id"
+                            " token.created_at, token.last_used_at, token.last_used_from, token.app_password_id,"
+                            " app_password.name, token.expires_at FROM token"
+                            " JOIN account ON account.id = token.account_id"
+                            " LEFT JOIN app_password ON app_password.id = token.app_password_id"
                             " ORDER BY token.created_at, token.id").fetchall()
-    assert [(int(r[0]), r[1], r[2], r[3], r[4], r[7]) for r in rows[1:]] == [
-        (s[0], s[1], s[2], s[3].replace(",", " "), s[4], s[5] or "") for s in stored]
+    checked = int(time.time())
+
+    def iso(seconds):
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds)) if seconds is not None else ""
+
+    def expiry(seconds):
+        return "never" if seconds is None else ("expired on " if seconds <= checked else "") + iso(seconds)
+    assert len(stored) == 4 and [len(r) for r in rows[1:]] == [11] * 4
+    assert rows[1:] == [[str(s[0]), s[1], s[2], s[3].replace(",", " "), s[4], iso(s[5]), iso(s[6]), s[7] or "",
+                         "" if s[8] is None else str(s[8]), s[9] or "", expiry(s[10])] for s in stored]
+    assert sorted(r[10] for r in rows[1:])[0].startswith("20")  # Dora's 30 days: a date
+    assert sum(r[10].startswith("expired on ") for r in rows[1:]) == 1 and sum(r[10] == "never" for r in rows[1:]) == 2
 
     # Both trails: Dora's activity names the administrator, the audit trail each act.
     browser.open("/admin/activity?kind=admin-audit")
