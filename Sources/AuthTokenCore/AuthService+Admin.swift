@@ -151,30 +151,6 @@ extension AuthService {
         return tokens.count
     }
 
-    public func appPasswordInventory(ownerID: Int64?, unusedSince: Date?, page: Int) throws
-        -> (rows: [InventoryAppPassword], total: Int)
-    {
-        (try store.appPasswordInventory(ownerID: ownerID, unusedSince: unusedSince, limit: Self.adminPageSize,
-                                        offset: Self.offset(page)),
-         try store.appPasswordCount(ownerID: ownerID, unusedSince: unusedSince))
-    }
-
-    /// Every application password the filter matches, for the CSV download.
-    public func allAppPasswords(ownerID: Int64?, unusedSince: Date?) throws -> [InventoryAppPassword] {
-        try store.appPasswordInventory(ownerID: ownerID, unusedSince: unusedSince, limit: Int(Int32.max), offset: 0)
-    }
-
-    /// Revokes an application password of `accountID`; false when it is already gone.
-    public func revokeAppPassword(id: Int64, accountID: Int64, admin: Account, client: Client) throws -> Bool {
-        guard let owner = try store.account(id: accountID),
-              let record = try store.appPasswords(accountID: accountID).first(where: { $0.id == id }),
-              try store.deleteAppPassword(id: id, accountID: accountID)
-        else { return false }
-        try audit(admin: admin, client: client, target: owner,
-                  "revoked the application password #\(id) “\(record.name)”", kind: .appPasswordRevoked)
-        return true
-    }
-
     // MARK: Activity across accounts
 
     public func activity(_ filter: ActivityFilter, page: Int) throws -> [ActivityRecord] {

@@ -66,6 +66,25 @@ extension PostgresStore {
         try count(AdminSQL.appPasswordCount(ownerID: ownerID, unusedSince: unusedSince))
     }
 
+    /// DELETE … RETURNING in one transaction, rolled back when the count is not `expected`;
+    /// the tokens they got stay (`token.app_password_id` has no foreign key).
+    public func deleteAppPasswords(ownerID: Int64?, unusedSince: Date?, expected: Int) throws -> [AppPasswordRecord]? {
+        let sql = AdminSQL.appPasswordFilter(ownerID: ownerID, unusedSince: unusedSince)
+        struct CountChanged: Error {}
+        do {
+            return try transaction { connection in
+                let passwords = try connection.execute(
+                    Self.numbered("DELETE FROM app_password p\(sql.whereClause) RETURNING \(Self.appPasswordColumns)"),
+                    Self.parameters(sql.values)
+                ).map { try Self.appPassword(from: $0) }
+                guard passwords.count == expected else { throw CountChanged() }
+                return passwords.sorted { $0.id < $1.id }
+            }
+        } catch is CountChanged {
+            return nil
+        }
+    }
+
     public func activity(_ filter: ActivityFilter, limit: Int, offset: Int) throws -> [ActivityRecord] {
         let (sql, values) = AdminSQL.activity(filter, limit: limit, offset: offset)
         return try run(Self.numbered(sql), Self.parameters(values)).compactMap { try Self.activity(from: $0) }

@@ -72,6 +72,21 @@ extension SQLiteStore {
         try count(AdminSQL.appPasswordCount(ownerID: ownerID, unusedSince: unusedSince))
     }
 
+    /// One IMMEDIATE transaction, as `deleteTokens`; the tokens they got stay.
+    public func deleteAppPasswords(ownerID: Int64?, unusedSince: Date?, expected: Int) throws -> [AppPasswordRecord]? {
+        let sql = AdminSQL.appPasswordFilter(ownerID: ownerID, unusedSince: unusedSince)
+        return try writeImmediately { db in
+            let passwords = try Row.fetchAll(
+                db, sql: "SELECT \(Self.appPasswordColumns) FROM app_password p\(sql.whereClause) ORDER BY p.id",
+                arguments: Self.arguments(sql.values)
+            ).map(Self.appPassword(from:))
+            guard passwords.count == expected else { return nil }
+            try db.execute(sql: "DELETE FROM app_password WHERE id IN (SELECT p.id FROM app_password p\(sql.whereClause))",
+                           arguments: Self.arguments(sql.values))
+            return passwords
+        }
+    }
+
     public func activity(_ filter: ActivityFilter, limit: Int, offset: Int) throws -> [ActivityRecord] {
         let (sql, values) = AdminSQL.activity(filter, limit: limit, offset: offset)
         return try pool.read { db in

@@ -46,11 +46,15 @@ public struct TokenFilter: Sendable, Equatable {
     public var ownerID: Int64?
     /// Not used since this time: last used before it, or never used and created before it.
     public var unusedSince: Date?
+    /// Expired, or expiring by this time: an expiry at or before it (never-expiring tokens
+    /// never match).
+    public var expiringBy: Date?
 
-    public init(scope: String? = nil, ownerID: Int64? = nil, unusedSince: Date? = nil) {
+    public init(scope: String? = nil, ownerID: Int64? = nil, unusedSince: Date? = nil, expiringBy: Date? = nil) {
         self.scope = scope
         self.ownerID = ownerID
         self.unusedSince = unusedSince
+        self.expiringBy = expiringBy
     }
 }
 

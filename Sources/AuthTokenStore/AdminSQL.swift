@@ -129,6 +129,8 @@ public struct AdminSQL: Sendable, Equatable {
             let time = seconds(since)
             sql.add("(t.last_used_at < ? OR (t.last_used_at IS NULL AND t.created_at < ?))", .integer(time), .integer(time))
         }
+        // No index: like the scope filter, it reads rows (tokens with an expiry are few).
+        if let by = filter.expiringBy { sql.add("t.expires_at <= ?", .integer(seconds(by))) }
         return sql
     }
 
@@ -146,7 +148,8 @@ public struct AdminSQL: Sendable, Equatable {
         (SELECT count(*) FROM token t WHERE t.app_password_id = p.id) AS token_count
         """
 
-    static func appPasswordFilter(ownerID: Int64?, unusedSince: Date?) -> AdminSQL {
+    /// The filter on `app_password p` alone (no join), for counting and deleting too.
+    public static func appPasswordFilter(ownerID: Int64?, unusedSince: Date?) -> AdminSQL {
         var sql = AdminSQL()
         if let ownerID { sql.add("p.account_id = ?", .integer(ownerID)) }
         if let since = unusedSince {

@@ -6,8 +6,9 @@ import Foundation
 ///
 /// Rules a backend must keep:
 /// - every list is one indexed query, whatever the number of accounts and tokens;
-/// - `deleteTokens(_:expected:)` counts and deletes in one transaction, and deletes nothing
-///   unless the count is still `expected` (what the confirmation page said);
+/// - `deleteTokens(_:expected:)` and `deleteAppPasswords(ownerID:unusedSince:expected:)`
+///   count and delete in one transaction, and delete nothing unless the count is still
+///   `expected` (what the confirmation page said);
 /// - nothing here returns a password hash to show: the callers show names and hints only.
 public protocol AdminStore: Sendable {
     func accountList(_ filter: AccountFilter, limit: Int, offset: Int) throws -> [AccountListing]
@@ -27,6 +28,10 @@ public protocol AdminStore: Sendable {
     func appPasswordInventory(ownerID: Int64?, unusedSince: Date?, limit: Int, offset: Int) throws
         -> [InventoryAppPassword]
     func appPasswordCount(ownerID: Int64?, unusedSince: Date?) throws -> Int
+    /// Deletes every application password the filter matches when they are exactly
+    /// `expected` many, and returns them by id; nil, and nothing deleted, when the count
+    /// differs. The tokens they got stay, as when one is revoked (`deleteAppPassword`).
+    func deleteAppPasswords(ownerID: Int64?, unusedSince: Date?, expected: Int) throws -> [AppPasswordRecord]?
 
     /// Activity entries across accounts, newest first.
     func activity(_ filter: ActivityFilter, limit: Int, offset: Int) throws -> [ActivityRecord]

@@ -2,7 +2,8 @@ import AuthTokenCore
 import Foundation
 
 /// The application-password list's filter from the query: `owner` (an e-mail address) and
-/// `unused` (days, 1 to 36500: got no token since then, or never and made before then).
+/// `unused` (days, 1 to 36500: got no token since then, or never and made before then). The
+/// same fields travel to the CSV and to the bulk revocation, so each acts on what the list showed.
 struct AppPasswordQuery {
     var owner = ""
     var ownerID: Int64?
@@ -27,4 +28,16 @@ struct AppPasswordQuery {
     }
 
     var fields: [(String, String)] { [("owner", owner), ("unused", unused)] }
+
+    var query: String {
+        fields.filter { !$0.1.isEmpty }.map { "\($0.0)=\(WebApp.formEncode($0.1))" }.joined(separator: "&")
+    }
+
+    /// The filter in words, for the confirmation and the audit trail.
+    var description: String {
+        var parts: [String] = []
+        if !owner.isEmpty { parts.append("owner \(owner)") }
+        if !unused.isEmpty { parts.append("got no token for \(unused) days") }
+        return parts.isEmpty ? "every application password" : parts.joined(separator: ", ")
+    }
 }

@@ -6,16 +6,17 @@ import Foundation
 /// gets a leading `'`, since names are typed by the tokens' owners.
 enum InventoryCSV {
     static let header = ["id", "owner", "name", "scopes", "hint", "created", "last_used", "last_used_from",
-                         "app_password_id", "app_password"]
+                         "app_password_id", "app_password", "expires"]
 
-    static func text(_ rows: [InventoryToken]) -> String {
+    /// `expires` words a token's expiry ("never", the date, or "expired on" it).
+    static func text(_ rows: [InventoryToken], expires: (TokenRecord) -> String) -> String {
         var lines = [line(header)]
         for row in rows {
             let token = row.token
             lines.append(line([
                 String(token.id), row.ownerEmail, token.displayName, token.scopes.joined(separator: " "), token.hint,
                 iso(token.createdAt), token.lastUsedAt.map(iso) ?? "", token.lastUsedFrom ?? "",
-                token.appPasswordID.map { String($0) } ?? "", row.appPasswordName ?? "",
+                token.appPasswordID.map { String($0) } ?? "", row.appPasswordName ?? "", expires(token),
             ]))
         }
         return lines.joined(separator: "\r\n") + "\r\n"

@@ -23,6 +23,7 @@ extension WebApp {
         if let problem = query.problem { values["error"] = problem }
         values["owner"] = query.owner
         values["unused"] = query.unused
+        values["expiring"] = query.expiring
         values["scopes"] = auth.settings.scopes.scopes.map { ["name": $0, "selected": $0 == query.scope] }
         values["sorts"] = TokenSort.allCases.map {
             ["value": $0.rawValue, "label": Self.sortLabel($0), "selected": $0 == query.sort]
@@ -34,6 +35,8 @@ extension WebApp {
             token["owner"] = row.ownerEmail
             token["ownerID"] = String(row.token.accountID)
             token["appPassword"] = row.appPasswordName ?? (row.token.appPasswordID == nil ? "" : "(revoked)")
+            token["expires"] = expiryText(row.token, date: PageDate.string(from:))
+            token["expired"] = auth.hasExpired(row.token)
             return token
         }
         if let revoked = form["revoked"].flatMap({ Int($0) }) {
@@ -65,7 +68,13 @@ extension WebApp {
             ("Content-Type", "text/csv; charset=UTF-8"),
             ("Content-Disposition", "attachment; filename=\"authtoken-tokens.csv\""),
             ("Cache-Control", "no-store"),
-        ], body: Array(InventoryCSV.text(rows).utf8))
+        ], body: Array(InventoryCSV.text(rows, expires: { expiryText($0, date: InventoryCSV.iso) }).utf8))
+    }
+
+    /// A token's expiry in the inventory's words: "never", the date, or "expired on" it.
+    func expiryText(_ token: TokenRecord, date: (Date) -> String) -> String {
+        guard let expires = token.expiresAt else { return "never" }
+        return auth.hasExpired(token) ? "expired on " + date(expires) : date(expires)
     }
 
     func confirmRevokeToken(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws
@@ -152,82 +161,6 @@ extension WebApp {
         page("message", browser, user: user, status: 404, [
             "title": "No such token", "text": "This token does not exist (any more); perhaps it was revoked already.",
             "link": "/admin/tokens", "linkText": "Back to the inventory",
-        ])
-    }
-
-    // MARK: Application passwords
-
-    func appPasswordInventory(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn)
-        throws -> HTTPResponse
-    {
-        let filter = try AppPasswordQuery(form, auth: auth, now: now())
-        let page = AdminPaging.page(form)
-        let (rows, total) = filter.problem == nil
-            ? try auth.appPasswordInventory(ownerID: filter.ownerID, unusedSince: filter.unusedSince, page: page) : ([], 0)
-        let paging = AdminPaging(path: "/admin/app-passwords", query: filter.fields, page: page,
-                                 shown: rows.count, total: total, pageSize: AuthService.adminPageSize)
-        var values = paging.values
-        values["title"] = "Application passwords"
-        values["owner"] = filter.owner
-        values["unused"] = filter.unused
-        if let problem = filter.problem { values["error"] = problem }
-        values["hasRows"] = !rows.isEmpty
-        values["appPasswords"] = rows.map { row -> [String: Any] in
-            [
-                "id": String(row.appPassword.id), "ownerID": String(row.appPassword.accountID), "owner": row.ownerEmail,
-                "name": row.appPassword.name, "created": PageDate.string(from: row.appPassword.createdAt),
-                "lastUsed": row.appPassword.lastUsedAt.map(PageDate.string(from:)) ?? "never",
-                "tokens": String(row.tokenCount),
-            ]
-        }
-        if form["revoked"] == "1" { values["notice"] = "The application password was revoked." }
-        return self.page("admin-app-passwords", browser, user: user, status: filter.problem == nil ? 200 : 400, values)
-    }
-
-    func appPasswordCSV(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws
-        -> HTTPResponse
-    {
-        let filter = try AppPasswordQuery(form, auth: auth, now: now())
-        if let problem = filter.problem {
-            return page("message", browser, user: user, status: 400, ["title": "Unusable filter", "text": problem])
-        }
-        let rows = try auth.allAppPasswords(ownerID: filter.ownerID, unusedSince: filter.unusedSince)
-        return HTTPResponse(status: 200, headers: [
-            ("Content-Type", "text/csv; charset=UTF-8"),
-            ("Content-Disposition", "attachment; filename=\"authtoken-app-passwords.csv\""),
-            ("Cache-Control", "no-store"),
-        ], body: Array(InventoryCSV.text(rows).utf8))
-    }
-
-    func confirmRevokeAppPassword(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn)
-        throws -> HTTPResponse
-    {
-        guard let id = form["id"].flatMap({ Int64($0) }), let accountID = form["account"].flatMap({ Int64($0) }),
-              let owner = try auth.account(id: accountID),
-              let record = try auth.appPasswords(accountID: accountID).first(where: { $0.id == id })
-        else { return appPasswordGone(user, browser) }
-        return page("admin-confirm", browser, user: user, [
-            "title": "Revoke this application password?",
-            "heading": "Revoke the application password “\(record.name)” of \(owner.email)?",
-            "text": "It can no longer get tokens in API mode. Tokens it got earlier stay; revoke those in the inventory.",
-            "action": "/admin/app-passwords/revoke", "button": "Revoke permanently", "cancel": "/admin/app-passwords",
-            "fields": [["name": "id", "value": String(id)], ["name": "account", "value": String(accountID)]],
-        ])
-    }
-
-    func revokeAppPasswordAsAdmin(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn)
-        throws -> HTTPResponse
-    {
-        guard let id = form["id"].flatMap({ Int64($0) }), let accountID = form["account"].flatMap({ Int64($0) }),
-              try auth.revokeAppPassword(id: id, accountID: accountID, admin: user.account, client: user.client)
-        else { return appPasswordGone(user, browser) }
-        return .redirect("/admin/app-passwords?revoked=1")
-    }
-
-    func appPasswordGone(_ user: SignedIn, _ browser: BrowserSettings) -> HTTPResponse {
-        page("message", browser, user: user, status: 404, [
-            "title": "No such application password", "text": "It does not exist (any more); perhaps it was revoked already.",
-            "link": "/admin/app-passwords", "linkText": "Back to the application passwords",
         ])
     }
 }

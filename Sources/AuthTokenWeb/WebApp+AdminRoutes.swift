@@ -23,6 +23,10 @@ extension WebApp {
             ("GET", admin { try $0.confirmRevokeAppPassword($1, $2, $3, $4) }),
             ("POST", admin { try $0.revokeAppPasswordAsAdmin($1, $2, $3, $4) }),
         ]),
+        Route("/admin/app-passwords/revoke-all", .admin, [
+            ("GET", admin { try $0.confirmRevokeAppPasswords($1, $2, $3, $4) }),
+            ("POST", admin { try $0.revokeAppPasswordsAsAdmin($1, $2, $3, $4) }),
+        ]),
         Route("/admin/activity", .admin, [("GET", admin { try $0.adminActivity($1, $2, $3, $4) })]),
     ]
 

@@ -94,6 +94,36 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func theInventoryFindsTokensExpiredOrExpiringBy(_ backend: Backend) throws {
+        try withStore(backend) { _, store throws in
+            let ann = try store.createAccount(newAccount("ann@example.com"))
+            var expiring = newToken(ann.id, "soon", createdAt: at(0))
+            expiring.expiresAt = at(100)
+            var expired = newToken(ann.id, "gone", createdAt: at(10))
+            expired.expiresAt = at(50)
+            var later = newToken(ann.id, "later", createdAt: at(20))
+            later.expiresAt = at(1000)
+            let soon = try store.insertToken(expiring, limit: 10)
+            let gone = try store.insertToken(expired, limit: 10)
+            let far = try store.insertToken(later, limit: 10)
+            let never = try store.insertToken(newToken(ann.id, "never", createdAt: at(30)), limit: 10)
+            func ids(_ filter: TokenFilter) throws -> [Int64] {
+                try store.tokenInventory(filter, sort: .oldest, limit: 50, offset: 0).map(\.token.id)
+            }
+            #expect(try ids(TokenFilter()) == [soon.id, gone.id, far.id, never.id])
+            #expect(try ids(TokenFilter(expiringBy: at(49))) == [])
+            #expect(try ids(TokenFilter(expiringBy: at(50))) == [gone.id])
+            #expect(try ids(TokenFilter(expiringBy: at(100))) == [soon.id, gone.id])
+            #expect(try ids(TokenFilter(expiringBy: at(100_000))) == [soon.id, gone.id, far.id])
+            #expect(try ids(TokenFilter(unusedSince: at(5), expiringBy: at(100_000))) == [soon.id])
+            #expect(try store.tokenCount(TokenFilter(expiringBy: at(100)), atMost: nil) == 2)
+            #expect(try store.tokenInventory(TokenFilter(), sort: .oldest, limit: 50, offset: 0).map(\.token.expiresAt)
+                == [at(100), at(50), at(1000), nil])
+            #expect(try store.deleteTokens(TokenFilter(expiringBy: at(50)), expected: 1)?.map(\.id) == [gone.id])
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func bulkDeletionHappensOnlyWhenTheCountStillHolds(_ backend: Backend) throws {
         try withStore(backend) { _, store throws in
             let ann = try store.createAccount(newAccount("ann@example.com"))
@@ -110,6 +140,42 @@ import Testing
             #expect(try store.tokenInventory(TokenFilter(), sort: .newest, limit: 50, offset: 0).map(\.token.id) == [kept.id])
             #expect(try store.grant(digest: "a1") == nil)
             #expect(try store.deleteTokens(old, expected: 0) == [])
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func bulkAppPasswordDeletionHappensOnlyWhenTheCountStillHoldsAndKeepsTheirTokens(_ backend: Backend) throws {
+        try withStore(backend) { _, store throws in
+            let ann = try store.createAccount(newAccount("ann@example.com"))
+            let bob = try store.createAccount(newAccount("bob@example.com"))
+            func password(_ owner: Int64, _ name: String, _ seconds: Double) throws -> AppPasswordRecord {
+                try store.insertAppPassword(accountID: owner, name: name, passwordHash: "h-" + name,
+                                            lookupDigest: "l-" + name, createdAt: at(seconds), limit: 5)
+            }
+            let annOld = try password(ann.id, "ann old", 0)
+            let bobOld = try password(bob.id, "bob old", 5)
+            let bobUsed = try password(bob.id, "bob used", 10)
+            let bobNew = try password(bob.id, "bob new", 100)
+            try store.touchAppPassword(id: bobUsed.id, at: at(60))
+            let token = try store.insertToken(newToken(bob.id, "b1", appPasswordID: bobOld.id), limit: 10)
+            // Not used since 50: annOld and bobOld (never used, made before); bobUsed was used at 60.
+            #expect(try store.deleteAppPasswords(ownerID: nil, unusedSince: at(50), expected: 3) == nil)
+            #expect(try store.deleteAppPasswords(ownerID: nil, unusedSince: at(50), expected: 1) == nil)
+            #expect(try store.appPasswordCount(ownerID: nil, unusedSince: nil) == 4)
+            let deleted = try store.deleteAppPasswords(ownerID: nil, unusedSince: at(50), expected: 2)
+            #expect(deleted == [annOld, bobOld])
+            #expect(try store.appPasswords(accountID: ann.id) == [])
+            #expect(try store.appPasswords(accountID: bob.id).map(\.id) == [bobUsed.id, bobNew.id])
+            #expect(try store.appPassword(accountID: bob.id, lookupDigest: "l-bob old") == nil)
+            // The token it got stays, still naming it (the inventory shows it as revoked).
+            #expect(try store.token(id: token.id)?.appPasswordID == bobOld.id)
+            #expect(try store.grant(digest: "b1") != nil)
+            // By owner alone; and a filter matching nothing deletes nothing.
+            #expect(try store.deleteAppPasswords(ownerID: ann.id, unusedSince: nil, expected: 0) == [])
+            #expect(try store.deleteAppPasswords(ownerID: bob.id, unusedSince: nil, expected: 1) == nil)
+            #expect(try store.deleteAppPasswords(ownerID: bob.id, unusedSince: nil, expected: 2)?.map(\.id)
+                == [bobUsed.id, bobNew.id])
+            #expect(try store.appPasswordCount(ownerID: nil, unusedSince: nil) == 0)
         }
     }
 

@@ -13,7 +13,8 @@ import Testing
     @Test func theTableHasTheAdminPages() {
         #expect(Self.adminRoutes.map(\.path).sorted() == [
             "/admin", "/admin/account", "/admin/account/action", "/admin/accounts", "/admin/activity",
-            "/admin/app-passwords", "/admin/app-passwords/csv", "/admin/app-passwords/revoke", "/admin/tokens",
+            "/admin/app-passwords", "/admin/app-passwords/csv", "/admin/app-passwords/revoke",
+            "/admin/app-passwords/revoke-all", "/admin/tokens",
             "/admin/tokens/csv",
             "/admin/tokens/revoke", "/admin/tokens/revoke-all",
         ])
@@ -102,6 +103,7 @@ import Testing
             "/admin/tokens/revoke": [("id", String(tokenID))],
             "/admin/tokens/revoke-all": [("expected", "1")],
             "/admin/app-passwords/revoke": [("id", String(password.id)), ("account", String(ann))],
+            "/admin/app-passwords/revoke-all": [("owner", "ann@example.com"), ("expected", "1")],
         ]
         let postRoutes = Self.adminRoutes.filter { $0.methods.contains("POST") }.map(\.path)
         #expect(Set(postRoutes) == Set(posts.keys))
@@ -280,6 +282,54 @@ import Testing
         #expect(b.get("/admin/tokens/revoke-all?scope=ZohoCRM%2Fcrmapi").bodyText.contains("Revoke 1001 tokens?"))
     }
 
+    @Test func theInventoryShowsExpiryAndFindsTokensExpiredOrExpiringSoon() throws {
+        let b = try BrowserHarness()
+        try b.signInAsAdmin()
+        let ann = try b.addAccount("ann@example.com")
+        func issue(_ name: String, _ expiry: TokenExpiry) throws -> TokenRecordSummary {
+            try b.t.auth.issueToken(accountID: ann, scopes: ["ZohoCRM/crmapi"], displayName: name, expiry: expiry).get().record
+        }
+        let gone = try issue("gone", .days(1))
+        let week = try issue("week", .days(8))
+        let year = try issue("year", .days(365))
+        _ = try issue("forever", .never)
+        b.clock.advance(2 * 86400)
+        try b.signInAsAdmin("root2@example.com")  // the first session has lapsed
+        func row(_ page: HTTPResponse, _ token: TokenRecordSummary) -> String {
+            let after = page.bodyText.components(separatedBy: "data-id=\"\(token.id)\"").dropFirst().first ?? ""
+            return after.components(separatedBy: "</tr>")[0]
+        }
+        let all = b.get("/admin/tokens?sort=oldest")
+        #expect(all.bodyText.contains("<th scope=\"col\">Expires</th>"))
+        #expect(row(all, gone).contains("<td class=\"expires\"><strong class=\"expired-on\">expired on "
+            + "\(PageDayTime.of(try #require(gone.expiresAt)))</strong></td>"))
+        #expect(row(all, week).contains("<td class=\"expires\">\(PageDayTime.of(try #require(week.expiresAt)))</td>"))
+        #expect(all.bodyText.contains("<td class=\"expires\">never</td>"))
+        func names(_ query: String) -> [String] {
+            b.get("/admin/tokens?sort=oldest&" + query).bodyText.components(separatedBy: "<td class=\"name\">").dropFirst()
+                .map { String($0.prefix { $0 != "<" }) }
+        }
+        #expect(names("") == ["gone", "week", "year", "forever"])
+        #expect(names("expiring=0") == ["gone"])
+        #expect(names("expiring=7") == ["gone", "week"])
+        #expect(names("expiring=400") == ["gone", "week", "year"])
+        #expect(b.get("/admin/tokens?expiring=-1").status == 400)
+        #expect(b.get("/admin/tokens?expiring=soon").status == 400)
+        let ask = b.get("/admin/tokens/revoke-all?expiring=7")
+        #expect(ask.bodyText.contains("Every token matching expired or expiring within 7 days will be revoked: 2 tokens"))
+        #expect(b.get("/admin/tokens/revoke-all?expiring=0").bodyText.contains("Every token matching expired will be"))
+        let done = b.post("/admin/tokens/revoke-all", [("csrf", BrowserHarness.formToken(ask)), ("expiring", "7"),
+                                                       ("expected", "2")])
+        #expect(done.header("Location") == "/admin/tokens?revoked=2")
+        #expect(try b.t.auth.tokens(accountID: ann).map(\.displayName) == ["year", "forever"])
+        #expect(try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1).first?.entry.detail
+            == "revoked 2 tokens at once (expired or expiring within 7 days)")
+        #expect(try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1).first?.entry.accountID
+            == b.t.auth.account(email: "root2@example.com")?.id)
+        let csv = b.get("/admin/tokens/csv?expiring=400").bodyText
+        #expect(csv.split(separator: "\r\n").count == 2 && csv.contains("\"year\""))
+    }
+
     @Test func theCSVHasEveryMatchingRowAsTheStoreHasIt() throws {
         let b = try BrowserHarness()
         try b.signInAsAdmin()
@@ -287,17 +337,39 @@ import Testing
         let first = try b.issue(ann, "=HYPERLINK(\"x\")")
         b.clock.advance(10)
         let second = try b.issue(ann, "plain, \"quoted\"", scopes: ["ZohoCRM/crmapi", "ZohoRecruit/recruitapi"])
+        // One that expires in 30 days, one that expired yesterday (made 2 days ago for 1), one
+        // made with an application password that is then revoked; and one use of the first.
+        let thirty = try b.t.auth.issueToken(accountID: ann, scopes: ["ZohoCRM/crmapi"], displayName: "thirty",
+                                             expiry: .days(30)).get().record
+        let password = try b.t.store.insertAppPassword(accountID: ann, name: "laptop", passwordHash: "x",
+                                                       lookupDigest: "d", createdAt: b.clock.now, limit: 5)
+        let expired = try b.t.auth.issueToken(accountID: ann, scopes: ["ZohoCRM/crmapi"], displayName: "expired",
+                                              appPasswordID: password.id, expiry: .days(1)).get().record
+        b.clock.advance(2 * 86400)
+        let kept = try b.t.store.insertAppPassword(accountID: ann, name: "phone", passwordHash: "y",
+                                                   lookupDigest: "e", createdAt: b.clock.now, limit: 5)
+        let withKept = try b.t.auth.issueToken(accountID: ann, scopes: ["ZohoCRM/crmapi"], displayName: "with phone",
+                                               appPasswordID: kept.id).get().record
+        #expect(try b.t.auth.revokeAppPassword(id: password.id, accountID: ann))
+        try b.signInAsAdmin("root2@example.com")  // the first session has lapsed
+        #expect(try b.passes(first.value))
+        try b.t.auth.usage.flushAll()
         let csv = b.get("/admin/tokens/csv?owner=ann%40example.com&sort=oldest")
         #expect(csv.status == 200)
         #expect(csv.header("Content-Type") == "text/csv; charset=UTF-8")
         #expect(csv.header("Content-Disposition") == "attachment; filename=\"authtoken-tokens.csv\"")
         #expect(csv.header("Cache-Control") == "no-store")
         let records = try b.t.auth.tokens(accountID: ann)
+        #expect(records.map(\.id) == [first.id, second.id, thirty.id, expired.id, withKept.id])
         func iso(_ date: Date) -> String { date.formatted(.iso8601) }
+        let used = try #require(records[0].lastUsedAt)
         let expected = [
-            #""id","owner","name","scopes","hint","created","last_used","last_used_from","app_password_id","app_password""#,
-            #""\#(first.id)","ann@example.com","'=HYPERLINK(""x"")","ZohoCRM/crmapi","\#(records[0].hint)","\#(iso(records[0].createdAt))","","","","""#,
-            #""\#(second.id)","ann@example.com","plain, ""quoted""","ZohoCRM/crmapi ZohoRecruit/recruitapi","\#(records[1].hint)","\#(iso(records[1].createdAt))","","","","""#,
+            #""id","owner","name","scopes","hint","created","last_used","last_used_from","app_password_id","app_password","expires""#,
+            #""\#(first.id)","ann@example.com","'=HYPERLINK(""x"")","ZohoCRM/crmapi","\#(records[0].hint)","\#(iso(records[0].createdAt))","\#(iso(used))","192.0.2.1","","","never""#,
+            #""\#(second.id)","ann@example.com","plain, ""quoted""","ZohoCRM/crmapi ZohoRecruit/recruitapi","\#(records[1].hint)","\#(iso(records[1].createdAt))","","","","","never""#,
+            #""\#(thirty.id)","ann@example.com","thirty","ZohoCRM/crmapi","\#(records[2].hint)","\#(iso(records[2].createdAt))","","","","","\#(iso(try #require(records[2].expiresAt)))""#,
+            #""\#(expired.id)","ann@example.com","expired","ZohoCRM/crmapi","\#(records[3].hint)","\#(iso(records[3].createdAt))","","","\#(password.id)","","expired on \#(iso(try #require(records[3].expiresAt)))""#,
+            #""\#(withKept.id)","ann@example.com","with phone","ZohoCRM/crmapi","\#(records[4].hint)","\#(iso(records[4].createdAt))","","","\#(kept.id)","phone","never""#,
         ].joined(separator: "\r\n") + "\r\n"
         #expect(csv.bodyText == expected)
     }
@@ -329,6 +401,77 @@ import Testing
         #expect(try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1).map(\.entry.detail) == [
             "revoked the application password #\(password.id) “laptop”: ann@example.com (account \(ann))",
         ])
+    }
+
+    @Test func bulkAppPasswordRevocationSaysHowManyRevokesExactlyThoseAndKeepsTheirTokens() throws {
+        let b = try BrowserHarness()
+        let ann = try b.addAccount("ann@example.com")
+        let bob = try b.addAccount("bob@example.com")
+        func password(_ owner: Int64, _ name: String) throws -> AppPasswordRecord {
+            try b.t.store.insertAppPassword(accountID: owner, name: name, passwordHash: "$argon2id$secret-" + name,
+                                            lookupDigest: "d-" + name, createdAt: b.clock.now, limit: 5)
+        }
+        let annOld = try password(ann, "ann laptop")
+        let bobOld = try password(bob, "bob phone")
+        let bobUsed = try password(bob, "bob used")
+        try b.t.store.touchAppPassword(id: bobUsed.id, at: b.clock.now.addingTimeInterval(80 * 86400))
+        let madeByOld = try b.t.store.insertToken(NewToken(
+            accountID: bob, digest: TokenSecret.digest(of: String(repeating: "c", count: 32)), hint: "…cccc",
+            scopes: ["ZohoCRM/crmapi"], displayName: "from the phone", createdAt: b.clock.now, appPasswordID: bobOld.id),
+            limit: 10)
+        b.clock.advance(95 * 86400)
+        try b.signInAsAdmin()
+        b.address = "192.0.2.9"
+        let fresh = try password(ann, "ann fresh")
+        let list = b.get("/admin/app-passwords?unused=90")
+        #expect(list.bodyText.contains("href=\"/admin/app-passwords/revoke-all?unused=90\""))
+        #expect(list.bodyText.contains("Revoke every application password matching got no token for 90 days…"))
+        let ask = b.get("/admin/app-passwords/revoke-all?unused=90")
+        #expect(ask.status == 200 && ask.bodyText.contains("<h1>Revoke 2 application passwords?</h1>"))
+        #expect(ask.bodyText.contains("Every application password matching got no token for 90 days will be revoked: "
+            + "2 application passwords, of every account they belong to."))
+        #expect(ask.bodyText.contains("<input type=\"hidden\" name=\"expected\" value=\"2\">"))
+        #expect(ask.bodyText.contains("<input type=\"hidden\" name=\"unused\" value=\"90\">"))
+        #expect(!ask.bodyText.contains("secret-"))
+        #expect(b.get("/admin/app-passwords/revoke-all?owner=bob%40example.com").bodyText
+            .contains("Revoke 2 application passwords?"))
+        #expect(b.get("/admin/app-passwords/revoke-all?owner=bob%40example.com&unused=90").bodyText
+            .contains("Revoke 1 application password?"))
+        #expect(b.get("/admin/app-passwords/revoke-all?owner=nobody%40example.com").bodyText
+            .contains("No application password matches this filter (owner nobody@example.com); nothing to revoke."))
+        #expect(b.get("/admin/app-passwords/revoke-all?unused=0").status == 400)
+        let csrf = BrowserHarness.formToken(ask)
+        // A count that no longer holds (or none) revokes nothing and asks again with the new one.
+        for expected in [[("expected", "3")], [("expected", "1")], [("expected", "0")], [("expected", "x")], []] {
+            let stale = b.post("/admin/app-passwords/revoke-all", [("csrf", csrf), ("unused", "90")] + expected)
+            #expect(stale.status == 409, "\(expected)")
+            #expect(stale.bodyText.contains("<h1>Revoke 2 application passwords?</h1>"))
+            #expect(stale.bodyText.contains("changed since the last page; here is the new number."))
+        }
+        #expect(try b.t.store.appPasswordCount(ownerID: nil, unusedSince: nil) == 4)
+        #expect(try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1).isEmpty)
+        let done = b.post("/admin/app-passwords/revoke-all", [("csrf", csrf), ("unused", "90"), ("expected", "2")])
+        #expect(done.header("Location") == "/admin/app-passwords?revoked=2")
+        #expect(b.get("/admin/app-passwords?revoked=2").bodyText.contains("2 application passwords were revoked."))
+        #expect(try b.t.auth.appPasswords(accountID: ann).map(\.id) == [fresh.id])
+        #expect(try b.t.auth.appPasswords(accountID: bob).map(\.id) == [bobUsed.id])
+        // The token the revoked password got stays, and works, as when its owner revokes it.
+        #expect(try b.t.store.token(id: madeByOld.id)?.appPasswordID == bobOld.id)
+        #expect(try b.passes(String(repeating: "c", count: 32)))
+        #expect(b.get("/admin/tokens?owner=bob%40example.com").bodyText.contains("<td>(revoked)</td>"))
+        // Both trails: one entry per owner, one audit entry with the count and the filter.
+        for (owner, record) in [(ann, annOld), (bob, bobOld)] {
+            let theirs = try #require(try b.t.auth.activity(accountID: owner).first?.entry)
+            #expect(theirs.kind == .appPasswordRevoked)
+            #expect(theirs.detail == "by an administrator (root@example.com): 1 revoked at once: #\(record.id) “\(record.name)”")
+            #expect(theirs.address == "192.0.2.9")
+        }
+        let audit = try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1)
+        #expect(audit.map(\.entry.detail) == ["revoked 2 application passwords at once (got no token for 90 days)"])
+        #expect(audit.first?.entry.address == "192.0.2.9")
+        // Nothing matches any more: the same form now answers 409 with nothing to revoke.
+        let again = b.post("/admin/app-passwords/revoke-all", [("csrf", csrf), ("unused", "90"), ("expected", "2")])
+        #expect(again.status == 409 && again.bodyText.contains("No application password matches this filter"))
     }
 
     @Test func activityAcrossAccountsFiltersByAccountKindAndDay() throws {
@@ -382,4 +525,14 @@ enum PageDay {
 
 extension Date {
     var roundedDownToSecond: Date { Date(timeIntervalSince1970: timeIntervalSince1970.rounded(.down)) }
+}
+
+enum PageDayTime {
+    /// As the pages write a time: `2026-11-29 04:10 UTC`.
+    static func of(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let p = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d UTC", p.year!, p.month!, p.day!, p.hour!, p.minute!)
+    }
 }

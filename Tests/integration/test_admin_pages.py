@@ -1,6 +1,7 @@
 """The administrators' pages over real HTTP behind nginx, and in headless Chromium: the
 route table's 405 answers, who gets in, revocation taking effect on the very next check,
-bulk revocation of long-unused tokens, the CSV against the database, both activity trails."""
+bulk revocation of long-unused tokens and application passwords, the CSV against the
+database, both activity trails."""
 import csv
 import io
 import re
@@ -9,8 +10,8 @@ import time
 import pytest
 import requests
 
-from conftest import (CSRF, GENEROUS_THROTTLE, SECRETS, Instance, assert_token, new_email, new_password,
-                      sign_in, totp, Browser)
+from conftest import (CSRF, GENEROUS_THROTTLE, SECRETS, Instance, add_app_passwords, assert_cause, assert_token,
+                      digest, new_email, new_password, sign_in, totp, Browser)
 
 OTHER_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
 RECOVERY = re.compile(r"<li><code>([^<]+)</code></li>")
@@ -103,7 +104,7 @@ def test_non_admins_get_404_and_an_admin_without_two_factor_is_told_to_turn_it_o
     email, pw = new_email("plain"), new_password()
     server.add_user(email, pw)
     admin_paths = [r["path"] for r in routes(server) if r["access"] == "admin"]
-    assert len(admin_paths) == 12
+    assert len(admin_paths) == 13
     for client in (requests.Session(), sign_in(server, email, pw)):
         for path in admin_paths:
             for method in ("GET", "POST", "PUT"):
@@ -128,12 +129,17 @@ def test_admin_posts_without_the_form_token_are_403_and_change_nothing(server, a
     email, pw = new_email("victim"), new_password()
     server.add_user(email, pw)
     token = api_token(server, email, pw)
+    add_app_passwords(server, email, pw, 1)
     with server.db() as con:
         account_id = con.execute("SELECT id FROM account WHERE email = ?", (email,)).fetchone()[0]
         token_id = con.execute("SELECT id FROM token WHERE account_id = ?", (account_id,)).fetchone()[0]
+        password_id = con.execute("SELECT id FROM app_password WHERE account_id = ?", (account_id,)).fetchone()[0]
     posts = {"/admin/account/action": {"id": account_id, "action": "deactivate", "confirmed": "1"},
              "/admin/tokens/revoke": {"id": token_id},
-             "/admin/tokens/revoke-all": {"owner": email, "expected": "1"}}
+             "/admin/tokens/revoke-all": {"owner": email, "expected": "1"},
+             "/admin/app-passwords/revoke": {"id": password_id, "account": account_id},
+             "/admin/app-passwords/revoke-all": {"owner": email, "expected": "1"}}
+    assert set(posts) == {r["path"] for r in routes(server) if r["access"] == "admin" and "POST" in r["methods"]}
     for path, fields in posts.items():
         for csrf in (None, "", "0" * 64):
             data = dict(fields, **({} if csrf is None else {"csrf": csrf}))
@@ -143,6 +149,7 @@ def test_admin_posts_without_the_form_token_are_403_and_change_nothing(server, a
     with server.db() as con:
         assert con.execute("SELECT active FROM account WHERE id = ?", (account_id,)).fetchone()[0] == 1
         assert con.execute("SELECT count(*) FROM token WHERE id = ?", (token_id,)).fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM app_password WHERE id = ?", (password_id,)).fetchone()[0] == 1
 
 
 @pytest.fixture(scope="module")
@@ -228,6 +235,9 @@ def test_an_admin_deactivates_revokes_bulk_revokes_and_downloads_the_csv_in_chro
                     (now - 100 * 86400, ids["finn 0"], ids["finn 1"]))
         con.execute("UPDATE token SET last_used_at = ? WHERE id = ?", (now - 86400, ids["finn 2"]))
         con.execute("UPDATE token SET created_at = ? WHERE id IN (?, ?)", (now - 95 * 86400, ids["eve 1"], ids["eve 2"]))
+        # For the CSV's expiry column: one of Dora's expired yesterday, one expires in 30 days.
+        con.execute("UPDATE token SET expires_at = ? WHERE id = ?", (now - 86400, ids["dora 0"]))
+        con.execute("UPDATE token SET expires_at = ? WHERE id = ?", (now + 30 * 86400, ids["dora 1"]))
     con.close()
     browser.open("/admin/tokens?unused=90")
     assert sorted(c.text for c in browser.find_all("tr.inventory-row .name")) == ["eve 1", "eve 2", "finn 0", "finn 1"]
@@ -250,13 +260,26 @@ def test_an_admin_deactivates_revokes_bulk_revokes_and_downloads_the_csv_in_chro
     assert r.headers["Cache-Control"] == "no-store"
     rows = list(csv.reader(io.StringIO(r.text)))
     assert rows[0] == ["id", "owner", "name", "scopes", "hint", "created", "last_used", "last_used_from",
-                       "app_password_id", "app_password"]
+                       "app_password_id", "app_password", "expires"]
     with inst.db() as ro:
         stored = ro.execute("SELECT token.id, account.email, token.display_name, token.scopes, token.hint,"
-                            " token.last_used_from FROM token JOIN account ON account.id = token.account_id"
+                            " token.created_at, token.last_used_at, token.last_used_from, token.app_password_id,"
+                            " app_password.name, token.expires_at FROM token"
+                            " JOIN account ON account.id = token.account_id"
+                            " LEFT JOIN app_password ON app_password.id = token.app_password_id"
                             " ORDER BY token.created_at, token.id").fetchall()
-    assert [(int(r[0]), r[1], r[2], r[3], r[4], r[7]) for r in rows[1:]] == [
-        (s[0], s[1], s[2], s[3].replace(",", " "), s[4], s[5] or "") for s in stored]
+    checked = int(time.time())
+
+    def iso(seconds):
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds)) if seconds is not None else ""
+
+    def expiry(seconds):
+        return "never" if seconds is None else ("expired on " if seconds <= checked else "") + iso(seconds)
+    assert len(stored) == 4 and [len(r) for r in rows[1:]] == [11] * 4
+    assert rows[1:] == [[str(s[0]), s[1], s[2], s[3].replace(",", " "), s[4], iso(s[5]), iso(s[6]), s[7] or "",
+                         "" if s[8] is None else str(s[8]), s[9] or "", expiry(s[10])] for s in stored]
+    assert sorted(r[10] for r in rows[1:])[0].startswith("20")  # Dora's 30 days: a date
+    assert sum(r[10].startswith("expired on ") for r in rows[1:]) == 1 and sum(r[10] == "never" for r in rows[1:]) == 2
 
     # Both trails: Dora's activity names the administrator, the audit trail each act.
     browser.open("/admin/activity?kind=admin-audit")
@@ -272,3 +295,89 @@ def test_an_admin_deactivates_revokes_bulk_revokes_and_downloads_the_csv_in_chro
                             (people["dora"][0],)).fetchone()
     assert tuple(theirs) == ("admin", f"by an administrator ({admin_email}): deactivated the account", "127.0.0.1")
     assert browser.console_errors() == []
+
+
+def app_password_ids(inst):
+    with inst.db() as ro:
+        return {(r["email"], r["name"]): r["id"] for r in ro.execute(
+            "SELECT app_password.id, account.email, app_password.name FROM app_password"
+            " JOIN account ON account.id = app_password.account_id")}
+
+
+def newest_activity(inst, email, kind):
+    with inst.db() as ro:
+        return [tuple(r) for r in ro.execute(
+            "SELECT activity.detail, activity.address FROM activity JOIN account ON account.id = activity.account_id"
+            " WHERE account.email = ? AND activity.kind = ? ORDER BY activity.id DESC", (email, kind))]
+
+
+def test_bulk_revocation_of_application_passwords_through_nginx(own_server):
+    """On the module's own instance (after the Chromium test): "got no token for 90 days"
+    spans every account's application passwords, so only this test's may exist there."""
+    inst = own_server
+    keeper, keeper_pw = new_email("keeper"), new_password()
+    session, _ = make_admin(inst, keeper, keeper_pw)
+    people = {}
+    for name in ("gina", "hal", "ivy"):
+        email, pw = new_email(name), new_password()
+        inst.add_user(email, pw)
+        people[name] = (email, add_app_passwords(inst, email, pw, 2)[1])
+    gina, hal, ivy = (people[n][0] for n in ("gina", "hal", "ivy"))
+    # A token Gina's first application password gets; then Gina's two last got one 100 days
+    # ago, Hal's first was made 100 days ago and never used. Hal's second and Ivy's are new.
+    gina_token = api_token(inst, gina, people["gina"][1][0])
+    ids = app_password_ids(inst)
+    assert len(ids) == 6
+    old = [ids[(gina, "device 0")], ids[(gina, "device 1")], ids[(hal, "device 0")]]
+    now = int(time.time())
+    import sqlite3
+    con = sqlite3.connect(str(inst.data_dir / "authtoken.sqlite"), timeout=10)
+    with con:
+        con.execute("UPDATE app_password SET created_at = ?, last_used_at = ? WHERE id IN (?, ?)",
+                    (now - 120 * 86400, now - 100 * 86400, *old[:2]))
+        con.execute("UPDATE app_password SET created_at = ? WHERE id = ?", (now - 100 * 86400, old[2]))
+    con.close()
+
+    listed = session.get(inst.url + "/admin/app-passwords?unused=90", timeout=10)
+    assert listed.status_code == 200 and listed.text.count('class="app-password-row"') == 3
+    assert 'href="/admin/app-passwords/revoke-all?unused=90"' in listed.text
+    ask = session.get(inst.url + "/admin/app-passwords/revoke-all?unused=90", timeout=10)
+    assert ask.status_code == 200 and ask.headers["Cache-Control"] == "no-store"
+    assert "<h1>Revoke 3 application passwords?</h1>" in ask.text
+    assert '<input type="hidden" name="expected" value="3">' in ask.text
+    csrf = CSRF.search(ask.text).group(1)
+    url = inst.url + "/admin/app-passwords/revoke-all"
+
+    # Without the form token: 403, nothing changed, nothing written.
+    for token in (None, "", "0" * 64):
+        data = {"unused": "90", "expected": "3", **({} if token is None else {"csrf": token})}
+        r = session.post(url, data=data, timeout=10, allow_redirects=False)
+        assert r.status_code == 403 and "Form expired" in r.text
+    # A number that no longer holds: 409, the confirmation with the real one, nothing changed.
+    r = session.post(url, data={"csrf": csrf, "unused": "90", "expected": "4"}, timeout=10, allow_redirects=False)
+    assert r.status_code == 409 and "<h1>Revoke 3 application passwords?</h1>" in r.text
+    assert app_password_ids(inst) == ids
+    assert newest_activity(inst, keeper, "admin-audit") == []
+
+    r = session.post(url, data={"csrf": csrf, "unused": "90", "expected": "3"}, timeout=10, allow_redirects=False)
+    assert r.status_code == 303 and r.headers["Location"] == "/admin/app-passwords?revoked=3"
+    assert "3 application passwords were revoked." in session.get(inst.url + r.headers["Location"], timeout=10).text
+    left = app_password_ids(inst)
+    assert left == {key: value for key, value in ids.items() if value not in old}
+    # Revoked ones are refused in API mode at once; the others work; the token Gina's got stays.
+    assert_cause(inst.create({"EMAIL_ID": gina, "PASSWORD": people["gina"][1][0], "SCOPE": "ZohoRecruit/recruitapi"},
+                             form="post-body"), "INVALID_PASSWORD")
+    api_token(inst, hal, people["hal"][1][1])
+    assert not is_4834(guarded_call(inst, gina_token))
+    with inst.db() as ro:
+        assert [tuple(r) for r in ro.execute("SELECT app_password_id FROM token WHERE digest = ?",
+                                             (digest(gina_token),))] == [(old[0],)]
+
+    # Both trails: one entry for each owner, one in the administrator's audit trail.
+    assert newest_activity(inst, gina, "app-password-revoked") == [(
+        f"by an administrator ({keeper}): 2 revoked at once: #{old[0]} “device 0”, #{old[1]} “device 1”", "127.0.0.1")]
+    assert newest_activity(inst, hal, "app-password-revoked") == [(
+        f"by an administrator ({keeper}): 1 revoked at once: #{old[2]} “device 0”", "127.0.0.1")]
+    assert newest_activity(inst, ivy, "app-password-revoked") == []
+    assert newest_activity(inst, keeper, "admin-audit") == [
+        ("revoked 3 application passwords at once (got no token for 90 days)", "127.0.0.1")]
