@@ -61,6 +61,18 @@ public final class PostgresConnection {
         isBroken = true
     }
 
+    /// Marks the connection broken when the server has closed it while it sat idle: a
+    /// restarted or terminated server leaves an idle connection readable (its last message,
+    /// then end of file), and an idle connection of ours is otherwise never sent anything
+    /// (no LISTEN). Found before a statement is sent, so nothing can have run and the owner
+    /// can open a new connection without failing the call. One `poll` with no wait.
+    func noticeServerGoneWhileIdle() {
+        guard !isBroken, let handle, PQtransactionStatus(handle) == PQTRANS_IDLE else { return }
+        var socket = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+        guard socket.fd >= 0, poll(&socket, 1, 0) > 0 else { return }
+        isBroken = true
+    }
+
     /// The server process serving this connection (for `pg_terminate_backend` and logs).
     public var backendPID: Int32 {
         handle.map { PQbackendPID($0) } ?? 0

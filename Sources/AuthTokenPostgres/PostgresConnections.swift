@@ -7,7 +7,9 @@
 /// One connection per calling thread, opened on first use, for a thread-per-request
 /// server: no pool lock to contend for, and each thread's prepared statements stay warm.
 ///
-/// A call that fails because the connection broke throws (`isConnectionFailure`); the
+/// A connection the server closed while it sat idle (a restart, a terminated backend) is
+/// noticed before the next statement is sent and replaced, so that call succeeds. A call
+/// that fails because the connection broke during it throws (`isConnectionFailure`); the
 /// thread's next call opens a new connection. Nothing is retried behind the caller's
 /// back, since a statement that may have run must not run twice unasked.
 ///
@@ -62,6 +64,7 @@ public final class PostgresConnections: Sendable {
     private func threadConnection() throws(PostgresError) -> PostgresConnection {
         if let raw = pthread_getspecific(key) {
             let connection = Unmanaged<PostgresConnection>.fromOpaque(raw).takeUnretainedValue()
+            connection.noticeServerGoneWhileIdle()
             if !connection.isBroken { return connection }
             closeThreadConnection()
         }

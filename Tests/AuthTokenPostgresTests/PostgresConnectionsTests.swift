@@ -31,7 +31,9 @@ extension PostgresServerTests {
         #expect(Set(pids.withLock { $0 }).count == 4)
     }
 
-    @Test func aTerminatedBackendFailsOneCallThenReconnects() throws {
+    /// A backend the server terminated while the connection sat idle: noticed before the
+    /// next statement is sent (nothing ran), so that call succeeds on a new connection.
+    @Test func aTerminatedBackendIsReplacedBeforeTheNextCall() throws {
         let url = try TestDatabase.url()
         let connections = PostgresConnections(url: url)
         defer { connections.closeThreadConnection() }
@@ -41,11 +43,12 @@ extension PostgresServerTests {
         }
         let other = try PostgresConnection(url: url)
         #expect(try other.execute("SELECT pg_terminate_backend($1::int4)", [before]).first?.bool(0) == true)
-
-        let error = try #require(throws: PostgresError.self) {
-            try connections.withConnection { c in try c.executePrepared("SELECT $1::int8", [2]) }
+        // The backend process has gone (its socket is closed) within 10 s.
+        for _ in 0..<100 {
+            guard try other.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = $1::int4", [before])
+                .first?.int64(0) != 0 else { break }
+            usleep(100_000)
         }
-        #expect(error.isConnectionFailure)
         let after = try connections.withConnection { (c: PostgresConnection) throws -> Int32 in
             #expect(try c.executePrepared("SELECT $1::int8", [3]).first?.int64(0) == 3)
             return c.backendPID
@@ -53,7 +56,8 @@ extension PostgresServerTests {
         #expect(after != before)
     }
 
-    @Test func aServerRestartFailsOneCallThenReconnects() throws {
+    /// A server restart between two calls: the first call after it succeeds.
+    @Test func aServerRestartIsNoticedBeforeTheNextCall() throws {
         let connections = PostgresConnections(url: try TestDatabase.url())
         defer { connections.closeThreadConnection() }
         let before = try connections.withConnection { c in
@@ -62,10 +66,6 @@ extension PostgresServerTests {
         }
         try TestDatabase.cluster("restart")
 
-        let error = try #require(throws: PostgresError.self) {
-            try connections.withConnection { c in try c.executePrepared("SELECT 1") }
-        }
-        #expect(error.isConnectionFailure)
         let after = try connections.withConnection { (c: PostgresConnection) throws -> Int32 in
             #expect(try c.executePrepared("SELECT 2").first?.int64(0) == 2)
             return c.backendPID
