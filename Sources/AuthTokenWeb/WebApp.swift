@@ -25,7 +25,12 @@ public struct WebApp: Sendable {
         self.browser = browser
         self.now = now
         self.metrics = metrics
-        // The core's notices leave through the browser pages' mailer (the log without one).
+    }
+
+    /// Sends the core's notices (reused tokens, new tokens, reminders) through the browser
+    /// pages' mailer, or to the log without one. `main.swift` calls it before anything that
+    /// sends notices starts (the retention sweeper's reminders).
+    public func deliverNotices() {
         let mailer = browser?.mailer ?? .log
         auth.notices.deliver { [logger] notice in
             _ = mailer.send(to: notice.to, subject: notice.subject, text: notice.text, link: nil, logger: logger)

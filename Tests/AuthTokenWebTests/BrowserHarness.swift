@@ -45,6 +45,7 @@ final class BrowserHarness: Sendable {
             pages: try Pages(directory: Self.templates), secureCookies: secureCookies, registration: true,
             publicURL: nil, mailer: .command("cat > '\(mailFile.path)'"))
         app = WebApp(auth: t.auth, logger: Logger(label: "test"), browser: browser, now: { clock.now })
+        app.deliverNotices()
     }
 
     /// Sends a request with the stored cookies and stores the cookies it sets.
