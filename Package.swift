@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 //
 // Dependencies point one way: executables → AuthTokenWeb → AuthTokenCore → AuthTokenStore.
-// AuthTokenSQLite and AuthTokenPostgres implement AuthTokenStore; only AuthTokenBackends
+// AuthTokenSQLite and AuthTokenPostgres implement AuthTokenStore (sharing AuthTokenSQL); only AuthTokenBackends
 // (used by the executables to open the configured one) knows them. FastCGI knows nothing of
 // the web layer; the executable adapts one to the other. Every target lists what it imports.
 import PackageDescription
@@ -37,14 +37,17 @@ let package = Package(
         .target(name: "Lifecycle"),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "Lifecycle"]),
         .target(name: "AuthTokenStore"),
+        // The SQL both backends share: statements written once, the row-reading and executor
+        // protocols, and the store methods written once over either backend (docs/architecture.md).
+        .target(name: "AuthTokenSQL", dependencies: ["AuthTokenStore"]),
         .target(
             name: "AuthTokenSQLite",
-            dependencies: ["AuthTokenStore", "Lifecycle", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["AuthTokenStore", "AuthTokenSQL", "Lifecycle", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // PostgreSQL backend (issue 11): libpq connections and PostgresStore.
         .target(
             name: "AuthTokenPostgres",
-            dependencies: ["CLibPQ", "AuthTokenStore", "Lifecycle"],
+            dependencies: ["CLibPQ", "AuthTokenStore", "AuthTokenSQL", "Lifecycle"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .target(

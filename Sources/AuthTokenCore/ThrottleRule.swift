@@ -1,7 +1,7 @@
 import Foundation
 
 /// The throttle's policy: how many failed attempts within which time block a key, and
-/// for how long. The store only keeps the counters (`HardeningStore`).
+/// for how long. The store only keeps the counters (`ThrottleStore`).
 ///
 /// An attempt is counted before its password or code is checked, and taken back when it
 /// succeeds; so a key's attempts are its failures plus the attempts still being checked,

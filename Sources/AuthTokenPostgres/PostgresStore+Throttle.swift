@@ -1,14 +1,15 @@
+import AuthTokenSQL
 import AuthTokenStore
 import Foundation
 
-/// Attempt counters, with the same semantics as `SQLiteStore+Throttle`. Each change is one
+/// The throttle's two upserts (the rest of the throttle is `SQLStore+Throttle`). Each is one
 /// `INSERT ... ON CONFLICT ... DO UPDATE`: PostgreSQL locks the key's row and computes the
 /// new values from its latest version, so parallel attempts from any number of instances
 /// are counted one after the other, never two from the same count. Two first attempts on a
 /// new key meet on the primary key: one inserts, the other waits and then updates.
 extension PostgresStore {
     public func countAttempt(key: String, now: Date, window: TimeInterval) throws -> AttemptCounter {
-        let time = Self.seconds(now)
+        let time = SQLValue.seconds(now)
         let windowStart = time - Int64(window.rounded(.up))
         let row = try run(
             """
@@ -32,40 +33,14 @@ extension PostgresStore {
             count: Int(try row.int64(0)), blockedUntil: Self.blockEnd(try row.optionalInt64(1), after: time))
     }
 
-    public func refundAttempt(key: String) throws {
-        try run("UPDATE throttle SET attempts = attempts - 1 WHERE key = $1 AND attempts > 0", [key])
-    }
-
-    /// One `UPDATE ... RETURNING`: parallel failures get distinct counts. Like the SQLite
-    /// backend, 0 for a key with no counter (its attempt was never counted).
-    public func recordFailure(key: String, now: Date) throws -> Int {
-        Int(try run("UPDATE throttle SET failures = failures + 1 WHERE key = $1 RETURNING failures", [key])
-            .first?.int64(0) ?? 0)
-    }
-
     /// A compare-and-set: the update happens only when no block is in force at `now`, and a
     /// racing caller re-checks that on the row the winner left.
     public func startBlock(key: String, until: Date, now: Date) throws -> Bool {
-        try changesRow(
+        (try run(
             """
             INSERT INTO throttle (key, attempts, failures, window_start, blocked_until) VALUES ($1, 0, 0, $2, $3)
             ON CONFLICT (key) DO UPDATE SET attempts = 0, failures = 0, window_start = $2::int8, blocked_until = $3::int8
                 WHERE throttle.blocked_until IS NULL OR throttle.blocked_until <= $2::int8
-            """, [key, Self.seconds(now), Int64(until.timeIntervalSince1970.rounded(.up))])
-    }
-
-    public func blockedUntil(key: String, now: Date) throws -> Date? {
-        let time = Self.seconds(now)
-        return Self.blockEnd(
-            try run("SELECT blocked_until FROM throttle WHERE key = $1", [key]).first?.optionalInt64(0), after: time)
-    }
-
-    public func clearFailures(key: String) throws -> Bool {
-        try changesRow("DELETE FROM throttle WHERE key = $1", [key])
-    }
-
-    static func blockEnd(_ until: Int64?, after time: Int64) -> Date? {
-        guard let until, until > time else { return nil }
-        return date(until)
+            """, [key, SQLValue.seconds(now), Int64(until.timeIntervalSince1970.rounded(.up))]).affectedRows ?? 0) > 0
     }
 }

@@ -1,3 +1,4 @@
+import AuthTokenSQL
 import AuthTokenStore
 import Foundation
 
@@ -8,18 +9,23 @@ import Foundation
 /// `executePrepared`. Nothing is cached in the process, so what one instance writes the
 /// next statement of another sees.
 ///
+/// Most store methods are written once for both backends (`SQLStore`, in AuthTokenSQL);
+/// this backend gives them its connections and implements itself only what differs: the
+/// token check, last-use writes, the throttle's upserts, migrations and transfer.
+///
 /// How the rules of the protocols hold between processes (READ COMMITTED throughout):
 /// - caps (`insertToken`, `insertAppPassword`): one transaction locks the account's row
 ///   (`FOR NO KEY UPDATE`), then counts and inserts; the next caller for that account waits
 ///   for the lock and counts afresh (each statement takes a new snapshot);
-/// - single-use rows (confirmation links, half-done sign-ins, recovery codes):
-///   `DELETE ... RETURNING`, so of two racing callers only one gets the row;
+/// - single-use rows (confirmation links, half-done sign-ins, reset links, recovery
+///   codes): `DELETE ... RETURNING` (or a conditional `DELETE`), so of two racing callers
+///   only one gets the row;
 /// - counters and blocks: one `INSERT ... ON CONFLICT ... DO UPDATE` each, which locks the
 ///   row and evaluates against its latest version;
-/// - TOTP steps and last-use times: conditional `UPDATE`s (`last_step < $2`,
-///   `last_used_at < $2`) that PostgreSQL re-checks on the latest row after waiting for a
+/// - TOTP steps and last-use times: conditional `UPDATE`s (`last_step < ?`,
+///   `last_used_at < ?`) that PostgreSQL re-checks on the latest row after waiting for a
 ///   concurrent writer.
-public final class PostgresStore: AuthStore {
+public final class PostgresStore: SQLStore {
     let connections: PostgresConnections
 
     /// Connects and applies pending migrations under an advisory lock, so that instances
@@ -53,19 +59,30 @@ public final class PostgresStore: AuthStore {
         }
     }
 
-    /// True when the statement changed at least one row.
-    func changesRow(_ sql: String, _ parameters: [(any PostgresParameter)?]) throws -> Bool {
-        (try run(sql, parameters).affectedRows ?? 0) > 0
-    }
-
     /// Runs `body` in a READ COMMITTED transaction on the calling thread's connection.
-    func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+    public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         do {
             return try connections.transaction(body)
         } catch let error as PostgresError {
             throw Self.mapped(error)
         }
     }
+
+    /// Each statement on its own (autocommit), on the calling thread's connection.
+    public func read<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        do {
+            return try connections.withConnection(body)
+        } catch let error as PostgresError {
+            throw Self.mapped(error)
+        }
+    }
+
+    public func write<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        try read(body)
+    }
+
+    /// PostgreSQL sorts NULL highest: never used must be put last descending, first ascending.
+    public static let nullsLast = " NULLS LAST", nullsFirst = " NULLS FIRST"
 
     static func mapped(_ error: PostgresError) -> Error {
         if error.isUniqueViolation && error.constraint == "account_email_key_unique" {
@@ -76,19 +93,6 @@ public final class PostgresStore: AuthStore {
             return StoreError.noSuchAccount
         }
         return error
-    }
-
-    /// Whole seconds, rounded down, as every timestamp in this schema (and SQLite's).
-    static func seconds(_ date: Date) -> Int64 {
-        Int64(date.timeIntervalSince1970.rounded(.down))
-    }
-
-    static func date(_ seconds: Int64) -> Date {
-        Date(timeIntervalSince1970: Double(seconds))
-    }
-
-    static func optionalDate(_ seconds: Int64?) -> Date? {
-        seconds.map(date)
     }
 
     /// A PostgreSQL array literal of `values` (for `$1::text[]` and `$1::int8[]`): every

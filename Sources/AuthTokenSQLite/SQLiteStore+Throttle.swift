@@ -1,14 +1,16 @@
+import AuthTokenSQL
 import AuthTokenStore
 import Foundation
 import GRDB
 
-/// Attempt counters. Every change is one statement, and SQLite runs one writer at a time,
-/// so parallel attempts are counted one after the other, never both from the same count.
+/// The throttle's two upserts (the rest of the throttle is `SQLStore+Throttle`). Every
+/// change is one statement, and SQLite runs one writer at a time, so parallel attempts are
+/// counted one after the other, never both from the same count.
 extension SQLiteStore {
     public func countAttempt(key: String, now: Date, window: TimeInterval) throws -> AttemptCounter {
-        let time = Self.seconds(now)
+        let time = SQLValue.seconds(now)
         let windowStart = time - Int64(window.rounded(.up))
-        return try pool.write { db in
+        return try write { db in
             let row = try Row.fetchOne(
                 db,
                 sql: """
@@ -33,44 +35,18 @@ extension SQLiteStore {
         }
     }
 
-    public func refundAttempt(key: String) throws {
-        try pool.write { db in
-            try db.execute(sql: "UPDATE throttle SET attempts = attempts - 1 WHERE key = ? AND attempts > 0", arguments: [key])
-        }
-    }
-
-    public func recordFailure(key: String, now: Date) throws -> Int {
-        try pool.write { db in
-            try db.execute(sql: "UPDATE throttle SET failures = failures + 1 WHERE key = ?", arguments: [key])
-            return try Int.fetchOne(db, sql: "SELECT failures FROM throttle WHERE key = ?", arguments: [key]) ?? 0
-        }
-    }
-
     public func startBlock(key: String, until: Date, now: Date) throws -> Bool {
-        let time = Self.seconds(now)
-        return try changesRow(
-            """
-            INSERT INTO throttle (key, attempts, failures, window_start, blocked_until) VALUES (:key, 0, 0, :now, :until)
-            ON CONFLICT(key) DO UPDATE SET attempts = 0, failures = 0, window_start = :now, blocked_until = :until
-                WHERE blocked_until IS NULL OR blocked_until <= :now
-            """,
-            ["key": key, "now": time, "until": Int64(until.timeIntervalSince1970.rounded(.up))])
-    }
-
-    public func blockedUntil(key: String, now: Date) throws -> Date? {
-        let time = Self.seconds(now)
-        return try pool.read { db in
-            Self.blockEnd(try Int64.fetchOne(db, sql: "SELECT blocked_until FROM throttle WHERE key = ?", arguments: [key]),
-                          after: time)
+        let time = SQLValue.seconds(now)
+        return try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO throttle (key, attempts, failures, window_start, blocked_until)
+                    VALUES (:key, 0, 0, :now, :until)
+                    ON CONFLICT(key) DO UPDATE SET attempts = 0, failures = 0, window_start = :now, blocked_until = :until
+                        WHERE blocked_until IS NULL OR blocked_until <= :now
+                    """,
+                arguments: ["key": key, "now": time, "until": Int64(until.timeIntervalSince1970.rounded(.up))])
+            return db.changesCount > 0
         }
-    }
-
-    public func clearFailures(key: String) throws -> Bool {
-        try changesRow("DELETE FROM throttle WHERE key = ?", [key])
-    }
-
-    static func blockEnd(_ until: Int64?, after time: Int64) -> Date? {
-        guard let until, until > time else { return nil }
-        return Date(timeIntervalSince1970: Double(until))
     }
 }

@@ -1,76 +1,33 @@
+import AuthTokenSQL
 import AuthTokenStore
-import Foundation
 import GRDB
 
+/// The token check and last-use writes: the hot path, on this backend's own connections.
 extension SQLiteStore {
-    static let tokenColumns =
-        "id, account_id, digest, hint, scopes, display_name, created_at, last_used_at, last_used_from, app_password_id, "
-        + "expires_at, lifetime, rotated_at, rotated_from"
+    /// One cached statement on the calling thread's own read-only connection, outside a
+    /// transaction: a single SELECT is consistent on its own, and skipping BEGIN/COMMIT
+    /// saves two round trips into SQLite on every guarded request.
+    public func grant(digest: String) throws -> TokenGrant? {
+        try checkReaders.connection().unsafeRead { db in
+            if let row = try Row.fetchOne(try db.cachedStatement(sql: StoreSQL.grant.sqlite), arguments: [digest]) {
+                return try TokenGrant(row: row, retired: false)
+            }
+            return try Row.fetchOne(try db.cachedStatement(sql: StoreSQL.retiredGrant.sqlite), arguments: [digest])
+                .map { try TokenGrant(row: $0, retired: true) }
+        }
+    }
 
-    public func insertToken(_ new: NewToken, limit: Int) throws -> TokenRecord {
-        try writeImmediately { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [new.accountID]) != nil
-            else { throw StoreError.noSuchAccount }
-            let count = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM token WHERE account_id = ?", arguments: [new.accountID]) ?? 0
-            guard count < limit else { throw StoreError.tokenLimitReached(limit: limit) }
-            let created = Int64(new.createdAt.timeIntervalSince1970)
-            try db.execute(
+    public func recordUses(_ uses: [TokenUse]) throws {
+        guard !uses.isEmpty else { return }
+        try pool.write { db in
+            let statement = try db.cachedStatement(
                 sql: """
-                    INSERT INTO token (account_id, digest, hint, scopes, display_name, created_at, app_password_id,
-                                       expires_at, lifetime)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    new.accountID, new.digest, new.hint, new.scopes.joined(separator: ","),
-                    new.displayName, created, new.appPasswordID, new.expiresAt.map(Self.seconds), new.lifetime,
-                ])
-            return TokenRecord(
-                id: db.lastInsertedRowID, accountID: new.accountID, digest: new.digest,
-                hint: new.hint, scopes: new.scopes, displayName: new.displayName,
-                createdAt: Date(timeIntervalSince1970: Double(created)), appPasswordID: new.appPasswordID,
-                expiresAt: new.expiresAt.map { Date(timeIntervalSince1970: Double(Self.seconds($0))) },
-                lifetime: new.lifetime)
+                    UPDATE token SET last_used_at = ?, last_used_from = ?
+                    WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)
+                    """)
+            for use in uses {
+                try statement.execute(arguments: [use.at, use.from, use.tokenID, use.at])
+            }
         }
-    }
-
-    public func tokens(accountID: Int64) throws -> [TokenRecord] {
-        try pool.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT \(Self.tokenColumns) FROM token WHERE account_id = ? ORDER BY id"),
-                arguments: [accountID]
-            ).map(Self.token(from:))
-        }
-    }
-
-    public func token(digest: String) throws -> TokenRecord? {
-        try pool.read { db in
-            try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT \(Self.tokenColumns) FROM token WHERE digest = ?"),
-                arguments: [digest]
-            ).map(Self.token(from:))
-        }
-    }
-
-    public func deleteToken(id: Int64, accountID: Int64) throws -> Bool {
-        try changesRow("DELETE FROM token WHERE id = ? AND account_id = ?", [id, accountID])
-    }
-
-    public func deleteToken(digest: String) throws -> Bool {
-        try changesRow("DELETE FROM token WHERE digest = ?", [digest])
-    }
-
-    static func token(from row: Row) -> TokenRecord {
-        let scopes: String = row["scopes"]
-        return TokenRecord(
-            id: row["id"], accountID: row["account_id"], digest: row["digest"], hint: row["hint"],
-            scopes: scopes.split(separator: ",").map(String.init), displayName: row["display_name"],
-            createdAt: Date(timeIntervalSince1970: Double(row["created_at"] as Int64)),
-            lastUsedAt: (row["last_used_at"] as Int64?).map { Date(timeIntervalSince1970: Double($0)) },
-            lastUsedFrom: row["last_used_from"], appPasswordID: row["app_password_id"],
-            expiresAt: (row["expires_at"] as Int64?).map { Date(timeIntervalSince1970: Double($0)) },
-            lifetime: row["lifetime"],
-            rotatedAt: (row["rotated_at"] as Int64?).map { Date(timeIntervalSince1970: Double($0)) },
-            rotatedFrom: row["rotated_from"])
     }
 }

@@ -1,3 +1,4 @@
+import AuthTokenSQL
 import AuthTokenStore
 import Foundation
 import GRDB
@@ -6,7 +7,12 @@ import GRDB
 ///
 /// A `DatabasePool` gives concurrent readers and one serialized writer, which is what a
 /// pool of FastCGI worker threads needs: token checks read in parallel while writes queue.
-public final class SQLiteStore: AuthStore, Sendable {
+///
+/// Most store methods are written once for both backends (`SQLStore`, in AuthTokenSQL);
+/// this backend gives them its connections and implements itself only what differs: the
+/// token check on per-thread readers, last-use writes, the throttle's upserts, migrations,
+/// backup and transfer.
+public final class SQLiteStore: SQLStore, Sendable {
     let pool: DatabasePool
     /// Per-thread read-only connections for the token check (see `ThreadReaders`).
     let checkReaders: ThreadReaders
@@ -31,25 +37,40 @@ public final class SQLiteStore: AuthStore, Sendable {
         try pool.read { db in try SQLiteMigrations.migrator.appliedMigrations(db) }
     }
 
-    /// Runs one changing statement and says whether it touched a row: the shape of every
-    /// "set this flag" and "delete this one" method of the store.
-    func changesRow(_ sql: String, _ arguments: StatementArguments) throws -> Bool {
-        try pool.write { db in
-            try db.execute(sql: sql, arguments: arguments)
-            return db.changesCount > 0
+    /// Runs `body` in an IMMEDIATE transaction, so check-then-insert sequences hold the
+    /// write lock from their first read, even against other processes (the admin CLI).
+    public func transaction<T>(_ body: (Database) throws -> T) throws -> T {
+        try mapped {
+            try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
         }
     }
 
-    /// Runs `body` in an IMMEDIATE transaction, so check-then-insert sequences hold the
-    /// write lock from their first read, even against other processes (the admin CLI).
-    func writeImmediately<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.writeWithoutTransaction { db in
-            var result: T?
-            try db.inTransaction(.immediate) {
-                result = try body(db)
-                return .commit
-            }
-            return result!
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try mapped { try pool.read(body) }
+    }
+
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try mapped { try pool.write(body) }
+    }
+
+    /// SQLite sorts NULL lowest: never used comes last descending and first ascending.
+    public static let nullsLast = "", nullsFirst = ""
+
+    /// A unique violation on the e-mail key becomes `StoreError.duplicateEmail`.
+    func mapped<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError
+            where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && error.message?.contains("account.email_key") == true
+        {
+            throw StoreError.duplicateEmail
         }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A key's counter as `HardeningStore.countAttempt` left it.
+/// A key's counter as `ThrottleStore.countAttempt` left it.
 public struct AttemptCounter: Sendable, Equatable {
     /// Attempts in the current window, this one included.
     public var count: Int

@@ -37,7 +37,7 @@ public struct SessionSummary: Sendable, Equatable {
     }
 }
 
-extension BrowserStore {
+extension SessionStore {
     /// A session with no record of where it came from (tests, the admin CLI).
     public func createSession(digest: String, accountID: Int64, at date: Date, secondFactor: Bool = false) throws {
         try createSession(digest: digest, accountID: accountID, at: date, address: "", userAgent: "", secondFactor: secondFactor)

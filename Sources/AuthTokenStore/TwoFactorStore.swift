@@ -1,15 +1,11 @@
 import Foundation
 
-/// What two-factor sign-in and application-specific passwords need from a backend.
-/// `AuthStore` refines it; it has its own file so the feature merges without touching the
-/// other protocols' requirements.
+/// Two-factor sign-in (TOTP secrets and recovery codes) and application-specific passwords.
 ///
 /// Rules a backend must keep:
 /// - `acceptStep` compares and stores the step in one atomic step, so one code cannot be
 ///   accepted twice even by two requests at the same moment;
-/// - `useRecoveryCode` and `takePendingSignIn` delete what they return, atomically, so each
-///   works at most once;
-/// - methods that take an `accountID` never touch another account's rows;
+/// - `useRecoveryCode` deletes what it accepts, atomically, so each code works at most once;
 /// - `insertAppPassword` counts and inserts atomically, so parallel calls never pass `limit`.
 public protocol TwoFactorStore: Sendable {
     // MARK: TOTP
@@ -36,11 +32,6 @@ public protocol TwoFactorStore: Sendable {
     /// Deletes the account's recovery code with this digest; false when there is none.
     func useRecoveryCode(accountID: Int64, digest: String) throws -> Bool
     func recoveryCodeCount(accountID: Int64) throws -> Int
-
-    // MARK: Half-done sign-ins (password given, code still missing)
-    func createPendingSignIn(digest: String, accountID: Int64, expiresAt: Date) throws
-    /// Deletes the record and returns its account when it has not expired.
-    func takePendingSignIn(digest: String, now: Date) throws -> Int64?
 
     // MARK: Application-specific passwords
     /// Inserts it unless the account holds `limit` already, in which case it throws

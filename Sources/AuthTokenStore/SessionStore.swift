@@ -1,16 +1,16 @@
 import Foundation
 
-/// What the browser pages need from a backend: sessions, one-time confirmation links and
-/// replacing a token's secret. `AuthStore` refines it, so every backend implements it; it
-/// lives in its own file so the API-mode requirements stay readable on their own.
+/// Sessions and sign-ins: web sessions, one-time confirmation links, half-done sign-ins
+/// (password given, code still missing) and password resets.
 ///
 /// Rules a backend must keep:
 /// - `session(digest:)` returns nothing for a deactivated account (checked in the same
 ///   query), so signing someone out needs no extra step when an admin deactivates them;
 /// - `useConfirmation(digest:now:)` deletes the link and confirms the account in one atomic
 ///   step, so a link works at most once even when clicked twice at the same moment;
-/// - token methods that take an `accountID` never touch another account's token.
-public protocol BrowserStore: Sendable {
+/// - `takePendingSignIn` and `takePasswordReset` delete what they return, atomically, so
+///   each works at most once.
+public protocol SessionStore: Sendable {
     // MARK: Sessions
     /// `address` and `userAgent`: where the sign-in came from, for the sessions page;
     /// `secondFactor`: the sign-in took a two-factor code (the administrators' pages need it).
@@ -55,11 +55,8 @@ public protocol BrowserStore: Sendable {
     /// Uses the link up (deleted whatever its age); its account if it had not expired.
     func takePasswordReset(digest: String, now: Date) throws -> Int64?
 
-    // MARK: Tokens
-    func token(id: Int64, accountID: Int64) throws -> TokenRecord?
-    /// Replaces the secret of the account's token `id` (same id, name, scopes and lifetime)
-    /// and sets its expiry to `expiresAt` (nil: never); the last use is forgotten. Nil when
-    /// the account has no such token.
-    func replaceTokenSecret(id: Int64, accountID: Int64, digest: String, hint: String, expiresAt: Date?) throws
-        -> TokenRecord?
+    // MARK: Half-done sign-ins (password given, code still missing)
+    func createPendingSignIn(digest: String, accountID: Int64, expiresAt: Date) throws
+    /// Deletes the record and returns its account when it has not expired.
+    func takePendingSignIn(digest: String, now: Date) throws -> Int64?
 }

@@ -1,18 +1,17 @@
 import Foundation
 
-/// What throttling and the activity log need from a backend. `AuthStore` refines it; it
-/// has its own file so this feature merges without touching the other protocols.
+/// Attempt counters and blocks, for the one throttle that counts before it hashes.
 ///
 /// Rules a backend must keep:
 /// - `countAttempt` reads and changes a counter in one atomic step, so N parallel attempts
 ///   get N different counts and never two the same;
 /// - `startBlock` is a compare-and-set: of several parallel calls for one block, exactly
 ///   one returns true;
-/// - counters, blocks and activity entries survive restarts (they are stored, not cached).
+/// - counters and blocks survive restarts (they are stored, not cached).
 ///
 /// A backend keeps counters only; what they mean (limits, windows, block lengths) is the
 /// core's policy (`AuthService+Throttle`).
-public protocol HardeningStore: Sendable {
+public protocol ThrottleStore: Sendable {
     // MARK: Attempt counters (key: "account:<id>" or "address:<client address or /64>")
     /// Adds one attempt to `key` and returns the counter after it. A window that began at
     /// or before `now - window` starts over (the count becomes 1, the window begins at
@@ -32,18 +31,4 @@ public protocol HardeningStore: Sendable {
     /// Forgets the key's attempts and any block. False when there was nothing to forget.
     @discardableResult
     func clearFailures(key: String) throws -> Bool
-
-    // MARK: Retention
-    /// Removes what has run out: confirmation links, half-done sign-ins and reset links
-    /// expired by `now`, activity entries older than `activityBefore` (nil keeps them), and
-    /// throttle counters whose window began before `countersBefore` and that block nobody.
-    func deleteExpired(now: Date, activityBefore: Date?, countersBefore: Date) throws -> RetentionCounts
-
-    /// How many tokens and web sessions the store holds (for metrics).
-    func rowCounts() throws -> (tokens: Int, sessions: Int)
-
-    // MARK: Activity log
-    func insertActivity(_ entry: NewActivity) throws
-    /// The account's newest entries first, at most `limit`.
-    func activity(accountID: Int64, limit: Int) throws -> [ActivityRecord]
 }

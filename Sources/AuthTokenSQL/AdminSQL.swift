@@ -1,13 +1,11 @@
+import AuthTokenStore
 import Foundation
 
 /// The SQL of the administrators' lists, written once for both backends: the filters and
 /// orders are plain SQL both dialects read alike (`?` placeholders; PostgreSQL's backend
 /// numbers them), with the two differences passed in (how NULLs sort).
 public struct AdminSQL: Sendable, Equatable {
-    public enum Value: Sendable, Equatable {
-        case integer(Int64)
-        case text(String)
-    }
+    public typealias Value = SQLValue
 
     public var conditions: [String] = []
     public var values: [Value] = []
@@ -33,7 +31,7 @@ public struct AdminSQL: Sendable, Equatable {
         return "%" + escaped + "%"
     }
 
-    static func seconds(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970.rounded(.down)) }
+    static func seconds(_ date: Date) -> Int64 { SQLValue.seconds(date) }
 
     /// Columns of `account a` in `accountColumns` order, then two-factor, block end, token count.
     public static let accountListColumns = """
