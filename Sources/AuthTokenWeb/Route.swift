@@ -28,15 +28,18 @@ public struct Route: Sendable {
 
     public let path: String
     public let access: RouteAccess
+    /// The `route` label its requests are counted under (`authtoken_requests_total`).
+    public let metric: String
     let handlers: [(method: String, handler: Handler)]
     /// False on a server where this page is switched off (registration): 404.
     let isAvailable: @Sendable (BrowserSettings) -> Bool
 
-    init(_ path: String, _ access: RouteAccess, _ handlers: [(method: String, handler: Handler)],
+    init(_ path: String, _ access: RouteAccess, metric: String = "page", _ handlers: [(method: String, handler: Handler)],
          isAvailable: @escaping @Sendable (BrowserSettings) -> Bool = { _ in true })
     {
         self.path = path
         self.access = access
+        self.metric = metric
         self.handlers = handlers
         self.isAvailable = isAvailable
     }

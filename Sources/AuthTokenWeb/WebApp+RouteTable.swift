@@ -5,13 +5,13 @@
 extension WebApp {
     public static let routes: [Route] = [
         // API mode (legacy answers; a request without credentials is browser mode).
-        Route("/apiauthtoken/create", .public, [("GET", createOrBrowserMode), ("POST", createOrBrowserMode)]),
-        Route("/apiauthtoken/nb/create", .public, [("GET", createOrBrowserMode), ("POST", createOrBrowserMode)]),
-        Route("/apiauthtoken/delete", .public, [("GET", delete), ("POST", delete)]),
+        Route("/apiauthtoken/create", .public, metric: "create", [("GET", createOrBrowserMode), ("POST", createOrBrowserMode)]),
+        Route("/apiauthtoken/nb/create", .public, metric: "create", [("GET", createOrBrowserMode), ("POST", createOrBrowserMode)]),
+        Route("/apiauthtoken/delete", .public, metric: "delete", [("GET", delete), ("POST", delete)]),
         // Token lifecycle beyond the legacy protocol: rotation (legacy answer) and self-inspection (JSON).
-        Route("/apiauthtoken/rotate", .public, [("POST", .api { app, request, form in app.rotateToken(request, form) })]),
-        Route("/apiauthtoken/self", .public, [("GET", .api { app, request, form in app.inspectToken(request, form) })]),
-        Route(WebApp.checkPath, .internal, [("*", .raw { app, request in app.checkToken(request) })]),
+        Route("/apiauthtoken/rotate", .public, metric: "rotate", [("POST", .api { app, request, form in app.rotateToken(request, form) })]),
+        Route("/apiauthtoken/self", .public, metric: "self", [("GET", .api { app, request, form in app.inspectToken(request, form) })]),
+        Route(WebApp.checkPath, .internal, metric: "check", [("*", .raw { app, request in app.checkToken(request) })]),
         // The pages.
         Route("/", .public, [("GET", page { app, r, _, b in app.home(r, b) })]),
         Route("/signin", .public, [("GET", page { $0.signInForm($1, $2, $3) }), ("POST", page { $0.signIn($1, $2, $3) })]),
@@ -64,8 +64,8 @@ extension WebApp {
     /// The one dispatcher: 404 for a path not in the table (or a page on a server without
     /// pages), 404 for an admin path to anyone but an administrator, 405 with `Allow` for
     /// a method the route does not take, 400 for malformed parameters, else the handler.
-    func route(_ request: HTTPRequest) -> HTTPResponse {
-        guard let route = Self.routesByPath[request.path] else { return .plain(404, "Not found.") }
+    func dispatch(_ route: Route?, _ request: HTTPRequest) -> HTTPResponse {
+        guard let route else { return .plain(404, "Not found.") }
         if route.isPage || route.access == .admin {
             guard let browser, route.isAvailable(browser) else { return .plain(404, "Not found.") }
         }
