@@ -100,7 +100,10 @@ def test_the_limit_zones_count_an_ipv6_slash_64_as_one_client(limited, tmp_path)
     port = free_port()
     (tmp_path / "ok.txt").write_text("ok\n")
     temps = "\n".join(f"{t}_temp_path {tmp_path}/{t};" for t in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    # As root, nginx would hand its workers to "nobody", who cannot read tmp_path.
+    user = "user root root;" if os.getuid() == 0 else ""
     (tmp_path / "nginx.conf").write_text(f"""
+{user}
 pid {tmp_path}/nginx.pid;
 error_log {tmp_path}/error.log;
 events {{ worker_connections 64; }}
