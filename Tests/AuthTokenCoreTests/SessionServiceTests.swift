@@ -141,6 +141,30 @@ final class ManualClock: Sendable {
         #expect(try t.auth.sweep().total == 0)
     }
 
+    /// The sweep applies each limit to its own time: a busy session outlives the idle timeout
+    /// (10 min here) counted from its creation, an idle one does not, and no session outlives
+    /// the absolute timeout (1 h) however busy.
+    @Test func theSweepKeepsBusySessionsAndEndsIdleOnes() throws {
+        let busy = try signIn()
+        let idle = try signIn()
+        for _ in 0..<3 {
+            clock.advance(300)
+            #expect(try t.auth.session(secret: busy.value) != nil)
+        }
+        // 15 minutes after both began: the busy one was seen 0 s ago, the idle one 15 min ago.
+        #expect(try t.auth.sweep().sessions == 1)
+        #expect(try t.store.session(digest: busy.digest) != nil)
+        #expect(try t.store.session(digest: idle.digest) == nil)
+        for _ in 0..<8 {
+            clock.advance(300)
+            #expect(try t.auth.session(secret: busy.value) != nil)
+        }
+        // Seen 5 minutes ago, but begun over an hour ago: the absolute limit ends it.
+        clock.advance(302)
+        #expect(try t.auth.sweep().sessions == 1)
+        #expect(try t.store.session(digest: busy.digest) == nil)
+    }
+
     /// The pre-registration hijack, step by step: the attacker registers the victim's
     /// address first; the victim registers it too; the attacker's link and password are dead
     /// and the victim's link confirms an account only the victim's password opens.

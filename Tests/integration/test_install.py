@@ -103,7 +103,6 @@ http {{
         location /myservice/ {{
             set $authtoken_scope "{SCOPE}";
             include snippets/authtoken/guard.conf;
-            proxy_set_header X-Authtoken-Email $authtoken_email;
             proxy_pass http://unix:{tmp}/service.sock:;
         }}
     }}
