@@ -5,7 +5,7 @@ import Foundation
 extension WebApp {
     func developerSpace(_ request: HTTPRequest, _ browser: BrowserSettings) -> HTTPResponse {
         withSession(request, FormData(), browser) { user in
-            let base = baseURL(request, browser)
+            let base = pageBaseURL(request, browser)
             let scope = auth.settings.scopes.scopes.first ?? "ZohoRecruit/recruitapi"
             let api = scope.split(separator: "/").last.map(String.init) ?? "recruitapi"
             let email = user.account.email

@@ -45,6 +45,12 @@ extension WebApp {
         return response
     }
 
+    /// A mail the pages decided on: `kind` (`registration`), `outcome` (`sent`, `failed`, or
+    /// `limited`: the recipient had its mails for this hour).
+    static func countMail(_ kind: String, _ outcome: String) {
+        Counter(label: "authtoken_mails_total", dimensions: [("kind", kind), ("outcome", outcome)]).increment()
+    }
+
     static let checkDuration = Metrics.Timer(label: "authtoken_check_duration_seconds")
     static let storeErrors = Counter(label: "authtoken_store_errors_total")
 }
