@@ -4,7 +4,7 @@ import Foundation
 /// placeholders and shell variables, never a real password or token.
 extension WebApp {
     func developerSpace(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
-        let base = baseURL(request, browser)
+        let base = pageBaseURL(request, browser)
         let scope = auth.settings.scopes.scopes.first ?? "ZohoRecruit/recruitapi"
         let api = scope.split(separator: "/").last.map(String.init) ?? "recruitapi"
         let email = user.account.email

@@ -32,6 +32,13 @@ extension WebApp {
     static let checkAllowed = Counter(label: requestsLabel, dimensions: [("route", "check"), ("outcome", "allowed")])
     static let checkRefused = Counter(label: requestsLabel, dimensions: [("route", "check"), ("outcome", "401")])
     static let checkDenied = Counter(label: requestsLabel, dimensions: [("route", "check"), ("outcome", "403")])
+
+    /// A mail the pages decided on: `kind` (`registration`), `outcome` (`sent`, `failed`, or
+    /// `limited`: the recipient had its mails for this hour).
+    static func countMail(_ kind: String, _ outcome: String) {
+        Counter(label: "authtoken_mails_total", dimensions: [("kind", kind), ("outcome", outcome)]).increment()
+    }
+
     static let checkDuration = Metrics.Timer(label: "authtoken_check_duration_seconds")
     static let storeErrors = Counter(label: "authtoken_store_errors_total")
 }

@@ -28,12 +28,13 @@ extension WebApp {
         }
         logger.info("password changed", metadata: ["account.id": "\(user.account.id)"])
         if let to = try? EmailAddress(parsing: user.account.email) {
+            let reset = browser.publicURL.map { " now: \($0)/forgot" } ?? " at once"
             _ = browser.mailer.send(
                 to: to.value, subject: "Your authtoken password was changed", text: """
                     The password of your authtoken account was changed, from \(user.client.address), and \
                     every other signed-in session was ended. Your tokens keep working.
 
-                    If this was not you, reset your password now: \(baseURL(request, browser))/forgot
+                    If this was not you, reset your password\(reset)
                     and tell an administrator.
 
                     """, link: nil, logger: logger)
