@@ -24,12 +24,18 @@ extension StoreSQL {
     static let deleteExpiredSessions = SQLStatement("DELETE FROM web_session WHERE last_seen_at < ? OR created_at < ?")
 
     static let insertConfirmation = SQLStatement("INSERT INTO confirmation (digest, account_id, expires_at) VALUES (?, ?, ?)")
+    static let insertRegistrationLink = SQLStatement("""
+        INSERT INTO confirmation (digest, account_id, expires_at, password_hash, display_name)
+        SELECT CAST(? AS TEXT), id, CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT) FROM account
+        WHERE id = ? AND NOT confirmed AND password_hash = ?
+        """)
+    static let confirmationAccount = SQLStatement("SELECT account_id FROM confirmation WHERE digest = ?")
     static let takeConfirmation = SQLStatement(
-        "DELETE FROM confirmation WHERE digest = ? RETURNING account_id, expires_at")
-    static let confirmAccount = SQLStatement("UPDATE account SET confirmed = TRUE WHERE id = ?")
-    static let restartRegistration = SQLStatement("""
-        UPDATE account SET email = ?, email_key = ?, display_name = ?, password_hash = ?, created_at = ?
-        WHERE id = ? AND NOT confirmed
+        "DELETE FROM confirmation WHERE digest = ? RETURNING account_id, expires_at, password_hash, display_name")
+    static let confirmAccount = SQLStatement("""
+        UPDATE account SET confirmed = TRUE, password_hash = COALESCE(?, password_hash),
+            display_name = COALESCE(?, display_name)
+        WHERE id = ? AND (CAST(? AS TEXT) IS NULL OR password_hash = ?)
         """)
     static let deleteConfirmationsOfAccount = SQLStatement("DELETE FROM confirmation WHERE account_id = ?")
 
@@ -112,36 +118,44 @@ extension SQLStore {
         }
     }
 
-    /// Taken and confirmed in one transaction. `DELETE … RETURNING` takes the link: of two
-    /// clicks at the same moment, the second waits for the first's row lock (PostgreSQL) or
-    /// write lock (SQLite) and then finds no row.
-    public func useConfirmation(digest: String, now: Date) throws -> Int64? {
-        try transaction { db -> Int64? in
-            guard let accountID = try Self.takeSingleUse(StoreSQL.takeConfirmation, digest: digest, now: now, db)
-            else { return nil }
-            return try db.changesRow(StoreSQL.confirmAccount, [.integer(accountID)]) ? accountID : nil
+    /// A registration's link, added only while the account waits for its first
+    /// confirmation (unconfirmed, no password): one INSERT … SELECT, so the check and the
+    /// insert are one atomic step.
+    public func addRegistrationLink(
+        digest: String, accountID: Int64, expiresAt: Date, passwordHash: String, displayName: String
+    ) throws -> Bool {
+        try write { db in
+            try db.changesRow(StoreSQL.insertRegistrationLink, [
+                .text(digest), .date(expiresAt), .text(passwordHash), .text(displayName), .integer(accountID),
+                .text(Account.noPassword),
+            ])
         }
     }
 
-    /// The account's row is locked by its UPDATE, so a confirmation racing with this waits
-    /// and then finds its link deleted.
-    public func restartRegistration(
-        accountID: Int64, _ registration: NewAccount, linkDigest: String, linkExpiresAt: Date
-    ) throws -> Bool {
-        try transaction { db in
-            guard try db.changesRow(StoreSQL.restartRegistration, [
-                .text(registration.email), .text(Account.key(forEmail: registration.email)),
-                .text(registration.displayName), .text(registration.passwordHash), .date(registration.createdAt),
-                .integer(accountID),
-            ]) else { return false }
+    /// One transaction. The account is locked first (`lockAccount`), so clicks on its links
+    /// take turns (none deadlocks on another's clean-up) and the later one finds its link
+    /// gone. The link is deleted (expired or not, so it never works twice); if it was still
+    /// valid its account is confirmed, with the link's password and name when it holds them
+    /// and the account has no password yet; then the account's other links go.
+    public func useConfirmation(digest: String, now: Date) throws -> Int64? {
+        try transaction { db -> Int64? in
+            guard let accountID = try db.row(StoreSQL.confirmationAccount, [.text(digest)])?.int64(0) else { return nil }
+            try lockAccount(accountID, db)
+            guard let link = try db.row(StoreSQL.takeConfirmation, [.text(digest)]),
+                  SQLValue.seconds(now) < (try link.int64(1))
+            else { return nil }
+            let hash = try link.optionalString(2), name = try link.optionalString(3)
+            guard try db.changesRow(StoreSQL.confirmAccount, [
+                .optionalText(hash), .optionalText(name), .integer(accountID), .optionalText(hash),
+                .text(Account.noPassword),
+            ]) else { return nil }
             try db.run(StoreSQL.deleteConfirmationsOfAccount, [.integer(accountID)])
-            try db.run(StoreSQL.insertConfirmation, [.text(linkDigest), .integer(accountID), .date(linkExpiresAt)])
-            return true
+            return accountID
         }
     }
 
     /// Runs `take` (a `DELETE … RETURNING account_id, expires_at` of a single-use row: a
-    /// confirmation link, half-done sign-in or reset link) and returns the account if the
+    /// half-done sign-in or reset link) and returns the account if the
     /// row had not expired. Deleting even an expired row means a link never works twice.
     static func takeSingleUse(_ take: SQLStatement, digest: String, now: Date, _ db: Executor) throws -> Int64? {
         guard let row = try db.row(take, [.text(digest)]) else { return nil }

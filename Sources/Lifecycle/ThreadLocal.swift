@@ -15,9 +15,9 @@ import Synchronization
 /// connection).
 ///
 /// Each thread's value sits in a `Slot`, made on the thread's first use. The key holds an
-/// unretained pointer to it; `Slot.live` (one lock for every thread-local, taken only when
+/// unretained pointer to it; `SlotRegistry` (one lock for every thread-local, taken only when
 /// a slot is made or ends) owns the slots. A thread's exit and the thread-local's end may
-/// come at once: whichever takes the slot out of `live` releases it, so never twice.
+/// come at once: whichever takes the slot out of the registry releases it, so never twice.
 public final class ThreadLocal<Value: AnyObject>: @unchecked Sendable {
     private let key: pthread_key_t
     private let onRelease: @Sendable (Value) -> Void
@@ -26,7 +26,7 @@ public final class ThreadLocal<Value: AnyObject>: @unchecked Sendable {
     public init(onRelease: @escaping @Sendable (Value) -> Void = { _ in }) throws(ThreadError) {
         var key = pthread_key_t()
         let status = pthread_key_create(&key) { raw in
-            if let raw { Slot.threadExited(raw) }
+            if let raw { SlotRegistry.threadExited(raw) }
         }
         guard status == 0 else { throw ThreadError(call: "pthread_key_create", status: status) }
         self.key = key
@@ -35,61 +35,67 @@ public final class ThreadLocal<Value: AnyObject>: @unchecked Sendable {
 
     deinit {
         pthread_key_delete(key)
-        for slot in Slot.removeAll(ownedBy: ObjectIdentifier(self)) { slot.clear() }
+        for slot in SlotRegistry.removeAll(ownedBy: ObjectIdentifier(self)) { slot.clear() }
     }
 
     /// The calling thread's value; setting it releases the one it replaces.
     public var value: Value? {
         get {
             guard let raw = pthread_getspecific(key) else { return nil }
-            return Unmanaged<Slot>.fromOpaque(raw).takeUnretainedValue().value as! Value?
+            return Unmanaged<Slot<Value>>.fromOpaque(raw).takeUnretainedValue().value
         }
         set {
-            let slot: Slot
+            let slot: Slot<Value>
             if let raw = pthread_getspecific(key) {
-                slot = Unmanaged<Slot>.fromOpaque(raw).takeUnretainedValue()
+                slot = Unmanaged<Slot<Value>>.fromOpaque(raw).takeUnretainedValue()
             } else {
                 guard newValue != nil else { return }
-                let onRelease = onRelease
-                slot = Slot(owner: ObjectIdentifier(self)) { onRelease($0 as! Value) }
-                Slot.add(slot)
+                slot = Slot(owner: ObjectIdentifier(self), release: onRelease)
+                SlotRegistry.add(slot)
                 pthread_setspecific(key, Unmanaged.passUnretained(slot).toOpaque())
             }
             let old = slot.value
             slot.value = newValue
-            if let old, old !== newValue { slot.release(old) }
+            if let old, old !== newValue { onRelease(old) }
         }
     }
 }
 
-/// One thread's value of one `ThreadLocal`. `value` is read and written by that thread only,
-/// or, once the slot is out of `live`, by whoever took it out.
-private final class Slot: @unchecked Sendable {
-    var value: AnyObject?
+/// What the registry knows of a slot: whose it is, and how to release its value.
+private class AnySlot: @unchecked Sendable {
     let owner: ObjectIdentifier
-    let release: @Sendable (AnyObject) -> Void
+    init(owner: ObjectIdentifier) { self.owner = owner }
+    func clear() {}
+    var address: UInt { UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque()) }
+}
 
-    init(owner: ObjectIdentifier, release: @escaping @Sendable (AnyObject) -> Void) {
-        self.owner = owner
+/// One thread's value of one `ThreadLocal`. `value` is read and written by that thread only,
+/// or, once the slot is out of the registry, by whoever took it out.
+private final class Slot<Value: AnyObject>: AnySlot, @unchecked Sendable {
+    var value: Value?
+    let release: @Sendable (Value) -> Void
+
+    init(owner: ObjectIdentifier, release: @escaping @Sendable (Value) -> Void) {
         self.release = release
+        super.init(owner: owner)
     }
 
-    func clear() {
+    override func clear() {
         if let value { release(value) }
         value = nil
     }
+}
 
-    /// By address: a pointer a key still holds may name a slot already released, so it is
-    /// looked up here, never followed.
-    private static let live = Mutex<[UInt: Slot]>([:])
+/// Owns every slot of every thread-local, by address: a pointer a key still holds may name
+/// a slot already released, so it is looked up here, never followed.
+private enum SlotRegistry {
+    static let live = Mutex<[UInt: AnySlot]>([:])
 
-    private var address: UInt { UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque()) }
-
-    static func add(_ slot: Slot) {
+    static func add(_ slot: AnySlot) {
         live.withLock { $0[slot.address] = slot }
     }
 
-    static func removeAll(ownedBy owner: ObjectIdentifier) -> [Slot] {
+    static func removeAll(ownedBy owner: ObjectIdentifier) -> [AnySlot] {
         live.withLock { live in
             let mine = live.values.filter { $0.owner == owner }
             for slot in mine { live[slot.address] = nil }

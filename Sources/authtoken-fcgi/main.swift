@@ -45,6 +45,13 @@ LoggingSystem.bootstrap({ label, provider in
     return handler
 }, metadataProvider: RequestID.metadataProvider)
 let logger = Logger(label: "authtoken")
+// Mailed links come from the configuration alone, never from a request's Host.
+if configuration.browser.publicURL == nil {
+    logger.warning("""
+        AUTHTOKEN_PUBLIC_URL is not set: no mail with a link is sent (registration, password reset); \
+        set AUTHTOKEN_PUBLIC_URL to the URL browsers reach this server at, e.g. https://tokens.example.com
+        """)
+}
 
 do {
     let store = try Backend.open(configuration.databasePath, threads: configuration.threads + configuration.checkThreads)
