@@ -65,17 +65,23 @@ extension PostgresStore {
             .first.map { try Self.token(from: $0) }
     }
 
-    /// One UPDATE ... RETURNING: the new digest, and the last use forgotten with the old secret.
+    /// One transaction: the new digest (the last use forgotten with the old secret), then
+    /// the rotated-out values go. The UPDATE comes first: it waits for a rotation holding
+    /// the token's row, so the DELETE (a new snapshot) sees the value that rotation retired.
     public func replaceTokenSecret(id: Int64, accountID: Int64, digest: String, hint: String, expiresAt: Date?) throws
         -> TokenRecord?
     {
-        try run(
-            """
-            UPDATE token SET digest = $3, hint = $4, last_used_at = NULL, last_used_from = NULL, expires_at = $5,
-                reminded_days = NULL, rotated_at = NULL, rotated_from = NULL
-            WHERE id = $1 AND account_id = $2 RETURNING \(Self.tokenColumns)
-            """, [id, accountID, digest, hint, expiresAt.map(Self.seconds)]
-        ).first.map { try Self.token(from: $0) }
+        try transaction { connection -> TokenRecord? in
+            guard let row = try connection.executePrepared(
+                """
+                UPDATE token SET digest = $3, hint = $4, last_used_at = NULL, last_used_from = NULL, expires_at = $5,
+                    reminded_days = NULL, rotated_at = NULL, rotated_from = NULL
+                WHERE id = $1 AND account_id = $2 RETURNING \(Self.tokenColumns)
+                """, [id, accountID, digest, hint, expiresAt.map(Self.seconds)]
+            ).first else { return nil }
+            try connection.executePrepared("DELETE FROM retired_token WHERE token_id = $1", [id])
+            return try Self.token(from: row)
+        }
     }
 
     static func token(from row: PostgresRow) throws -> TokenRecord {

@@ -16,7 +16,7 @@ extension SQLiteStore {
     public func replaceTokenSecret(id: Int64, accountID: Int64, digest: String, hint: String, expiresAt: Date?) throws
         -> TokenRecord?
     {
-        try pool.write { db in
+        try writeImmediately { db in
             try db.execute(
                 sql: """
                     UPDATE token SET digest = ?, hint = ?, last_used_at = NULL, last_used_from = NULL, expires_at = ?,
@@ -25,6 +25,7 @@ extension SQLiteStore {
                     """,
                 arguments: [digest, hint, expiresAt.map(Self.seconds), id, accountID])
             guard db.changesCount > 0 else { return nil }
+            try db.execute(sql: "DELETE FROM retired_token WHERE token_id = ?", arguments: [id])
             return try Row.fetchOne(
                 db, sql: "SELECT \(Self.tokenColumns) FROM token WHERE id = ?", arguments: [id]
             ).map(Self.token(from:))
