@@ -26,12 +26,19 @@ extension PostgresStore {
             """, [accountID, sealedSecret])
     }
 
-    /// One transaction: turn on (only a pending secret), then replace the recovery codes.
-    public func enableTwoFactor(accountID: Int64, step: Int64, recoveryDigests: [String]) throws -> Bool {
+    /// One transaction: turn on (only the pending secret that was checked: a concurrent
+    /// set-up's UPDATE holds the row, and this one re-checks `sealed_secret` on the row it
+    /// left), then replace the recovery codes and end the other sessions.
+    public func enableTwoFactor(
+        accountID: Int64, sealedSecret: [UInt8], step: Int64, recoveryDigests: [String], keepSession: String?
+    ) throws -> Bool {
         try transaction { connection in
             let enabled = try connection.executePrepared(
-                "UPDATE two_factor SET enabled = true, last_step = $2 WHERE account_id = $1 AND NOT enabled",
-                [accountID, step])
+                """
+                UPDATE two_factor SET enabled = true, last_step = $2
+                WHERE account_id = $1 AND NOT enabled AND sealed_secret = $3
+                """,
+                [accountID, step, sealedSecret])
             guard (enabled.affectedRows ?? 0) > 0 else { return false }
             try connection.executePrepared("DELETE FROM recovery_code WHERE account_id = $1", [accountID])
             try connection.executePrepared(
@@ -39,6 +46,9 @@ extension PostgresStore {
                 INSERT INTO recovery_code (account_id, digest)
                 SELECT $1::int8, digest FROM unnest($2::text[]) AS digest ON CONFLICT DO NOTHING
                 """, [accountID, Self.arrayLiteral(recoveryDigests)])
+            try connection.executePrepared(
+                "DELETE FROM web_session WHERE account_id = $1 AND digest IS DISTINCT FROM $2::text",
+                [accountID, keepSession])
             return true
         }
     }

@@ -31,17 +31,25 @@ extension SQLiteStore {
                        [Data(new), accountID, Data(old)])
     }
 
-    public func enableTwoFactor(accountID: Int64, step: Int64, recoveryDigests: [String]) throws -> Bool {
+    public func enableTwoFactor(
+        accountID: Int64, sealedSecret: [UInt8], step: Int64, recoveryDigests: [String], keepSession: String?
+    ) throws -> Bool {
         try writeImmediately { db in
             try db.execute(
-                sql: "UPDATE two_factor SET enabled = 1, last_step = ? WHERE account_id = ? AND enabled = 0",
-                arguments: [step, accountID])
+                sql: """
+                    UPDATE two_factor SET enabled = 1, last_step = ?
+                    WHERE account_id = ? AND enabled = 0 AND sealed_secret = ?
+                    """,
+                arguments: [step, accountID, Data(sealedSecret)])
             guard db.changesCount > 0 else { return false }
             try db.execute(sql: "DELETE FROM recovery_code WHERE account_id = ?", arguments: [accountID])
             for digest in recoveryDigests {
                 try db.execute(
                     sql: "INSERT INTO recovery_code (account_id, digest) VALUES (?, ?)", arguments: [accountID, digest])
             }
+            try db.execute(
+                sql: "DELETE FROM web_session WHERE account_id = ? AND digest IS NOT ?",
+                arguments: [accountID, keepSession])
             return true
         }
     }

@@ -190,7 +190,7 @@ import Testing
     @Test func wrongTwoFactorCodesCountAndBlock() throws {
         let setup = try #require(try t.auth.startTwoFactorSetup(account: ann))
         let code = TOTP.code(secret: Base32.decode(setup.secret)!, step: TOTP.step(at: clock.now))
-        _ = try t.auth.confirmTwoFactorSetup(account: ann, password: "password1", code: code).get()
+        _ = try t.auth.confirmTwoFactorSetup(account: ann, keepSession: nil, password: "password1", code: code).get()
         clock.advance(60)
         // From ten addresses: the account is counted even though each password was right.
         for i in 0..<10 {
