@@ -33,22 +33,24 @@ let package = Package(
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
-        .target(name: "FastCGI", dependencies: ["CFastCGI"]),
+        // Threads with an owner: the background-task shape, joinable threads, thread-locals.
+        .target(name: "Lifecycle"),
+        .target(name: "FastCGI", dependencies: ["CFastCGI", "Lifecycle"]),
         .target(name: "AuthTokenStore"),
         .target(
             name: "AuthTokenSQLite",
-            dependencies: ["AuthTokenStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["AuthTokenStore", "Lifecycle", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // PostgreSQL backend (issue 11): libpq connections and PostgresStore.
         .target(
             name: "AuthTokenPostgres",
-            dependencies: ["CLibPQ", "AuthTokenStore"],
+            dependencies: ["CLibPQ", "AuthTokenStore", "Lifecycle"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .target(
             name: "AuthTokenCore",
             dependencies: [
-                "AuthTokenStore", "CArgon2",
+                "AuthTokenStore", "CArgon2", "Lifecycle",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -75,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "authtoken-fcgi",
             dependencies: [
-                "FastCGI", "AuthTokenWeb", "AuthTokenConfig", "AuthTokenBackends", "AuthTokenCore",
+                "FastCGI", "AuthTokenWeb", "AuthTokenConfig", "AuthTokenBackends", "AuthTokenCore", "Lifecycle",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -91,6 +93,7 @@ let package = Package(
 
         .target(name: "AuthTokenTestKit", dependencies: ["AuthTokenCore", "AuthTokenStore", "AuthTokenSQLite"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
+        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"]),
         .testTarget(name: "AuthTokenConfigTests", dependencies: ["AuthTokenConfig"]),
         .testTarget(
             name: "AuthTokenCoreTests",

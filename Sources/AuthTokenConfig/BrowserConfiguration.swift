@@ -1,3 +1,5 @@
+import Foundation
+
 /// The browser pages' part of the configuration (docs/security.md, "Browser pages").
 public struct BrowserConfiguration: Sendable {
     /// The folder with `templates/` (read by the server at start) and `static/` (served
@@ -18,8 +20,20 @@ public struct BrowserConfiguration: Sendable {
         sendmail = values.string(.sendmail)
         secureCookies = try values.flag(.secureCookies)
         publicURL = values.string(.publicURL)
-        if let url = publicURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) || url.contains(where: \.isWhitespace) {
-            throw ConfigurationError(key: "AUTHTOKEN_PUBLIC_URL", problem: "'\(url)' is not an http:// or https:// URL")
+        if let url = publicURL, !Self.isPublicURL(url) {
+            throw ConfigurationError(
+                key: "AUTHTOKEN_PUBLIC_URL", problem: "'\(url)' is not an absolute http:// or https:// URL without query or fragment")
         }
+    }
+
+    /// The base of mailed links: http or https, a host, no user, query or fragment, nothing
+    /// but printable ASCII (so it cannot break a mail line).
+    static func isPublicURL(_ url: String) -> Bool {
+        guard url.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }), !url.contains("#"), !url.contains("?"),
+              let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", let host = parts.host, !host.isEmpty,
+              parts.user == nil, parts.password == nil, url.lowercased().hasPrefix(scheme + "://")
+        else { return false }
+        return true
     }
 }

@@ -102,8 +102,8 @@ extension Setting {
         "`on` when browsers reach the server over HTTPS only: cookies get `Secure` and the `__Host-` prefix.")
     static let publicURL = Setting(
         "AUTHTOKEN_PUBLIC_URL", .text, default: "",
-        "E.g. `https://tokens.example.com`: the base of links in e-mails and on Developer Space; "
-            + "empty: the request's scheme, host and port.")
+        "E.g. `https://tokens.example.com`: the base of every link in e-mail (confirmation, reset) and of "
+            + "Developer Space; never taken from a request. Empty: no mail with a link is sent, and the start-up log says so.")
     static let sessionIdle = Setting(
         "AUTHTOKEN_SESSION_IDLE_MINUTES", .number(1...1440), default: "30",
         "A browser session unused this long ends.")

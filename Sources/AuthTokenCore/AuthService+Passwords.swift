@@ -21,8 +21,12 @@ public enum PasswordRefusal: Error, Equatable, Sendable {
 extension AuthService {
     /// How long a reset link works.
     public static let passwordResetLifetime: TimeInterval = 3600
-    /// Reset mails per hour for one address, and from one client address.
+    /// Reset mails per hour from one client address (or /64), all recipients together, and
+    /// for one known browser (a valid device cookie for the account).
     static let resetRequestsPerHour = 5
+    /// Reset mails per hour for one address from browsers it has no device cookie in: more
+    /// than one client address may send, so one outsider cannot use them all up.
+    static let resetMailsPerRecipient = 10
 
     /// The signed-in person's new password, after the current one (through the throttle).
     /// The session that asked stays signed in; every other one ends.
@@ -65,19 +69,20 @@ extension AuthService {
     }
 
     /// A reset link for an active account's address. The same store work whether or not
-    /// the address has an account (the two request counters, keyed by address and by
-    /// e-mail, so unknown addresses are limited too); the link is stored as a digest.
-    public func requestPasswordReset(email: String, client: Client) throws -> PasswordResetRequest {
+    /// the address has an account (the counters are keyed by client and by e-mail, so
+    /// unknown addresses are limited too); the link is stored as a digest. `deviceCookie`:
+    /// the browser's device cookie, if any (`resetMailAllowed`).
+    public func requestPasswordReset(email: String, client: Client, deviceCookie: String? = nil) throws
+        -> PasswordResetRequest
+    {
         let address: EmailAddress
         do { address = try EmailAddress(parsing: email) } catch { return .invalidEmail(error) }
-        var allowed = true
-        for key in ["reset-email:" + address.key, "reset-address:" + ThrottleAddress.key(client.address)] {
-            let counter = try store.countAttempt(key: key, now: now(), window: 3600)
-            if counter.count > Self.resetRequestsPerHour { allowed = false }
-        }
+        let found = try store.account(email: address.value)
+        let device = found.flatMap { deviceCookies?.device(in: deviceCookie, accountID: $0.id) }
+        let allowed = try resetMailAllowed(address, client: client, device: device)
         // The mailer only gets parsed addresses; an account older than that parser whose
         // address fails it gets no mail (the admin CLI sets its password).
-        guard allowed, let account = try store.account(email: address.value), account.active,
+        guard allowed, let account = found, account.active,
               let to = try? EmailAddress(parsing: account.email)
         else {
             // One write, as the other path's link (the activity entry makes the admin's view too).
@@ -90,6 +95,20 @@ extension AuthService {
             digest: secret.digest, accountID: account.id, expiresAt: now() + Self.passwordResetLifetime)
         try log(.passwordResetRequested, accountID: account.id, client: client)
         return .mail(to, secret)
+    }
+
+    /// The reset-mail limits, so that they bound flooding without letting an outsider deny
+    /// the owner a reset: a known browser of the account (`device`) has its own budget and
+    /// nothing else counts it; any other request counts against its client address first,
+    /// and only within that budget against the recipient's, which is larger, so one client
+    /// address cannot use the recipient's up.
+    func resetMailAllowed(_ address: EmailAddress, client: Client, device: String?) throws -> Bool {
+        func within(_ key: String, _ limit: Int) throws -> Bool {
+            try store.countAttempt(key: key, now: now(), window: 3600).count <= limit
+        }
+        if let device { return try within("reset-device:" + device, Self.resetRequestsPerHour) }
+        return try within("reset-address:" + ThrottleAddress.key(client.address), Self.resetRequestsPerHour)
+            && within("reset-email:" + address.key, Self.resetMailsPerRecipient)
     }
 
     /// For the page a reset link opens: nil when the link does not work, else whether a

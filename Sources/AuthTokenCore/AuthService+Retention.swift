@@ -2,7 +2,7 @@ import AuthTokenStore
 import Foundation
 
 /// Retention: what has run out is removed by a background task of the server
-/// (`startSweeping`), so no table grows for ever: expired sessions, confirmation links,
+/// (`RetentionSweeper`), so no table grows for ever: expired sessions, confirmation links,
 /// half-done sign-ins and reset links, unconfirmed accounts past their time, activity
 /// entries older than `activityRetention`, and throttle counters a day past their window
 /// that block nobody.
@@ -24,23 +24,5 @@ extension AuthService {
             idleBefore: time - sessions.idleTimeout, createdBefore: time - sessions.absoluteTimeout)
         counts.unconfirmedAccounts = try removeExpiredRegistrations()
         return counts
-    }
-
-    /// Sweeps at once and then every `period` seconds on a thread of its own, until the
-    /// process ends (nothing is lost by stopping between sweeps). Each round also sends
-    /// the expiry reminders that are due (`sendReminders`).
-    public func startSweeping(
-        period: TimeInterval, onSweep: @escaping @Sendable (Result<RetentionCounts, any Error>) -> Void,
-        onReminders: @escaping @Sendable (Result<Int, any Error>) -> Void = { _ in }
-    ) {
-        let thread = Thread { [self] in
-            while true {
-                onSweep(Result { try sweep() })
-                onReminders(Result { try sendReminders() })
-                Thread.sleep(forTimeInterval: period)
-            }
-        }
-        thread.name = "authtoken-retention"
-        thread.start()
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Lifecycle
 import Synchronization
 
 /// Password work (Argon2 hashing and verifying) runs here, on a few threads of its own,
@@ -11,7 +12,8 @@ import Synchronization
 /// logins gets quick refusals instead of parking every thread of the server. Its threads
 /// run at a lower priority (nice 10), so on a busy machine the token check, which never
 /// comes here, gets the CPU first.
-public final class PasswordQueue: Sendable {
+public final class PasswordQueue: BackgroundTask {
+    public let name = "password queue"
     public struct Limits: Sendable, Equatable {
         /// Hashes computed at once (one thread each).
         public var threads: Int
@@ -28,38 +30,72 @@ public final class PasswordQueue: Sendable {
     }
 
     public let limits: Limits
-    private let state = Mutex(State())
-    /// One signal per queued job; a thread takes one before it takes a job.
-    private let available = DispatchSemaphore(value: 0)
+    /// What the threads share with the requesters. The threads hold this, never the queue
+    /// itself, so the queue's owner dropping it ends the threads (deinit).
+    private let shared = Shared()
+    private let threads = Mutex<[JoinableThread]>([])
 
-    private struct State {
+    private final class Shared: Sendable {
+        let state = Mutex(State())
+        /// One signal per queued job (and one per thread at stop); a thread takes one before
+        /// it takes a job.
+        let available = DispatchSemaphore(value: 0)
+    }
+
+    fileprivate struct State {
         var jobs: [Job] = []
         var head = 0
         var running = 0
         var ran = 0
         var refused = 0
+        var stopped = false
         var waiting: Int { jobs.count - head }
     }
 
-    /// Starts the threads. They live as long as the process (the queue is made once).
+    /// Makes the queue; its threads start with `start()`, or with the first job.
     public init(limits: Limits = Limits()) {
         self.limits = limits
-        for _ in 0..<limits.threads {
-            let thread = Thread { [self] in
-                setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)  // 0: this thread
-                while true { runNext() }
+    }
+
+    deinit { stop() }
+
+    /// Starts the threads (nice 10). A second call does nothing.
+    public func start() throws {
+        try threads.withLock { threads in
+            guard threads.isEmpty, !shared.state.withLock({ $0.stopped }) else { return }
+            for _ in 0..<limits.threads {
+                threads.append(try JoinableThread(name: "authtoken-hash", niceness: 10) { [shared] in
+                    while Self.runNext(shared) {}
+                })
             }
-            thread.name = "authtoken-hash"  // at most 15 bytes, or Linux keeps the old name
-            thread.start()
         }
+    }
+
+    /// Refuses what waits, lets the running hashes finish, and joins the threads.
+    public func stop() {
+        let (joined, waiting) = threads.withLock { threads -> ([JoinableThread], [Job]) in
+            let waiting = shared.state.withLock { state -> [Job] in
+                state.stopped = true
+                let waiting = Array(state.jobs[state.head...])
+                state.jobs = []
+                state.head = 0
+                return waiting
+            }
+            defer { threads = [] }
+            return (threads, waiting)
+        }
+        for job in waiting where job.cancelIfWaiting() { job.done.signal() }
+        for _ in joined { shared.available.signal() }
+        for thread in joined { thread.join() }
     }
 
     /// Runs `work` on a queue thread and returns its result; throws `PasswordWorkBusy`
     /// when the queue is full or the job waited longer than `limits.maxWait`.
     public func run<T: Sendable>(_ work: @escaping @Sendable () -> T) throws -> T {
+        if threads.withLock({ $0.isEmpty }) { try start() }
         let job = Job { work() }
-        let admitted = state.withLock { state -> Bool in
-            guard hasRoom(state) else {
+        let admitted = shared.state.withLock { state -> Bool in
+            guard !state.stopped, hasRoom(state) else {
                 state.refused += 1
                 return false
             }
@@ -67,20 +103,21 @@ public final class PasswordQueue: Sendable {
             return true
         }
         guard admitted else { throw PasswordWorkBusy() }
-        available.signal()
+        shared.available.signal()
         if job.done.wait(timeout: .now() + limits.maxWait) == .timedOut {
             if job.cancelIfWaiting() {
-                state.withLock { $0.refused += 1 }
+                shared.state.withLock { $0.refused += 1 }
                 throw PasswordWorkBusy()
             }
             job.done.wait()  // it started in time, and finishes shortly
         }
-        return job.result() as! T
+        guard let result = job.result() else { throw PasswordWorkBusy() }  // refused by stop()
+        return result as! T
     }
 
     /// False when a job now would be refused: a cheap look, without a lock-free promise,
     /// so a flood is refused before it costs any other work (the store's counters).
-    public var hasRoom: Bool { state.withLock { hasRoom($0) } }
+    public var hasRoom: Bool { shared.state.withLock { hasRoom($0) } }
 
     /// Idle threads take a job at once, so they are room beyond `maxWaiting`.
     private func hasRoom(_ state: State) -> Bool {
@@ -89,35 +126,44 @@ public final class PasswordQueue: Sendable {
 
     /// Counts a refusal made on `hasRoom`'s word.
     public func countRefusal() {
-        state.withLock { $0.refused += 1 }
+        shared.state.withLock { $0.refused += 1 }
     }
 
     /// Figures for tests and metrics: jobs run, jobs refused, jobs waiting now.
     public var counts: (ran: Int, refused: Int, waiting: Int) {
-        state.withLock { ($0.ran, $0.refused, $0.waiting) }
+        shared.state.withLock { ($0.ran, $0.refused, $0.waiting) }
     }
 
-    private func runNext() {
-        available.wait()
-        let job = state.withLock { state -> Job in
+    /// Runs one job; false when the queue has stopped.
+    private static func runNext(_ shared: Shared) -> Bool {
+        shared.available.wait()
+        let next = shared.state.withLock { state -> Job? in
+            guard !state.stopped, state.head < state.jobs.count else { return nil }
             let job = state.jobs[state.head]
             state.head += 1
-            if state.head > 64, state.head * 2 > state.jobs.count {
+            // Taken jobs leave the array soon: each holds its work, and the work may hold
+            // what holds this queue (the hasher), which would then never be freed.
+            if state.head == state.jobs.count {
+                state.jobs.removeAll(keepingCapacity: true)
+                state.head = 0
+            } else if state.head > 64, state.head * 2 > state.jobs.count {
                 state.jobs.removeFirst(state.head)
                 state.head = 0
             }
             state.running += 1
             return job
         }
+        guard let job = next else { return false }
         let started = job.start()
         if started { job.finish() }
         // The thread counts as free before its requester wakes, so the requester's next
         // job is admitted as onto an idle thread.
-        state.withLock { state in
+        shared.state.withLock { state in
             state.running -= 1
             if started { state.ran += 1 }
         }
         if started { job.done.signal() }
+        return true
     }
 }
 
@@ -160,10 +206,14 @@ private final class Job: Sendable {
         }
     }
 
-    func result() -> any Sendable {
+    /// The work's value; nil when the job was cancelled (by `PasswordQueue.stop()`).
+    func result() -> (any Sendable)? {
         phase.withLock { phase in
-            guard case .finished(let value) = phase else { preconditionFailure("password job read before it finished") }
-            return value
+            switch phase {
+            case .finished(let value): return value
+            case .cancelled: return nil
+            case .waiting, .running: preconditionFailure("password job read before it finished")
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ import Synchronization
 /// the hot path a writer and serialize it. Instead a use is noted in memory (a dictionary
 /// under a lock, no I/O), and a background thread writes what is due about once a second:
 /// a token's first use promptly, later uses when its interval has passed. No lock is held
-/// while writing. `flushAll` at shutdown writes whatever is still pending.
+/// while writing (`UsageFlusher`). `flushAll` at shutdown writes whatever is still pending.
 public final class UsageRecorder: Sendable {
     let store: any AuthStore
     let interval: Int64
@@ -19,7 +19,6 @@ public final class UsageRecorder: Sendable {
         var pending: [Int64: TokenUse] = [:]
         var lastWritten: [Int64: Int64] = [:]
         var written = 0
-        var stopping = false
     }
 
     public init(store: any AuthStore, intervalSeconds: Int64 = 60) {
@@ -85,29 +84,5 @@ public final class UsageRecorder: Sendable {
         }
         state.withLock { $0.written += due.count }
         return due.count
-    }
-
-    /// Starts the background thread that calls `flushDue` every `period` seconds.
-    public func startFlushing(period: TimeInterval = 1, onError: @escaping @Sendable (any Error) -> Void) {
-        let thread = Thread { [self] in
-            while !state.withLock({ $0.stopping }) {
-                Thread.sleep(forTimeInterval: period)
-                do { try flushDue(now: Date()) } catch { onError(error) }
-            }
-        }
-        thread.name = "authtoken-usage"
-        thread.start()
-    }
-
-    /// Stops the background thread and writes what is pending. Tries twice: a database
-    /// connection broken since its last use (PostgreSQL restarted) fails once and is
-    /// replaced on the next statement, and the writes are idempotent.
-    public func stopFlushing() throws {
-        state.withLock { $0.stopping = true }
-        do {
-            try flushAll()
-        } catch {
-            try flushAll()
-        }
     }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Lifecycle
 
 /// One connection per calling thread, opened on first use, for a thread-per-request
 /// server: no pool lock to contend for, and each thread's prepared statements stay warm.
@@ -13,28 +9,16 @@
 /// thread's next call opens a new connection. Nothing is retried behind the caller's
 /// back, since a statement that may have run must not run twice unasked.
 ///
-/// A thread's connection closes when the thread exits (the pthread key's destructor).
-/// Each thread holds one server connection for its life, so size `max_connections` for
-/// the worker threads of every instance. Deinitialising this object deletes the key
-/// without closing other threads' connections (pthread gives no way to reach them):
-/// keep one instance for the process's life.
+/// A thread's connection closes when the thread exits, and every thread's when this
+/// object goes (`ThreadLocal`). Each thread holds one server connection for its life, so
+/// size `max_connections` for the worker threads of every instance.
 public final class PostgresConnections: Sendable {
     public let url: PostgresURL
-    private let key: pthread_key_t
+    private let threadConnections: ThreadLocal<PostgresConnection>
 
-    public init(url: PostgresURL) {
+    public init(url: PostgresURL) throws {
         self.url = url
-        var key = pthread_key_t()
-        let status = pthread_key_create(&key) { raw in
-            if let raw { Unmanaged<PostgresConnection>.fromOpaque(raw).release() }
-        }
-        precondition(status == 0, "pthread_key_create failed: \(status)")
-        self.key = key
-    }
-
-    deinit {
-        closeThreadConnection()
-        pthread_key_delete(key)
+        threadConnections = try ThreadLocal(onRelease: { $0.close() })
     }
 
     /// Runs `body` with the calling thread's connection, opening (or reopening, after a
@@ -54,22 +38,17 @@ public final class PostgresConnections: Sendable {
 
     /// Closes the calling thread's connection, if it has one.
     public func closeThreadConnection() {
-        guard let raw = pthread_getspecific(key) else { return }
-        pthread_setspecific(key, nil)
-        let connection = Unmanaged<PostgresConnection>.fromOpaque(raw)
-        connection.takeUnretainedValue().close()
-        connection.release()
+        threadConnections.value = nil
     }
 
     private func threadConnection() throws(PostgresError) -> PostgresConnection {
-        if let raw = pthread_getspecific(key) {
-            let connection = Unmanaged<PostgresConnection>.fromOpaque(raw).takeUnretainedValue()
+        if let connection = threadConnections.value {
             connection.noticeServerGoneWhileIdle()
             if !connection.isBroken { return connection }
             closeThreadConnection()
         }
         let connection = try PostgresConnection(url: url)
-        pthread_setspecific(key, Unmanaged.passRetained(connection).toOpaque())
+        threadConnections.value = connection
         return connection
     }
 }

@@ -188,6 +188,10 @@ enum PostgresMigrations {
         Step(name: "2026-11-30-session-second-factor", sql: """
             ALTER TABLE web_session ADD COLUMN second_factor boolean NOT NULL DEFAULT false;
             """),
+        Step(name: "2026-12-02-registration-link-password", sql: """
+            ALTER TABLE confirmation ADD COLUMN password_hash text;
+            ALTER TABLE confirmation ADD COLUMN display_name text;
+            """),
     ]
 
     /// Applies the steps not yet recorded, each in its own transaction together with its

@@ -25,7 +25,7 @@ public final class PostgresStore: AuthStore {
     /// Connects and applies pending migrations under an advisory lock, so that instances
     /// starting together do not race. Each thread then opens its own connection on first use.
     public init(url: PostgresURL) throws {
-        connections = PostgresConnections(url: url)
+        connections = try PostgresConnections(url: url)
         try PostgresMigrations.migrate(connections)
     }
 

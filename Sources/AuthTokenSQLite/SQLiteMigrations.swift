@@ -206,6 +206,15 @@ enum SQLiteMigrations {
         migrator.registerMigration("2026-11-30-session-second-factor") { db in
             try db.execute(sql: "ALTER TABLE web_session ADD COLUMN second_factor INTEGER NOT NULL DEFAULT 0")
         }
+        // A registration's password and name wait with the link mailed for it: only that
+        // link confirms them, so a later registration of the address cannot change what an
+        // earlier link confirms (NULL: an older link, which confirms the account as it is).
+        migrator.registerMigration("2026-12-02-registration-link-password") { db in
+            try db.execute(sql: """
+                ALTER TABLE confirmation ADD COLUMN password_hash TEXT;
+                ALTER TABLE confirmation ADD COLUMN display_name TEXT;
+                """)
+        }
         return migrator
     }
 }

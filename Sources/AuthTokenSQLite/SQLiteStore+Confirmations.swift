@@ -11,34 +11,40 @@ extension SQLiteStore {
         }
     }
 
-    /// Taken and confirmed in one IMMEDIATE transaction: of two clicks at the same moment
-    /// only one finds the row.
-    public func useConfirmation(digest: String, now: Date) throws -> Int64? {
-        try writeImmediately { db in
-            guard let accountID = try Self.takeSingleUse(table: "confirmation", digest: digest, now: now, in: db)
-            else { return nil }
-            try db.execute(sql: "UPDATE account SET confirmed = 1 WHERE id = ?", arguments: [accountID])
-            return accountID
+    public func addRegistrationLink(
+        digest: String, accountID: Int64, expiresAt: Date, passwordHash: String, displayName: String
+    ) throws -> Bool {
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO confirmation (digest, account_id, expires_at, password_hash, display_name)
+                    SELECT ?, id, ?, ?, ? FROM account WHERE id = ? AND confirmed = 0 AND password_hash = ?
+                    """,
+                arguments: [digest, Self.seconds(expiresAt), passwordHash, displayName, accountID, Account.noPassword])
+            return db.changesCount > 0
         }
     }
 
-    public func restartRegistration(
-        accountID: Int64, _ registration: NewAccount, linkDigest: String, linkExpiresAt: Date
-    ) throws -> Bool {
+    /// Taken and confirmed in one IMMEDIATE transaction: of two clicks at the same moment
+    /// only one finds the row. A registration's link (with a password hash) confirms only an
+    /// account that has no password yet; its other links go.
+    public func useConfirmation(digest: String, now: Date) throws -> Int64? {
         try writeImmediately { db in
+            let chosen = try Row.fetchOne(
+                db, sql: "SELECT password_hash, display_name FROM confirmation WHERE digest = ?", arguments: [digest])
+            guard let accountID = try Self.takeSingleUse(table: "confirmation", digest: digest, now: now, in: db)
+            else { return nil }
+            let hash: String? = chosen?["password_hash"], name: String? = chosen?["display_name"]
             try db.execute(
                 sql: """
-                    UPDATE account SET email = ?, email_key = ?, display_name = ?, password_hash = ?, created_at = ?
-                    WHERE id = ? AND confirmed = 0
+                    UPDATE account SET confirmed = 1, password_hash = COALESCE(?, password_hash),
+                        display_name = COALESCE(?, display_name)
+                    WHERE id = ? AND (? IS NULL OR password_hash = ?)
                     """,
-                arguments: [registration.email, Account.key(forEmail: registration.email), registration.displayName,
-                            registration.passwordHash, Self.seconds(registration.createdAt), accountID])
-            guard db.changesCount > 0 else { return false }
+                arguments: [hash, name, accountID, hash, Account.noPassword])
+            guard db.changesCount > 0 else { return nil }
             try db.execute(sql: "DELETE FROM confirmation WHERE account_id = ?", arguments: [accountID])
-            try db.execute(
-                sql: "INSERT INTO confirmation (digest, account_id, expires_at) VALUES (?, ?, ?)",
-                arguments: [linkDigest, accountID, Self.seconds(linkExpiresAt)])
-            return true
+            return accountID
         }
     }
 

@@ -23,7 +23,7 @@ public final class SQLiteStore: AuthStore, Sendable {
         }
         pool = try DatabasePool(path: path, configuration: config)
         try SQLiteMigrations.migrator.migrate(pool)
-        checkReaders = ThreadReaders(path: path)
+        checkReaders = try ThreadReaders(path: path)
     }
 
     /// Names of the migrations applied to this database, in order.

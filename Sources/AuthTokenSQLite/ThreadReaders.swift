@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Lifecycle
 
 /// One read-only connection per thread, for the token check.
 ///
@@ -11,29 +12,23 @@ import GRDB
 /// number of such readers run beside the pool's writer, and each statement sees the last
 /// commit, so nothing stale is ever read.
 final class ThreadReaders: Sendable {
-    private let key: pthread_key_t
+    private let readers: ThreadLocal<DatabaseQueue>
     private let path: String
 
-    init(path: String) {
+    init(path: String) throws {
         self.path = path
-        var key = pthread_key_t()
-        pthread_key_create(&key) { raw in
-            if let raw { Unmanaged<DatabaseQueue>.fromOpaque(raw).release() }
-        }
-        self.key = key
+        readers = try ThreadLocal()
     }
 
     /// The calling thread's connection, opened on first use.
     func connection() throws -> DatabaseQueue {
-        if let raw = pthread_getspecific(key) {
-            return Unmanaged<DatabaseQueue>.fromOpaque(raw).takeUnretainedValue()
-        }
+        if let reader = readers.value { return reader }
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(10)
         configuration.label = "authtoken.thread-reader"
         let queue = try DatabaseQueue(path: path, configuration: configuration)
-        pthread_setspecific(key, Unmanaged.passRetained(queue).toOpaque())
+        readers.value = queue
         return queue
     }
 }

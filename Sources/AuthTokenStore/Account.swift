@@ -31,6 +31,11 @@ public struct Account: Sendable, Equatable {
         self.admin = admin
     }
 
+    /// The password hash of an account made by `/register` whose registration nobody has
+    /// confirmed yet: no password opens it. Each registration's password waits with the link
+    /// mailed for it (`BrowserStore.addRegistrationLink`) until that link is used.
+    public static let noPassword = ""
+
     /// The key used for uniqueness and look-up.
     public var emailKey: String { Account.key(forEmail: email) }
 

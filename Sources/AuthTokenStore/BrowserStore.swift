@@ -31,17 +31,20 @@ public protocol BrowserStore: Sendable {
     func deleteExpiredSessions(idleBefore: Date, createdBefore: Date) throws -> Int
 
     // MARK: Confirmation links
+    /// A link that confirms the account as it is (its own password).
     func createConfirmation(digest: String, accountID: Int64, expiresAt: Date) throws
+    /// A registration's link, holding the password hash and name chosen at that
+    /// registration, for an account still waiting for its first confirmation (unconfirmed,
+    /// password hash `Account.noPassword`); its other links stay as they are. False, and
+    /// nothing added, when the account is confirmed, has a password (an administrator made
+    /// it) or is gone. One atomic step.
+    func addRegistrationLink(digest: String, accountID: Int64, expiresAt: Date, passwordHash: String, displayName: String)
+        throws -> Bool
     /// Consumes the link and marks its account confirmed; nil when the link is unknown,
-    /// used or expired (an expired link is deleted too).
+    /// used or expired (an expired link is deleted too). A registration's link also sets the
+    /// password and name it holds, only while the account has no password, and every other
+    /// link of the account is deleted: one registration is confirmed, the others end.
     func useConfirmation(digest: String, now: Date) throws -> Int64?
-    /// Registration again for an address whose account is still unconfirmed, in one
-    /// transaction: the account takes `registration`'s spelling, name, password hash and
-    /// creation time, every earlier confirmation link of it is deleted, and `linkDigest`
-    /// becomes its one link. False, and nothing changed, when the account is confirmed by
-    /// then or gone.
-    func restartRegistration(accountID: Int64, _ registration: NewAccount, linkDigest: String, linkExpiresAt: Date) throws
-        -> Bool
 
     // MARK: Passwords
     /// A new password, in one transaction: the hash replaced, every session but `keepSession`

@@ -41,7 +41,7 @@ public struct TransferTable: Sendable, Equatable {
         TransferTable("recovery_code", ["account_id", "digest"]),
         TransferTable("web_session", ["digest", "account_id", "created_at", "last_seen_at", "address", "user_agent",
                                        "second_factor"]),
-        TransferTable("confirmation", ["digest", "account_id", "expires_at"]),
+        TransferTable("confirmation", ["digest", "account_id", "expires_at", "password_hash", "display_name"]),
         TransferTable("pending_sign_in", ["digest", "account_id", "expires_at"]),
         TransferTable("password_reset", ["digest", "account_id", "expires_at"]),
         TransferTable("throttle", ["key", "attempts", "failures", "window_start", "blocked_until"]),

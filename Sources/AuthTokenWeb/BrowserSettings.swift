@@ -7,8 +7,9 @@ public struct BrowserSettings: Sendable {
     public var secureCookies: Bool
     /// Whether `/register` lets people create their own (unconfirmed) accounts.
     public var registration: Bool
-    /// `https://tokens.example.com`: the base of links in e-mails and on the Developer
-    /// Space page. Without it they are built from the request's Host and scheme.
+    /// `https://tokens.example.com`: the base of every link in e-mail and of the Developer
+    /// Space page. Without it no mail with a link is sent (a link must never come from the
+    /// request's Host); Developer Space then uses the request's.
     public var publicURL: String?
     public var mailer: Mailer
 

@@ -3,13 +3,18 @@ public struct HTTPResponse: Sendable, Equatable {
     public var status: Int
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// What the metrics count this answer as, when its status does not say it: API mode's
+    /// `token` or `CAUSE`. Never sent.
+    public var outcome: String?
 
-    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = [], outcome: String? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.outcome = outcome
     }
 
+    /// Equal when what is sent is equal (`outcome` is not sent).
     public static func == (a: HTTPResponse, b: HTTPResponse) -> Bool {
         a.status == b.status && a.body == b.body && a.headers.elementsEqual(b.headers, by: ==)
     }

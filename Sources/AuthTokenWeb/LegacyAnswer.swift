@@ -29,6 +29,15 @@ public enum LegacyAnswer: Sendable, Equatable {
         HTTPResponse(
             status: 200,
             headers: [("Content-Type", "text/plain; charset=UTF-8"), ("Cache-Control", "no-store")],
-            body: Array(body(date: JavaDate.localString(from: date)).utf8))
+            body: Array(body(date: JavaDate.localString(from: date)).utf8), outcome: outcome)
+    }
+
+    /// The metrics' outcome label: `token`, the cause, or `200` for a deletion.
+    var outcome: String {
+        switch self {
+        case .token: "token"
+        case .cause(let cause): cause.rawValue
+        case .deleted: "200"
+        }
     }
 }

@@ -1,6 +1,7 @@
-/// Who may call a route. The table says it once; `WebApp.route` enforces `.admin` itself
-/// (404 for everyone else, before the method or the form is looked at), and the handlers of
-/// `.signedIn` pages send other visitors to sign in.
+/// Who may call a route. The table says it once and the dispatcher (`WebApp.dispatch`)
+/// enforces it: `.admin` gets 404 for everyone else, before the method or the form is looked
+/// at; a `.signedIn` route's handlers run only for a live session, with a POST's form token
+/// checked first, and other visitors are sent to sign in.
 public enum RouteAccess: String, Sendable, CaseIterable {
     /// Anyone: sign-in, registration, API mode.
     case `public` = "public"
@@ -19,6 +20,10 @@ public struct Route: Sendable {
     enum Handler: Sendable {
         case api(@Sendable (WebApp, HTTPRequest, FormData) -> HTTPResponse)
         case page(@Sendable (WebApp, HTTPRequest, FormData, BrowserSettings) -> HTTPResponse)
+        /// A signed-in person's page: runs only for a live session, after the form token of
+        /// a POST was checked (`WebApp.withSession`); what it throws becomes one answer
+        /// (`WebApp.failure`). Others are sent to sign in.
+        case signedIn(@Sendable (WebApp, HTTPRequest, FormData, BrowserSettings, SignedIn) throws -> HTTPResponse)
         /// Takes the request as it is, every method (the token check reads no form).
         case raw(@Sendable (WebApp, HTTPRequest) -> HTTPResponse)
         /// An administrator's page: runs only for an administrator signed in with two-factor,
@@ -28,15 +33,18 @@ public struct Route: Sendable {
 
     public let path: String
     public let access: RouteAccess
+    /// The `route` label its requests are counted under (`authtoken_requests_total`).
+    public let metric: String
     let handlers: [(method: String, handler: Handler)]
     /// False on a server where this page is switched off (registration): 404.
     let isAvailable: @Sendable (BrowserSettings) -> Bool
 
-    init(_ path: String, _ access: RouteAccess, _ handlers: [(method: String, handler: Handler)],
+    init(_ path: String, _ access: RouteAccess, metric: String = "page", _ handlers: [(method: String, handler: Handler)],
          isAvailable: @escaping @Sendable (BrowserSettings) -> Bool = { _ in true })
     {
         self.path = path
         self.access = access
+        self.metric = metric
         self.handlers = handlers
         self.isAvailable = isAvailable
     }
@@ -50,7 +58,7 @@ public struct Route: Sendable {
     public var isPage: Bool {
         handlers.contains {
             switch $0.handler {
-            case .page, .admin: true
+            case .page, .signedIn, .admin: true
             case .api, .raw: false
             }
         }

@@ -6,20 +6,18 @@ import AuthTokenStore
 extension WebApp {
     static let activityPageSize = 50
 
-    func activityPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        withSession(request, form, browser) { user in
-            let entries = try auth.activity(accountID: user.account.id, limit: Self.activityPageSize)
-            return page("activity", browser, user: user, [
-                "title": "Recent activity", "limit": String(Self.activityPageSize), "hasEntries": !entries.isEmpty,
-                "entries": entries.map { record -> [String: Any] in
-                    let entry = record.entry
-                    return [
-                        "kind": entry.kind.rawValue, "label": entry.kind.label, "detail": entry.detail,
-                        "at": PageDate.string(from: entry.at), "atISO": PageDate.iso(entry.at),
-                        "address": entry.address.isEmpty ? "—" : entry.address, "userAgent": entry.userAgent,
-                    ]
-                },
-            ])
-        }
+    func activityPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+        let entries = try auth.activity(accountID: user.account.id, limit: Self.activityPageSize)
+        return page("activity", browser, user: user, [
+            "title": "Recent activity", "limit": String(Self.activityPageSize), "hasEntries": !entries.isEmpty,
+            "entries": entries.map { record -> [String: Any] in
+                let entry = record.entry
+                return [
+                    "kind": entry.kind.rawValue, "label": entry.kind.label, "detail": entry.detail,
+                    "at": PageDate.string(from: entry.at), "atISO": PageDate.iso(entry.at),
+                    "address": entry.address.isEmpty ? "—" : entry.address, "userAgent": entry.userAgent,
+                ]
+            },
+        ])
     }
 }

@@ -4,57 +4,51 @@ import Foundation
 
 /// `/app-passwords`: list, generate (shown once) and revoke application-specific passwords.
 extension WebApp {
-    func appPasswordsPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        withSession(request, form, browser) { user in
-            var values = try appPasswordValues(user)
-            if form["done"] == "revoked" { values["notice"] = "The application password was revoked." }
-            return page("app-passwords", browser, user: user, values)
-        }
+    func appPasswordsPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+        var values = try appPasswordValues(user)
+        if form["done"] == "revoked" { values["notice"] = "The application password was revoked." }
+        return page("app-passwords", browser, user: user, values)
     }
 
-    func createAppPassword(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        withSession(request, form, browser) { user in
-            let result = try auth.createAppPassword(
-                account: user.account, name: form["name"] ?? "", currentPassword: form["password"] ?? "", client: user.client)
-            guard case .success(let (password, record)) = result else {
-                logger.notice("application password refused", metadata: ["account.id": "\(user.account.id)"])
-                var values = try appPasswordValues(user)
-                var status = 400
-                switch result {
-                case .failure(.blocked):
-                    values["error"] = Self.blockedMessage
-                    status = 429
-                case .failure(.limitReached(let limit)):
-                    values["error"] = "You have \(limit) application passwords, the most allowed. Revoke one you no longer use first."
-                case .failure(.wrongPassword):
-                    values["error"] = "Your current password was wrong."
-                default:
-                    values["error"] = "Give a name of at most 100 characters and your current password."
-                }
-                values["nameValue"] = form["name"] ?? ""
-                return page("app-passwords", browser, user: user, status: status, values)
+    func createAppPassword(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+        let result = try auth.createAppPassword(
+            account: user.account, name: form["name"] ?? "", currentPassword: form["password"] ?? "", client: user.client)
+        guard case .success(let (password, record)) = result else {
+            logger.notice("application password refused", metadata: ["account.id": "\(user.account.id)"])
+            var values = try appPasswordValues(user)
+            var status = 400
+            switch result {
+            case .failure(.blocked):
+                values["error"] = Self.blockedMessage
+                status = 429
+            case .failure(.limitReached(let limit)):
+                values["error"] = "You have \(limit) application passwords, the most allowed. Revoke one you no longer use first."
+            case .failure(.wrongPassword):
+                values["error"] = "Your current password was wrong."
+            default:
+                values["error"] = "Give a name of at most 100 characters and your current password."
             }
-            logger.info("application password created", metadata: ["app_password.id": "\(record.id)"])
-            try auth.log(.appPasswordCreated, accountID: user.account.id, client: user.client,
-                         detail: "#\(record.id) “\(record.name)”")
-            return page("app-password-created", browser, user: user, [
-                "title": "New application password", "name": record.name, "password": password,
+            values["nameValue"] = form["name"] ?? ""
+            return page("app-passwords", browser, user: user, status: status, values)
+        }
+        logger.info("application password created", metadata: ["app_password.id": "\(record.id)"])
+        try auth.log(.appPasswordCreated, accountID: user.account.id, client: user.client,
+                     detail: "#\(record.id) “\(record.name)”")
+        return page("app-password-created", browser, user: user, [
+            "title": "New application password", "name": record.name, "password": password,
+        ])
+    }
+
+    func revokeAppPassword(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+        guard let id = form["id"].flatMap(Int64.init), try auth.revokeAppPassword(id: id, accountID: user.account.id)
+        else {
+            return page("message", browser, user: user, status: 404, [
+                "title": "No such application password", "text": "You have no application password with this number.",
             ])
         }
-    }
-
-    func revokeAppPassword(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        withSession(request, form, browser) { user in
-            guard let id = form["id"].flatMap(Int64.init), try auth.revokeAppPassword(id: id, accountID: user.account.id)
-            else {
-                return page("message", browser, user: user, status: 404, [
-                    "title": "No such application password", "text": "You have no application password with this number.",
-                ])
-            }
-            logger.info("application password revoked", metadata: ["app_password.id": "\(id)"])
-            try auth.log(.appPasswordRevoked, accountID: user.account.id, client: user.client, detail: "#\(id)")
-            return .redirect("/app-passwords?done=revoked")
-        }
+        logger.info("application password revoked", metadata: ["app_password.id": "\(id)"])
+        try auth.log(.appPasswordRevoked, accountID: user.account.id, client: user.client, detail: "#\(id)")
+        return .redirect("/app-passwords?done=revoked")
     }
 
     func appPasswordValues(_ user: SignedIn) throws -> [String: Any] {

@@ -7,42 +7,36 @@ import Metrics
 /// check's latency, and store failures. Label values come from a fixed set, never from the
 /// request, so nobody can make new series by sending odd paths.
 extension WebApp {
-    /// The route label of a request: a fixed name per endpoint.
-    static func route(_ path: String) -> String {
-        switch path {
-        case checkPath: "check"
-        case "/apiauthtoken/create", "/apiauthtoken/nb/create": "create"
-        case "/apiauthtoken/delete": "delete"
-        case healthPath, readyPath, metricsPath: "health"
-        default: "page"
-        }
-    }
-
-    /// The outcome label: the check's answer, API mode's `CAUSE` (or `token`), else the
-    /// status code.
-    static func outcome(route: String, _ response: HTTPResponse) -> String {
-        switch route {
-        case "check":
-            return response.status == 200 ? "allowed" : String(response.status)
-        case "create" where response.status == 200:
-            let body = String(decoding: response.body, as: UTF8.self)
-            if body.contains("\nAUTHTOKEN=") { return "token" }
-            if let line = body.split(separator: "\n").first(where: { $0.hasPrefix("CAUSE=") }),
-               let cause = LegacyCause.allCases.first(where: { "CAUSE=\($0.rawValue)" == line }) {
-                return cause.rawValue
-            }
-            return "browser"
-        default:
-            return String(response.status)
-        }
-    }
-
-    /// Counts `response` for `request`.
-    func counted(_ request: HTTPRequest, _ response: HTTPResponse) -> HTTPResponse {
-        let route = Self.route(request.path)
-        Counter(label: "authtoken_requests_total",
-                dimensions: [("route", route), ("outcome", Self.outcome(route: route, response))]).increment()
+    /// Counts `response` under the route label `metric` (from the route table) and its
+    /// outcome: API mode's `CAUSE` or `token` as the answer carries it (`outcome`), else the
+    /// status.
+    func counted(_ metric: String, _ response: HTTPResponse) -> HTTPResponse {
+        let outcome = response.outcome ?? (metric == "create" && response.status == 200 ? "browser" : String(response.status))
+        Counter(label: Self.requestsLabel, dimensions: [("route", metric), ("outcome", outcome)]).increment()
         return response
+    }
+
+    /// Counts a check's answer with handles made once: the check runs on every guarded
+    /// request, and making a handle looks it up in the registry under a lock.
+    func countedCheck(_ response: HTTPResponse) -> HTTPResponse {
+        switch response.status {
+        case 200: Self.checkAllowed.increment()
+        case 401: Self.checkRefused.increment()
+        case 403: Self.checkDenied.increment()
+        default: Counter(label: Self.requestsLabel, dimensions: [("route", "check"), ("outcome", String(response.status))]).increment()
+        }
+        return response
+    }
+
+    static let requestsLabel = "authtoken_requests_total"
+    static let checkAllowed = Counter(label: requestsLabel, dimensions: [("route", "check"), ("outcome", "allowed")])
+    static let checkRefused = Counter(label: requestsLabel, dimensions: [("route", "check"), ("outcome", "401")])
+    static let checkDenied = Counter(label: requestsLabel, dimensions: [("route", "check"), ("outcome", "403")])
+
+    /// A mail the pages decided on: `kind` (`registration`), `outcome` (`sent`, `failed`, or
+    /// `limited`: the recipient had its mails for this hour).
+    static func countMail(_ kind: String, _ outcome: String) {
+        Counter(label: "authtoken_mails_total", dimensions: [("kind", kind), ("outcome", outcome)]).increment()
     }
 
     static let checkDuration = Metrics.Timer(label: "authtoken_check_duration_seconds")

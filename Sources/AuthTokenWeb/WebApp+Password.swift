@@ -4,45 +4,42 @@ import Foundation
 /// `/password`: a signed-in person changes their password. Every other session ends; the
 /// owner gets a mail saying so; tokens and application passwords keep working.
 extension WebApp {
-    func passwordPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        withSession(request, form, browser) { user in
-            var values: [String: Any] = ["title": "Change your password"]
-            if form["done"] != nil { values["notice"] = "Your password was changed. Your other sessions were signed out." }
-            return page("password", browser, user: user, values)
-        }
+    func passwordPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+        var values: [String: Any] = ["title": "Change your password"]
+        if form["done"] != nil { values["notice"] = "Your password was changed. Your other sessions were signed out." }
+        return page("password", browser, user: user, values)
     }
 
-    func changePassword(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        withSession(request, form, browser) { user in
-            let new = form["new"] ?? ""
-            var refusal: PasswordRefusal?
-            if new != form["new2"] {
-                refusal = .rejected(.weakPassword)
-            } else if case .failure(let why) = try auth.changePassword(
-                session: user.session, current: form["current"] ?? "", new: new, client: user.client)
-            {
-                refusal = why
-            }
-            if let refusal {
-                let message = new != form["new2"] ? "The two new passwords differ." : Self.message(refusal)
-                logger.notice("password change refused", metadata: ["account.id": "\(user.account.id)"])
-                return page("password", browser, user: user, status: refusal == .blocked ? 429 : 400,
-                            ["title": "Change your password", "error": message])
-            }
-            logger.info("password changed", metadata: ["account.id": "\(user.account.id)"])
-            if let to = try? EmailAddress(parsing: user.account.email) {
-                _ = browser.mailer.send(
-                    to: to.value, subject: "Your authtoken password was changed", text: """
-                        The password of your authtoken account was changed, from \(user.client.address), and \
-                        every other signed-in session was ended. Your tokens keep working.
-
-                        If this was not you, reset your password now: \(baseURL(request, browser))/forgot
-                        and tell an administrator.
-
-                        """, link: nil, logger: logger)
-            }
-            return .redirect("/password?done=1")
+    func changePassword(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+        let new = form["new"] ?? ""
+        var refusal: PasswordRefusal?
+        if new != form["new2"] {
+            refusal = .rejected(.weakPassword)
+        } else if case .failure(let why) = try auth.changePassword(
+            session: user.session, current: form["current"] ?? "", new: new, client: user.client)
+        {
+            refusal = why
         }
+        if let refusal {
+            let message = new != form["new2"] ? "The two new passwords differ." : Self.message(refusal)
+            logger.notice("password change refused", metadata: ["account.id": "\(user.account.id)"])
+            return page("password", browser, user: user, status: refusal == .blocked ? 429 : 400,
+                        ["title": "Change your password", "error": message])
+        }
+        logger.info("password changed", metadata: ["account.id": "\(user.account.id)"])
+        if let to = try? EmailAddress(parsing: user.account.email) {
+            let reset = browser.publicURL.map { " now: \($0)/forgot" } ?? " at once"
+            _ = browser.mailer.send(
+                to: to.value, subject: "Your authtoken password was changed", text: """
+                    The password of your authtoken account was changed, from \(user.client.address), and \
+                    every other signed-in session was ended. Your tokens keep working.
+
+                    If this was not you, reset your password\(reset)
+                    and tell an administrator.
+
+                    """, link: nil, logger: logger)
+        }
+        return .redirect("/password?done=1")
     }
 
     static func message(_ refusal: PasswordRefusal) -> String {

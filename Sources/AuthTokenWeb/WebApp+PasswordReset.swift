@@ -18,13 +18,15 @@ extension WebApp {
             values["error"] = "The form had expired. Please try again."
             return preSessionPage("forgot", request, browser, status: 403, values)
         }
+        guard let base = browser.publicURL else { return noMailLinksPage(browser) }
         do {
-            switch try auth.requestPasswordReset(email: email, client: request.client) {
+            switch try auth.requestPasswordReset(
+                email: email, client: request.client, deviceCookie: deviceCookie(request, browser)) {
             case .invalidEmail(let reason):
                 values["error"] = "That is not an e-mail address: \(reason)."
                 return preSessionPage("forgot", request, browser, status: 400, values)
             case .mail(let to, let secret):
-                let link = baseURL(request, browser) + "/reset?token=" + secret.value
+                let link = base + "/reset?token=" + secret.value
                 let text = """
                     Someone, hopefully you, asked to reset the password of your authtoken account.
                     Open this link within an hour to choose a new one:

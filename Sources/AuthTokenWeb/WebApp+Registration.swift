@@ -16,6 +16,7 @@ extension WebApp {
             values["error"] = "The form had expired. Please try again."
             return preSessionPage("register", request, browser, status: 403, values)
         }
+        guard let base = browser.publicURL else { return noMailLinksPage(browser) }
         guard let password = form["password"], password == form["password2"] else {
             values["error"] = "The two passwords differ."
             return preSessionPage("register", request, browser, values)
@@ -29,46 +30,55 @@ extension WebApp {
         } catch {
             return failure(error, browser)
         }
-        // The same page either way: the form must not tell strangers which addresses have
+        // The same page in every case: the form must not tell strangers which addresses have
         // accounts. The mail tells the address's owner which case it was.
-        let sent: Bool
-        switch registration {
-        case .confirmationLink(let secret, let address):
-            let link = baseURL(request, browser) + "/confirm?token=" + secret.value
-            let text = """
-                Someone, hopefully you, created an authtoken account for this address.
-                Open this link within 24 hours to confirm it:
-
-                \(link)
-
-                If it was not you, ignore this message: the account stays unusable.
-                Any earlier link for this address no longer works.
-
-                """
-            sent = browser.mailer.send(
-                to: address.value, subject: "Confirm your authtoken account", text: text, link: link, logger: logger)
-            logger.info("registered; confirmation link sent")
-        case .alreadyRegistered(let address):
-            let text = """
-                Someone tried to create an authtoken account for this address, which already
-                has one. Nothing was changed, and nobody can use your account through this.
-
-                If it was you, sign in with your password instead: \(baseURL(request, browser))/signin
-                If it was not, you need not do anything.
-
-                """
-            sent = browser.mailer.send(
-                to: address.value, subject: "Someone tried to register with your address", text: text, link: nil,
-                logger: logger)
-            logger.info("registration for a confirmed address: its owner was told")
+        guard let mail = registrationMail(registration, base) else {
+            Self.countMail("registration", "limited")
+            logger.notice("registration mail not sent: the address had its registration mails for this hour")
+            return page("registered", browser, user: nil, ["title": "Check your e-mail", "emailValue": email])
         }
+        let sent = browser.mailer.send(to: mail.to, subject: mail.subject, text: mail.text, link: mail.link, logger: logger)
+        Self.countMail("registration", sent ? "sent" : "failed")
         guard sent else {
             return page("message", browser, user: nil, status: 500, [
                 "title": "Could not send the e-mail",
                 "text": "The confirmation e-mail could not be sent. Try again later, or ask an administrator.",
             ])
         }
+        logger.info("registration mail sent")
         return page("registered", browser, user: nil, ["title": "Check your e-mail", "emailValue": email])
+    }
+
+    /// The mail a registration sends, or nil when the address had its mails for this hour.
+    func registrationMail(_ registration: Registration, _ base: String)
+        -> (to: String, subject: String, text: String, link: String?)?
+    {
+        switch registration {
+        case .confirmationLink(let secret, let address):
+            let link = base + "/confirm?token=" + secret.value
+            return (address.value, "Confirm your authtoken account", """
+                Someone, hopefully you, created an authtoken account for this address.
+                Open this link within 24 hours to confirm it:
+
+                \(link)
+
+                If it was not you, ignore this message: the account stays unusable.
+                The link confirms the password chosen at this registration only; if the address
+                was registered more than once, use the link of the registration you made.
+
+                """, link)
+        case .alreadyRegistered(let address):
+            return (address.value, "Someone tried to register with your address", """
+                Someone tried to create an authtoken account for this address, which already
+                has one. Nothing was changed, and nobody can use your account through this.
+
+                If it was you, sign in with your password instead: \(base)/signin
+                If it was not, you need not do anything.
+
+                """, nil)
+        case .tooManyMails:
+            return nil
+        }
     }
 
     func confirmForm(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
@@ -97,10 +107,11 @@ extension WebApp {
         }
     }
 
-    /// This server as browsers reach it: `AUTHTOKEN_PUBLIC_URL`, else the request's scheme,
-    /// Host (reduced to host-name characters, so a forged Host cannot inject markup or a
-    /// path) and, when the Host has none and it is not the scheme's default, the port.
-    func baseURL(_ request: HTTPRequest, _ browser: BrowserSettings) -> String {
+    /// This server as browsers reach it, for this page only (Developer Space): `AUTHTOKEN_PUBLIC_URL`,
+    /// else the request's scheme, Host (reduced to host-name characters, so a forged Host cannot
+    /// inject markup or a path) and, when the Host has none and it is not the scheme's default,
+    /// the port. Never for mail: links in mail come from `BrowserSettings.publicURL` alone.
+    func pageBaseURL(_ request: HTTPRequest, _ browser: BrowserSettings) -> String {
         if let url = browser.publicURL { return url }
         var host = request.headers["host"] ?? ""
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
@@ -109,5 +120,16 @@ extension WebApp {
         let defaultPort = request.scheme == "https" ? "443" : "80"
         if !hasPort, let port = Int(request.serverPort), String(port) != defaultPort { host += ":\(port)" }
         return "\(request.scheme)://\(host)"
+    }
+
+    /// The answer of `/register` and `/forgot` when `AUTHTOKEN_PUBLIC_URL` is not set: no
+    /// mail with a link goes out (its link would have to come from the request), and the
+    /// page says so, the same for every address.
+    func noMailLinksPage(_ browser: BrowserSettings) -> HTTPResponse {
+        page("message", browser, user: nil, status: 503, [
+            "title": "Cannot send e-mail",
+            "text": "This server cannot send e-mail with links yet: its administrator has not set AUTHTOKEN_PUBLIC_URL. "
+                + "Ask an administrator.",
+        ])
     }
 }

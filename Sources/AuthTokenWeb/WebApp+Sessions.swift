@@ -32,7 +32,9 @@ extension WebApp {
 
     /// Runs `body` for a signed-in person. Others are sent to sign-in, and come back to
     /// this page afterwards when it was a GET. A POST without this session's form token
-    /// gets 403 before `body` can change anything.
+    /// gets 403 before `body` can change anything; what `body` throws becomes one answer
+    /// (`failure`). The dispatcher runs every `.signedIn` route through it; the one other
+    /// caller is browser mode, an API-mode path that becomes a signed-in page.
     func withSession(
         _ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings,
         next: String? = nil, _ body: (SignedIn) throws -> HTTPResponse

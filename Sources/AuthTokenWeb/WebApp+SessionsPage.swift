@@ -3,34 +3,28 @@ import Foundation
 
 /// `/sessions`: where the person is signed in, and ending one session or all the others.
 extension WebApp {
-    func sessionsPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        withSession(request, form, browser) { user in
+    func sessionsPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+        var values = try sessionValues(user)
+        switch form["done"] {
+        case "one": values["notice"] = "That session was signed out."
+        case "others": values["notice"] = "Every other session was signed out."
+        default: break
+        }
+        return page("sessions", browser, user: user, values)
+    }
+
+    func endSession(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+        guard try auth.endSession(handle: form["id"] ?? "", of: user.session, client: user.client) else {
             var values = try sessionValues(user)
-            switch form["done"] {
-            case "one": values["notice"] = "That session was signed out."
-            case "others": values["notice"] = "Every other session was signed out."
-            default: break
-            }
-            return page("sessions", browser, user: user, values)
+            values["error"] = "That session had already ended."
+            return page("sessions", browser, user: user, status: 404, values)
         }
+        return .redirect("/sessions?done=one")
     }
 
-    func endSession(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        withSession(request, form, browser) { user in
-            guard try auth.endSession(handle: form["id"] ?? "", of: user.session, client: user.client) else {
-                var values = try sessionValues(user)
-                values["error"] = "That session had already ended."
-                return page("sessions", browser, user: user, status: 404, values)
-            }
-            return .redirect("/sessions?done=one")
-        }
-    }
-
-    func endOtherSessions(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        withSession(request, form, browser) { user in
-            _ = try auth.endOtherSessions(of: user.session, client: user.client)
-            return .redirect("/sessions?done=others")
-        }
+    func endOtherSessions(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+        _ = try auth.endOtherSessions(of: user.session, client: user.client)
+        return .redirect("/sessions?done=others")
     }
 
     func sessionValues(_ user: SignedIn) throws -> [String: Any] {

@@ -93,16 +93,14 @@ extension WebApp {
         }
     }
 
-    func signOut(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        withSession(request, form, browser) { user in
-            try auth.signOut(secret: user.secret)
-            try auth.log(.signOut, accountID: user.account.id, client: user.client)
-            logger.info("signed out", metadata: ["account.id": "\(user.account.id)"])
-            var response = HTTPResponse.redirect("/signin?signedout=1")
-            response.headers.append(Cookies.setCookie(
-                browser.cookieName(Self.sessionCookie), "", maxAge: 0, secure: browser.secureCookies))
-            return response
-        }
+    func signOut(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+        try auth.signOut(secret: user.secret)
+        try auth.log(.signOut, accountID: user.account.id, client: user.client)
+        logger.info("signed out", metadata: ["account.id": "\(user.account.id)"])
+        var response = HTTPResponse.redirect("/signin?signedout=1")
+        response.headers.append(Cookies.setCookie(
+            browser.cookieName(Self.sessionCookie), "", maxAge: 0, secure: browser.secureCookies))
+        return response
     }
 
     /// What a browser-mode link that led here asks for ("a token for ZohoCRM/crmapi, for

@@ -7,86 +7,76 @@ import Foundation
 extension WebApp {
     static let doneMessages = ["removed": "The token was removed. Programs using it no longer work."]
 
-    func tokensPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        withSession(request, form, browser) { user in
-            let tokens = try auth.tokens(accountID: user.account.id)
-            let max = auth.settings.maxTokensPerAccount
-            let appPasswords = Dictionary(
-                uniqueKeysWithValues: try auth.appPasswords(accountID: user.account.id).map { ($0.id, $0.name) })
-            let rows = tokens.map { Self.row($0, appPasswords: appPasswords).merging(expiryFacts($0)) { $1 } }
-            var soon = rows.filter { $0["expiresSoon"] != nil }
-            if !soon.isEmpty { soon[soon.count - 1]["last"] = true }
-            var values: [String: Any] = [
-                "title": "Active Authtokens", "tokens": rows, "hasTokens": !tokens.isEmpty,
-                "count": tokens.count, "max": max, "full": tokens.count >= max,
-                "scopeOptions": auth.settings.scopes.scopes.map { ["value": $0] },
-                "expiringSoon": soon, "hasExpiringSoon": !soon.isEmpty,
-            ]
-            values.merge(expiryOptions()) { $1 }
-            // Absent rather than empty: an empty string still opens a Mustache section here.
-            if let notice = form["done"].flatMap({ Self.doneMessages[$0] }) { values["notice"] = notice }
-            return page("tokens", browser, user: user, values)
-        }
+    func tokensPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+        let tokens = try auth.tokens(accountID: user.account.id)
+        let max = auth.settings.maxTokensPerAccount
+        let appPasswords = Dictionary(
+            uniqueKeysWithValues: try auth.appPasswords(accountID: user.account.id).map { ($0.id, $0.name) })
+        let rows = tokens.map { Self.row($0, appPasswords: appPasswords).merging(expiryFacts($0)) { $1 } }
+        var soon = rows.filter { $0["expiresSoon"] != nil }
+        if !soon.isEmpty { soon[soon.count - 1]["last"] = true }
+        var values: [String: Any] = [
+            "title": "Active Authtokens", "tokens": rows, "hasTokens": !tokens.isEmpty,
+            "count": tokens.count, "max": max, "full": tokens.count >= max,
+            "scopeOptions": auth.settings.scopes.scopes.map { ["value": $0] },
+            "expiringSoon": soon, "hasExpiringSoon": !soon.isEmpty,
+        ]
+        values.merge(expiryOptions()) { $1 }
+        // Absent rather than empty: an empty string still opens a Mustache section here.
+        if let notice = form["done"].flatMap({ Self.doneMessages[$0] }) { values["notice"] = notice }
+        return page("tokens", browser, user: user, values)
     }
 
     /// The create form on the token page: one scope from the configured list and a name.
-    func createFromTokensPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        withSession(request, form, browser) { user in
-            guard let scope = form["scope"], auth.settings.scopes.scopes.contains(scope) else {
-                return page("message", browser, user: user, status: 400, [
-                    "title": "Unknown scope", "text": "Choose one of the listed scopes.",
-                ])
-            }
-            guard let name = AuthService.applicationName(form["name"], scopes: [scope]) else {
-                return page("message", browser, user: user, status: 400, [
-                    "title": "Unusable application name",
-                    "text": "The application name must have at most 100 characters and no control characters.",
-                ])
-            }
-            guard let expiry = Self.expiryChoice(form) else { return badExpiryPage(user, browser) }
-            return try issue(user, scopes: [scope], name: name, expiry: expiry, browser)
+    func createFromTokensPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+        guard let scope = form["scope"], auth.settings.scopes.scopes.contains(scope) else {
+            return page("message", browser, user: user, status: 400, [
+                "title": "Unknown scope", "text": "Choose one of the listed scopes.",
+            ])
         }
+        guard let name = AuthService.applicationName(form["name"], scopes: [scope]) else {
+            return page("message", browser, user: user, status: 400, [
+                "title": "Unusable application name",
+                "text": "The application name must have at most 100 characters and no control characters.",
+            ])
+        }
+        guard let expiry = Self.expiryChoice(form) else { return badExpiryPage(user, browser) }
+        return try issue(user, scopes: [scope], name: name, expiry: expiry, browser)
     }
 
     /// GET of remove or regenerate: a page that names the token and asks to confirm.
-    func confirmTokenAction(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        withSession(request, form, browser) { user in
-            guard let id = form["id"].flatMap(Int64.init),
-                  let token = try auth.token(id: id, accountID: user.account.id)
-            else { return noSuchToken(user, browser) }
-            let remove = request.path == "/tokens/remove"
-            let renew = auth.hasExpired(token)
-            var row = Self.row(token).merging(expiryFacts(token)) { $1 }
-            if let next = auth.renewedExpiry(of: token) { row["newExpiry"] = PageDate.string(from: next) }
-            return page(remove ? "token-remove" : "token-regenerate", browser, user: user, [
-                "title": remove ? "Remove token" : renew ? "Renew token" : "Regenerate token", "token": row,
-                "renew": renew,
-            ])
-        }
+    func confirmTokenAction(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+        guard let id = form["id"].flatMap(Int64.init),
+              let token = try auth.token(id: id, accountID: user.account.id)
+        else { return noSuchToken(user, browser) }
+        let remove = request.path == "/tokens/remove"
+        let renew = auth.hasExpired(token)
+        var row = Self.row(token).merging(expiryFacts(token)) { $1 }
+        if let next = auth.renewedExpiry(of: token) { row["newExpiry"] = PageDate.string(from: next) }
+        return page(remove ? "token-remove" : "token-regenerate", browser, user: user, [
+            "title": remove ? "Remove token" : renew ? "Renew token" : "Regenerate token", "token": row,
+            "renew": renew,
+        ])
     }
 
-    func removeToken(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        withSession(request, form, browser) { user in
-            guard let id = form["id"].flatMap(Int64.init),
-                  try auth.removeToken(id: id, accountID: user.account.id, client: user.client, via: "browser")
-            else { return noSuchToken(user, browser) }
-            logger.info("token removed in the browser", metadata: ["token.id": "\(id)"])
-            return .redirect("/tokens?done=removed")
-        }
+    func removeToken(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+        guard let id = form["id"].flatMap(Int64.init),
+              try auth.removeToken(id: id, accountID: user.account.id, client: user.client, via: "browser")
+        else { return noSuchToken(user, browser) }
+        logger.info("token removed in the browser", metadata: ["token.id": "\(id)"])
+        return .redirect("/tokens?done=removed")
     }
 
-    func regenerateToken(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        withSession(request, form, browser) { user in
-            guard let id = form["id"].flatMap(Int64.init),
-                  let issued = try auth.regenerateToken(id: id, accountID: user.account.id)
-            else { return noSuchToken(user, browser) }
-            logger.info("token regenerated in the browser", metadata: [
-                "token.id": "\(id)", "token.hint": "\(issued.record.hint)",
-            ])
-            try auth.log(.tokenRegenerated, accountID: user.account.id, client: user.client,
-                         detail: AuthService.tokenDetail(id: id, hint: issued.record.hint))
-            return shownOnce(issued, user, browser, regenerated: true)
-        }
+    func regenerateToken(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+        guard let id = form["id"].flatMap(Int64.init),
+              let issued = try auth.regenerateToken(id: id, accountID: user.account.id)
+        else { return noSuchToken(user, browser) }
+        logger.info("token regenerated in the browser", metadata: [
+            "token.id": "\(id)", "token.hint": "\(issued.record.hint)",
+        ])
+        try auth.log(.tokenRegenerated, accountID: user.account.id, client: user.client,
+                     detail: AuthService.tokenDetail(id: id, hint: issued.record.hint))
+        return shownOnce(issued, user, browser, regenerated: true)
     }
 
     func noSuchToken(_ user: SignedIn, _ browser: BrowserSettings) -> HTTPResponse {

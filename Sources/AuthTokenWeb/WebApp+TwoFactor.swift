@@ -76,85 +76,75 @@ extension WebApp {
     }
 
     /// `/twofactor`: whether it is on, and the way to turn it on or off.
-    func twoFactorPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        withSession(request, form, browser) { user in
-            guard auth.settings.secretBox != nil else { return noSecretKey(user, browser) }
-            var values: [String: Any] = ["title": "Two-factor sign-in"]
-            if try auth.hasTwoFactor(accountID: user.account.id) {
-                values["enabled"] = true
-                values["codesLeft"] = String(try auth.recoveryCodesLeft(accountID: user.account.id))
-            }
-            if form["done"] == "off" { values["notice"] = "Two-factor sign-in is off." }
-            return page("twofactor", browser, user: user, values)
+    func twoFactorPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+        guard auth.settings.secretBox != nil else { return noSecretKey(user, browser) }
+        var values: [String: Any] = ["title": "Two-factor sign-in"]
+        if try auth.hasTwoFactor(accountID: user.account.id) {
+            values["enabled"] = true
+            values["codesLeft"] = String(try auth.recoveryCodesLeft(accountID: user.account.id))
         }
+        if form["done"] == "off" { values["notice"] = "Two-factor sign-in is off." }
+        return page("twofactor", browser, user: user, values)
     }
 
     /// POST `/twofactor/setup`: a new secret, shown with its QR code until a code confirms it.
-    func startTwoFactor(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        withSession(request, form, browser) { user in
-            guard auth.settings.secretBox != nil else { return noSecretKey(user, browser) }
-            guard let setup = try auth.startTwoFactorSetup(account: user.account) else { return .redirect("/twofactor") }
-            return setupPage(setup, user, browser, error: nil)
-        }
+    func startTwoFactor(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+        guard auth.settings.secretBox != nil else { return noSecretKey(user, browser) }
+        guard let setup = try auth.startTwoFactorSetup(account: user.account) else { return .redirect("/twofactor") }
+        return setupPage(setup, user, browser, error: nil)
     }
 
     /// POST `/twofactor/confirm`: the password and a current code turn it on and end the
     /// account's other sessions; the recovery codes are shown once. When the set-up was
     /// started again meanwhile (another window, or another session), nothing is turned on
     /// and the newer secret is not shown here: the person starts again.
-    func confirmTwoFactor(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        withSession(request, form, browser) { user in
-            guard auth.settings.secretBox != nil else { return noSecretKey(user, browser) }
-            let seen = form["setup"]  // the set-up this page showed (a form without it: whichever is pending)
-            let result = try auth.confirmTwoFactorSetup(
-                account: user.account, keepSession: user.session.digest, setupID: seen,
-                password: form["password"] ?? "", code: form["code"] ?? "", client: user.client)
-            if case .success(let codes) = result {
-                logger.info("two-factor turned on", metadata: ["account.id": "\(user.account.id)"])
-                try auth.log(
-                    .twoFactorOn, accountID: user.account.id, client: user.client, detail: "other sessions ended")
-                return page("twofactor-codes", browser, user: user, [
-                    "title": "Recovery codes", "codes": codes.map { ["code": $0] },
-                ])
-            }
-            guard let setup = try auth.pendingTwoFactorSetup(account: user.account) else {
-                return .redirect("/twofactor")
-            }
-            if result == .failure(.expired) || (seen != nil && seen != setup.id) {
-                logger.notice("two-factor confirmation refused: the set-up changed",
-                              metadata: ["account.id": "\(user.account.id)"])
-                return page("twofactor", browser, user: user, status: 409, [
-                    "title": "Two-factor sign-in",
-                    "error": "The set-up was started again elsewhere (another window or session) before you "
-                        + "confirmed it, so nothing was turned on. If that was not you, change your password. "
-                        + "Then set it up again.",
-                ])
-            }
-            logger.notice("two-factor confirmation refused", metadata: ["account.id": "\(user.account.id)"])
-            return setupPage(setup, user, browser, error: result == .failure(.blocked)
-                ? Self.blockedMessage : "The password or the code was wrong. Enter your password and the code the app shows now.")
+    func confirmTwoFactor(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+        guard auth.settings.secretBox != nil else { return noSecretKey(user, browser) }
+        let seen = form["setup"]  // the set-up this page showed (a form without it: whichever is pending)
+        let result = try auth.confirmTwoFactorSetup(
+            account: user.account, keepSession: user.session.digest, setupID: seen,
+            password: form["password"] ?? "", code: form["code"] ?? "", client: user.client)
+        if case .success(let codes) = result {
+            logger.info("two-factor turned on", metadata: ["account.id": "\(user.account.id)"])
+            try auth.log(
+                .twoFactorOn, accountID: user.account.id, client: user.client, detail: "other sessions ended")
+            return page("twofactor-codes", browser, user: user, [
+                "title": "Recovery codes", "codes": codes.map { ["code": $0] },
+            ])
         }
+        guard let setup = try auth.pendingTwoFactorSetup(account: user.account) else { return .redirect("/twofactor") }
+        if result == .failure(.expired) || (seen != nil && seen != setup.id) {
+            logger.notice("two-factor confirmation refused: the set-up changed",
+                          metadata: ["account.id": "\(user.account.id)"])
+            return page("twofactor", browser, user: user, status: 409, [
+                "title": "Two-factor sign-in",
+                "error": "The set-up was started again elsewhere (another window or session) before you "
+                    + "confirmed it, so nothing was turned on. If that was not you, change your password. "
+                    + "Then set it up again.",
+            ])
+        }
+        logger.notice("two-factor confirmation refused", metadata: ["account.id": "\(user.account.id)"])
+        return setupPage(setup, user, browser, error: result == .failure(.blocked)
+            ? Self.blockedMessage : "The password or the code was wrong. Enter your password and the code the app shows now.")
     }
 
     /// POST `/twofactor/disable`: the password and a current (or recovery) code.
-    func disableTwoFactor(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        withSession(request, form, browser) { user in
-            guard auth.settings.secretBox != nil else { return noSecretKey(user, browser) }
-            let result = try auth.disableTwoFactor(
-                account: user.account, password: form["password"] ?? "", code: form["code"] ?? "", client: user.client)
-            if case .failure(let refusal) = result {
-                logger.notice("two-factor turn-off refused", metadata: ["account.id": "\(user.account.id)"])
-                return page("twofactor", browser, user: user, status: refusal == .blocked ? 429 : 400, [
-                    "title": "Two-factor sign-in", "enabled": true,
-                    "codesLeft": String(try auth.recoveryCodesLeft(accountID: user.account.id)),
-                    "error": refusal == .blocked
-                        ? Self.blockedMessage : "The password or the code was wrong. Two-factor sign-in is still on.",
-                ])
-            }
-            logger.info("two-factor turned off", metadata: ["account.id": "\(user.account.id)"])
-            try auth.log(.twoFactorOff, accountID: user.account.id, client: user.client)
-            return .redirect("/twofactor?done=off")
+    func disableTwoFactor(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+        guard auth.settings.secretBox != nil else { return noSecretKey(user, browser) }
+        let result = try auth.disableTwoFactor(
+            account: user.account, password: form["password"] ?? "", code: form["code"] ?? "", client: user.client)
+        if case .failure(let refusal) = result {
+            logger.notice("two-factor turn-off refused", metadata: ["account.id": "\(user.account.id)"])
+            return page("twofactor", browser, user: user, status: refusal == .blocked ? 429 : 400, [
+                "title": "Two-factor sign-in", "enabled": true,
+                "codesLeft": String(try auth.recoveryCodesLeft(accountID: user.account.id)),
+                "error": refusal == .blocked
+                    ? Self.blockedMessage : "The password or the code was wrong. Two-factor sign-in is still on.",
+            ])
         }
+        logger.info("two-factor turned off", metadata: ["account.id": "\(user.account.id)"])
+        try auth.log(.twoFactorOff, accountID: user.account.id, client: user.client)
+        return .redirect("/twofactor?done=off")
     }
 
     func setupPage(_ setup: TwoFactorSetup, _ user: SignedIn, _ browser: BrowserSettings, error: String?) -> HTTPResponse {

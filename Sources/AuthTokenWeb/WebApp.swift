@@ -25,7 +25,12 @@ public struct WebApp: Sendable {
         self.browser = browser
         self.now = now
         self.metrics = metrics
-        // The core's notices leave through the browser pages' mailer (the log without one).
+    }
+
+    /// Sends the core's notices (reused tokens, new tokens, reminders) through the browser
+    /// pages' mailer, or to the log without one. `main.swift` calls it before anything that
+    /// sends notices starts (the retention sweeper's reminders).
+    public func deliverNotices() {
         let mailer = browser?.mailer ?? .log
         auth.notices.deliver { [logger] notice in
             _ = mailer.send(to: notice.to, subject: notice.subject, text: notice.text, link: nil, logger: logger)
@@ -33,33 +38,37 @@ public struct WebApp: Sendable {
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
-        counted(request, route(request))
+        let route = Self.routesByPath[request.path]
+        return counted(route?.metric ?? "page", dispatch(route, request))
     }
 
     /// The check listener's entry point: it serves the token check and nothing else, so
     /// password work can never reach its threads.
     public func handleCheckListener(_ request: HTTPRequest) -> HTTPResponse {
-        let response: HTTPResponse
-        switch request.path {
-        case WebApp.checkPath:
+        switch Self.checkListenerPaths[request.path] {
+        case .check:
             let started = DispatchTime.now()
-            response = checkToken(request)
+            let response = checkToken(request)
             Self.checkDuration.recordInterval(since: started)
-        case WebApp.healthPath: response = .plain(200, "ok")
-        case WebApp.readyPath:
-            response = auth.storeAnswers() ? .plain(200, "ready") : .plain(503, "The store does not answer.")
-        case WebApp.metricsPath:
+            return countedCheck(response)
+        case .health: return counted("health", .plain(200, "ok"))
+        case .ready:
+            return counted("health", auth.storeAnswers() ? .plain(200, "ready") : .plain(503, "The store does not answer."))
+        case .metrics:
             guard let metrics else { return .plain(404, "Not found.") }
             return HTTPResponse(status: 200, headers: [
                 ("Content-Type", "text/plain; version=0.0.4; charset=utf-8"), ("Cache-Control", "no-store"),
             ], body: Array(metrics().utf8))
-        default: response = .plain(404, "Not found.")
+        case nil: return counted("page", .plain(404, "Not found."))
         }
-        return counted(request, response)
     }
 
-    /// Liveness: the check listener answers. Readiness: and the store answers the check's
-    /// own query. For load balancers and monitoring; nginx serves both to loopback only.
+    /// What the check listener answers, by path: nothing that takes a password.
+    enum CheckListenerPath { case check, health, ready, metrics }
+    static let checkListenerPaths: [String: CheckListenerPath] = [
+        checkPath: .check, healthPath: .health, readyPath: .ready, metricsPath: .metrics,
+    ]
+
     public static let healthPath = "/_authtoken/health"
     public static let readyPath = "/_authtoken/ready"
     /// The metrics in Prometheus' text format, from the executable's registry.

@@ -1,6 +1,7 @@
 import CFastCGI
 import Foundation
 import Glibc
+import Lifecycle
 
 /// A threaded FastCGI responder on libfcgi.
 ///
@@ -14,10 +15,11 @@ import Glibc
 /// `@unchecked Sendable`: every mutable property is guarded by `state` (an NSCondition,
 /// because `stop()` waits on it with a deadline), except `listenFD`, which `start()` writes
 /// once before any worker thread exists.
-public final class FastCGIServer: @unchecked Sendable {
+public final class FastCGIServer: BackgroundTask, @unchecked Sendable {
     public typealias Handler = @Sendable (FastCGIRequest) -> FastCGIResponse
 
     public let configuration: Configuration
+    public var name: String { "FastCGI listener \(configuration.address)" }
     let handler: Handler
     var listenFD: Int32 = -1
     /// Guards `stopping`, `busy`, `running` and `idleConnections`.
@@ -28,6 +30,8 @@ public final class FastCGIServer: @unchecked Sendable {
     /// Kept-alive connections on which a worker waits for the next request, by worker, as
     /// duplicate fds owned by the server.
     var idleConnections: [Int: Int32] = [:]
+    /// What the last `stop()` achieved.
+    var lastStop: StopResult?
 
     public init(configuration: Configuration, handler: @escaping Handler) {
         self.configuration = configuration
@@ -60,9 +64,25 @@ public final class FastCGIServer: @unchecked Sendable {
     /// `accept()` then fails with EINVAL, which libfcgi does not retry, and `FCGX_Accept_r`
     /// returns -1. (`FCGX_ShutdownPending` is not used: it is process-global, and would stop
     /// every server in the process, not just this one.)
-    @discardableResult
-    public func stop() -> StopResult {
+    public func stop() {
+        shutDown()
+    }
+
+    /// What the last `stop()` achieved; nil before one.
+    public var stopResult: StopResult? {
         state.lock()
+        defer { state.unlock() }
+        return lastStop
+    }
+
+    /// `stop()`, returning what it achieved.
+    @discardableResult
+    public func shutDown() -> StopResult {
+        state.lock()
+        if let lastStop {
+            state.unlock()
+            return lastStop
+        }
         stopping = true
         shutdown(listenFD, Int32(SHUT_RDWR))
         // Under the lock, so no worker closes its duplicate fd while we use it.
@@ -73,6 +93,7 @@ public final class FastCGIServer: @unchecked Sendable {
         state.lock()
         while busy > 0 || running > 0, state.wait(until: deadline) {}
         let result = StopResult(requestsFinished: busy == 0, workersExited: running == 0)
+        lastStop = result
         state.unlock()
         if case .unix(let path, _) = configuration.address { unlink(path) }
         return result
@@ -84,7 +105,7 @@ public final class FastCGIServer: @unchecked Sendable {
         try start()
         onStart()
         signals.wait()
-        return stop()
+        return shutDown()
     }
 
     private func spawnWorker(index: Int) throws {

@@ -74,7 +74,13 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     struct Confirm: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Mark an account's registration as confirmed.")
+        static let configuration = CommandConfiguration(
+            abstract: "Mark an account's registration as confirmed.",
+            discussion: """
+                A registration still waiting for its link has no password (each registration's \
+                password waits with its own link): it is confirmed without one, and its owner \
+                resets one ("Forgot your password?"), or set one with user set-password.
+                """)
         @Argument(help: "The account's e-mail address.") var email: String
         func run() async throws { try await setFlag(email, "confirmed") { try $0.setConfirmed(accountID: $1, true) } }
     }

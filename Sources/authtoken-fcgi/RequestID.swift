@@ -1,4 +1,5 @@
 import Foundation
+import Lifecycle
 import Logging
 
 /// nginx's `$request_id` for the request this thread serves (the FastCGI parameter
@@ -6,26 +7,24 @@ import Logging
 /// request writes carries the id its access-log line has. One request per thread at a
 /// time (libfcgi's model), so a thread-local is the request's.
 enum RequestID {
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key) { if let value = $0 { Unmanaged<NSString>.fromOpaque(value).release() } }
-        return key
+    // One key for the process's life, made before the first request (main.swift reads it).
+    static let ids: ThreadLocal<NSString> = {
+        do { return try ThreadLocal() } catch { fatalError("request ids: \(error)") }
     }()
 
     /// Sets the id for this thread: 32 hex characters, as nginx makes them; anything else
     /// is dropped (it came from outside).
     static func set(_ value: String?) {
-        if let old = pthread_getspecific(key) { Unmanaged<NSString>.fromOpaque(old).release() }
         guard let value, value.utf8.count == 32, value.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
         else {
-            pthread_setspecific(key, nil)
+            ids.value = nil
             return
         }
-        pthread_setspecific(key, Unmanaged.passRetained(value as NSString).toOpaque())
+        ids.value = value as NSString
     }
 
     static var current: String? {
-        pthread_getspecific(key).map { Unmanaged<NSString>.fromOpaque($0).takeUnretainedValue() as String }
+        ids.value.map { $0 as String }
     }
 
     /// Adds `request.id` to every line written while a request is served.

@@ -4,6 +4,7 @@ import AuthTokenBackends
 import AuthTokenWeb
 import FastCGI
 import Foundation
+import Lifecycle
 import Logging
 
 // Block SIGTERM/SIGINT before anything can start a thread; the server takes them with sigwait
@@ -44,6 +45,13 @@ LoggingSystem.bootstrap({ label, provider in
     return handler
 }, metadataProvider: RequestID.metadataProvider)
 let logger = Logger(label: "authtoken")
+// Mailed links come from the configuration alone, never from a request's Host.
+if configuration.browser.publicURL == nil {
+    logger.warning("""
+        AUTHTOKEN_PUBLIC_URL is not set: no mail with a link is sent (registration, password reset); \
+        set AUTHTOKEN_PUBLIC_URL to the URL browsers reach this server at, e.g. https://tokens.example.com
+        """)
+}
 
 do {
     let store = try Backend.open(configuration.databasePath, threads: configuration.threads + configuration.checkThreads)
@@ -63,27 +71,9 @@ do {
     }
     let metrics = MetricsExporter(auth: auth)
     let app = WebApp(auth: auth, logger: logger, browser: browser, metrics: { metrics.text() })
-    // Retention: expired rows and old activity, at start and every ten minutes; each round
-    // also sends the expiry reminders due. Only after WebApp has given the core's notices
-    // their way out: a reminder marked sent before that was dropped (and never sent again).
-    auth.startSweeping(period: 600) { result in
-        switch result {
-        case .success(let counts) where counts.total > 0:
-            logger.info("expired rows removed", metadata: [
-                "sessions": "\(counts.sessions)", "links": "\(counts.confirmationLinks + counts.passwordResets)",
-                "sign-ins": "\(counts.pendingSignIns)", "activity": "\(counts.activity)",
-                "counters": "\(counts.throttleCounters)", "accounts": "\(counts.unconfirmedAccounts)",
-            ])
-        case .success: break
-        case .failure(let error): logger.error("retention sweep failed", metadata: ["error": "\(error)"])
-        }
-    } onReminders: { result in
-        switch result {
-        case .success(let sent) where sent > 0: logger.info("expiry reminders sent", metadata: ["count": "\(sent)"])
-        case .success: break
-        case .failure(let error): logger.error("expiry reminders failed", metadata: ["error": "\(error)"])
-        }
-    }
+    // The core's notices leave through the pages' mailer; before the sweeper starts, since its
+    // first round may send reminders (one marked sent with no way out was dropped for good).
+    app.deliverNotices()
     let adapt: @Sendable (FastCGIRequest) -> HTTPRequest = {
         RequestID.set($0.params["AUTHTOKEN_REQUEST_ID"])
         return HTTPRequest(cgi: $0.params, body: $0.body, notUTF8: $0.notUTF8)
@@ -101,11 +91,36 @@ do {
             maxBodyBytes: configuration.maxBodyBytes, shutdownGrace: configuration.shutdownGraceSeconds,
             niceness: 5),  // pages and API mode give way to the check; hashing (nice 10) to both
         handler: { app.handle(adapt($0)).fastCGI })
-    auth.usage.startFlushing { error in
-        logger.error("cannot record token use", metadata: ["error": "\(error)"])
-    }
-    try checkServer.start()
-    try mainServer.start()
+    // Started in this order, stopped in the reverse: what a task relies on runs before it
+    // and after it. The main listener stops first, so guarded calls keep being checked while
+    // pages finish; the usage flusher stops after both listeners and writes what is pending.
+    let tasks = BackgroundTasks([
+        auth.hasher.queue,
+        UsageFlusher(usage: auth.usage) { error in
+            logger.error("cannot record token use", metadata: ["error": "\(error)"])
+        },
+        RetentionSweeper(auth: auth, period: 600, onSweep: { result in
+            switch result {
+            case .success(let counts) where counts.total > 0:
+                logger.info("expired rows removed", metadata: [
+                    "sessions": "\(counts.sessions)", "links": "\(counts.confirmationLinks + counts.passwordResets)",
+                    "sign-ins": "\(counts.pendingSignIns)", "activity": "\(counts.activity)",
+                    "counters": "\(counts.throttleCounters)", "accounts": "\(counts.unconfirmedAccounts)",
+                ])
+            case .success: break
+            case .failure(let error): logger.error("retention sweep failed", metadata: ["error": "\(error)"])
+            }
+        }, onReminders: { result in
+            switch result {
+            case .success(let sent) where sent > 0: logger.info("expiry reminders sent", metadata: ["count": "\(sent)"])
+            case .success: break
+            case .failure(let error): logger.error("expiry reminders failed", metadata: ["error": "\(error)"])
+            }
+        }),
+        checkServer,
+        mainServer,
+    ])
+    try tasks.start()
     let queue = configuration.auth.passwordQueue
     logger.info("listening", metadata: [
         "address": "\(configuration.listen)", "threads": "\(configuration.threads)",
@@ -114,14 +129,12 @@ do {
         "database": "\(Backend.describe(configuration.databasePath))",
     ])
     signals.wait()
-    // The main listener first: guarded calls keep being checked while pages finish.
-    let main = mainServer.stop()
-    let check = checkServer.stop()
-    try auth.usage.stopFlushing()
-    let finished = main.requestsFinished && check.requestsFinished
+    tasks.stop()
+    let results = [mainServer.stopResult, checkServer.stopResult].compactMap { $0 }
+    let finished = results.allSatisfy(\.requestsFinished)
     logger.info(
         finished ? "stopped" : "stopped with requests still running after the grace period",
-        metadata: ["workersExited": "\(main.workersExited && check.workersExited)"])
+        metadata: ["workersExited": "\(results.allSatisfy(\.workersExited))"])
     exit(0)
 } catch {
     logger.critical("cannot start", metadata: ["error": "\(error)"])

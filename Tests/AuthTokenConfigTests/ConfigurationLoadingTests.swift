@@ -5,6 +5,8 @@ import AuthTokenConfig
 
 /// Loading from the environment and from the file: defaults from `Setting.all`, the
 /// environment over the file, and every refusal naming its key.
+private let publicURLRule = "is not an absolute http:// or https:// URL without query or fragment"
+
 @Suite struct ConfigurationLoadingTests {
     /// A folder of its own with no configuration file, as `DATA_DIR`.
     let folder: String
@@ -83,7 +85,12 @@ import AuthTokenConfig
         ("AUTHTOKEN_LOG_FORMAT", "xml", "configuration: AUTHTOKEN_LOG_FORMAT: must be one of text, json"),
         ("AUTHTOKEN_LISTEN", "nowhere", "configuration: AUTHTOKEN_LISTEN: 'nowhere' is not unix:/path, host:port, fd:N or stdin"),
         ("AUTHTOKEN_SECRET_KEY", "abc", "configuration: AUTHTOKEN_SECRET_KEY: must be 64 hex characters (32 bytes)"),
-        ("AUTHTOKEN_PUBLIC_URL", "ftp://x", "configuration: AUTHTOKEN_PUBLIC_URL: 'ftp://x' is not an http:// or https:// URL"),
+        ("AUTHTOKEN_PUBLIC_URL", "ftp://x", "configuration: AUTHTOKEN_PUBLIC_URL: 'ftp://x' " + publicURLRule),
+        ("AUTHTOKEN_PUBLIC_URL", "tokens.example.com", "configuration: AUTHTOKEN_PUBLIC_URL: 'tokens.example.com' " + publicURLRule),
+        ("AUTHTOKEN_PUBLIC_URL", "https://", "configuration: AUTHTOKEN_PUBLIC_URL: 'https://' " + publicURLRule),
+        ("AUTHTOKEN_PUBLIC_URL", "https://t.example/?next=x", "configuration: AUTHTOKEN_PUBLIC_URL: 'https://t.example/?next=x' " + publicURLRule),
+        ("AUTHTOKEN_PUBLIC_URL", "https://t.example/#x", "configuration: AUTHTOKEN_PUBLIC_URL: 'https://t.example/#x' " + publicURLRule),
+        ("AUTHTOKEN_PUBLIC_URL", "https://u:p@t.example", "configuration: AUTHTOKEN_PUBLIC_URL: 'https://u:p@t.example' " + publicURLRule),
     ])
     func aBadValueInTheEnvironmentIsRefusedNamingTheKey(key: String, value: String, message: String) async {
         #expect(await refusal([key: value]) == message)

@@ -134,6 +134,16 @@ final class Mailbox: Sendable {
         #expect(sentMail().isEmpty)
     }
 
+    /// A deactivated account's token is dead to rotation as to the check: no new value, and
+    /// the stored one stays, so activating the account again brings the token back.
+    @Test func aDeactivatedAccountsTokenIsNotRotated() throws {
+        try t.auth.setActive(accountID: ann, false)
+        guard case .deadToken = try t.auth.rotateToken(value: token.secret.value) else { Issue.record("rotated"); return }
+        #expect(try t.store.tokens(accountID: ann).map(\.digest) == [token.secret.digest])
+        try t.auth.setActive(accountID: ann, true)
+        #expect(try rotate(token.secret.value) != nil)
+    }
+
     @Test func aZeroGraceKillsTheOldValueAtOnceAndThePolicyCapsTheNewValue() throws {
         let clock = self.clock
         var settings = t.auth.settings

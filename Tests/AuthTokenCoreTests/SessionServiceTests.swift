@@ -141,25 +141,97 @@ final class ManualClock: Sendable {
         #expect(try t.auth.sweep().total == 0)
     }
 
-    /// The pre-registration hijack, step by step: the attacker registers the victim's
-    /// address first; the victim registers it too; the attacker's link and password are dead
-    /// and the victim's link confirms an account only the victim's password opens.
-    @Test func aSecondRegistrationOfAnUnconfirmedAddressTakesItOver() throws {
-        let attackers = try link(t.auth.register(email: "victim@example.com", displayName: "Eve", password: "attacker-pw"))
-        let victims = try link(t.auth.register(email: "Victim@Example.com", displayName: "Vic", password: "victim-pw1"))
-        #expect(try !t.auth.confirm(secret: attackers.value))
-        #expect(try t.auth.confirm(secret: victims.value))
+    /// The sweep applies each limit to its own time: a busy session outlives the idle timeout
+    /// (10 min here) counted from its creation, an idle one does not, and no session outlives
+    /// the absolute timeout (1 h) however busy.
+    @Test func theSweepKeepsBusySessionsAndEndsIdleOnes() throws {
+        let busy = try signIn()
+        let idle = try signIn()
+        for _ in 0..<3 {
+            clock.advance(300)
+            #expect(try t.auth.session(secret: busy.value) != nil)
+        }
+        // 15 minutes after both began: the busy one was seen 0 s ago, the idle one 15 min ago.
+        #expect(try t.auth.sweep().sessions == 1)
+        #expect(try t.store.session(digest: busy.digest) != nil)
+        #expect(try t.store.session(digest: idle.digest) == nil)
+        for _ in 0..<8 {
+            clock.advance(300)
+            #expect(try t.auth.session(secret: busy.value) != nil)
+        }
+        // Seen 5 minutes ago, but begun over an hour ago: the absolute limit ends it.
+        clock.advance(302)
+        #expect(try t.auth.sweep().sessions == 1)
+        #expect(try t.store.session(digest: busy.digest) == nil)
+    }
+
+    /// Registration takeover, step by step, in both orders: each registration's link
+    /// confirms that registration's password (and name); the other link then ends; the
+    /// account keeps its first spelling.
+    @Test(arguments: [false, true])
+    func eachRegistrationsLinkConfirmsItsOwnPassword(ownerFirst: Bool) throws {
+        func registration(_ who: String) throws -> RandomSecret {
+            try link(t.auth.register(email: who == "owner" ? "Victim@Example.com" : "victim@example.com",
+                                     displayName: who, password: who + "-pw1"))
+        }
+        let order = ownerFirst ? ["owner", "outsider"] : ["outsider", "owner"]
+        let first = try registration(order[0]), second = try registration(order[1])
+        let owners = ownerFirst ? first : second, outsiders = ownerFirst ? second : first
+        #expect(try refusal("victim@example.com", "owner-pw1") == .wrongCredentials)  // no password before a link
+        #expect(try t.auth.confirm(secret: owners.value))
+        #expect(try !t.auth.confirm(secret: outsiders.value))
         let account = try #require(try t.store.account(email: "victim@example.com"))
-        #expect(account.displayName == "Vic" && account.email == "Victim@example.com")
-        #expect(try refusal("victim@example.com", "attacker-pw") == .wrongCredentials)
-        #expect(try refusal("victim@example.com", "victim-pw1") == nil)
+        #expect(account.displayName == "owner")
+        #expect(account.email == (ownerFirst ? "Victim@example.com" : "victim@example.com"))
+        #expect(try refusal("victim@example.com", "outsider-pw1") == .wrongCredentials)
+        #expect(try refusal("victim@example.com", "owner-pw1") == nil)
         // Confirmed now: registering it again changes nothing and makes no link.
         guard case .alreadyRegistered(let address) = try t.auth.register(
-            email: "victim@example.com", displayName: nil, password: "attacker-pw2")
+            email: "victim@example.com", displayName: nil, password: "outsider-pw2")
         else { Issue.record("a confirmed address was registered again"); return }
         #expect(address.value == "victim@example.com")
-        #expect(try refusal("victim@example.com", "victim-pw1") == nil)
-        #expect(try refusal("victim@example.com", "attacker-pw2") == .wrongCredentials)
+        #expect(try refusal("victim@example.com", "owner-pw1") == nil)
+        #expect(try refusal("victim@example.com", "outsider-pw2") == .wrongCredentials)
+    }
+
+    /// An administrator's account is never open to registration, confirmed or not; and an
+    /// administrator confirming a registration that waits for its link opens it to no
+    /// registrant's password.
+    @Test func registrationNeverGivesAnAccountItsPassword() throws {
+        _ = try t.auth.addAccount(email: "made@example.com", displayName: nil, password: "admin-pw1", confirmed: false)
+        guard case .alreadyRegistered = try t.auth.register(email: "made@example.com", displayName: nil, password: "outsider-pw1")
+        else { Issue.record("an administrator's account took a registration"); return }
+        let made = try t.auth.existingAccount(email: "made@example.com")
+        #expect(try t.auth.setConfirmed(accountID: made.id, true))
+        #expect(try refusal("made@example.com", "outsider-pw1") == .wrongCredentials)
+        #expect(try refusal("made@example.com", "admin-pw1") == nil)
+
+        _ = try link(t.auth.register(email: "self@example.com", displayName: nil, password: "outsider-pw1"))
+        let pending = try t.auth.existingAccount(email: "self@example.com")
+        #expect(try t.auth.setConfirmed(accountID: pending.id, true))
+        #expect(try refusal("self@example.com", "outsider-pw1") == .wrongCredentials)
+    }
+
+    /// /forgot (issue 20, 14b): one client address cannot use up a recipient's reset mails,
+    /// and a browser that signed in to the account (its device cookie) always has its own.
+    @Test func anOutsiderCannotStopTheOwnersResetMails() throws {
+        func mails(_ address: String, _ times: Int, device: String? = nil) throws -> Int {
+            try (0..<times).filter { _ in
+                if case .mail = try t.auth.requestPasswordReset(
+                    email: "ann@example.com", client: Client(address: address, userAgent: nil), deviceCookie: device)
+                { return true }
+                return false
+            }.count
+        }
+        #expect(try mails("192.0.2.1", 30) == 5)
+        #expect(try mails("192.0.2.2", 1) == 1)  // the outsider's 25 refused requests took nothing from ann
+        #expect(try mails("192.0.2.3", 30) == 4)  // ann's 10 an hour are used up now
+        #expect(try mails("192.0.2.4", 1) == 0)
+        let ann = try t.auth.existingAccount(email: "ann@example.com")
+        let cookie = try #require(t.auth.deviceCookies?.make(accountID: ann.id))
+        #expect(try mails("192.0.2.1", 6, device: cookie) == 5)  // the known browser, from a refused address
+        clock.advance(3600)
+        #expect(try mails("192.0.2.4", 1) == 1)
     }
 
     @Test func regenerateAndRemoveTouchOnlyTheOwnersTokens() throws {

@@ -56,6 +56,20 @@ import Testing
         #expect(outcomes.last == .passed)
     }
 
+    /// A check that throws (a full password queue, a store error) gives its attempt back: a
+    /// flood of such errors never fills the owner's limit.
+    @Test func aCheckThatThrowsIsNotCounted() throws {
+        struct StoreDown: Error {}
+        let strict = try TestStore(throttle: ThrottleRule(maxFailures: 3), now: { [clock] in clock.now })
+        for _ in 0..<6 {
+            #expect(throws: StoreDown.self) {
+                try strict.auth.throttled(accountID: 7, client: office) { throw StoreDown() }
+            }
+        }
+        #expect(try strict.auth.throttled(accountID: 7, client: office) { false } == .failed)
+        #expect(try strict.auth.throttled(accountID: 7, client: office) { true } == .passed)
+    }
+
     static func refusal<S, F>(_ result: Result<S, F>) -> F? {
         if case .failure(let f) = result { return f }
         return nil

@@ -5,7 +5,7 @@ import Testing
 
 extension PostgresServerTests {
     @Test func eachThreadGetsItsOwnConnection() throws {
-        let connections = PostgresConnections(url: try TestDatabase.url())
+        let connections = try PostgresConnections(url: try TestDatabase.url())
         let pids = Mutex<[Int32]>([])
         let failures = Mutex<[String]>([])
         let done = DispatchGroup()
@@ -35,7 +35,7 @@ extension PostgresServerTests {
     /// next statement is sent (nothing ran), so that call succeeds on a new connection.
     @Test func aTerminatedBackendIsReplacedBeforeTheNextCall() throws {
         let url = try TestDatabase.url()
-        let connections = PostgresConnections(url: url)
+        let connections = try PostgresConnections(url: url)
         defer { connections.closeThreadConnection() }
         let before = try connections.withConnection { c in
             try c.executePrepared("SELECT $1::int8", [1])
@@ -58,7 +58,7 @@ extension PostgresServerTests {
 
     /// A server restart between two calls: the first call after it succeeds.
     @Test func aServerRestartIsNoticedBeforeTheNextCall() throws {
-        let connections = PostgresConnections(url: try TestDatabase.url())
+        let connections = try PostgresConnections(url: try TestDatabase.url())
         defer { connections.closeThreadConnection() }
         let before = try connections.withConnection { c in
             try c.executePrepared("SELECT 1")
@@ -86,7 +86,7 @@ extension PostgresServerTests {
 
     @Test func advisoryLockIsHeldWhileTheBodyRuns() throws {
         let url = try TestDatabase.url()
-        let connections = PostgresConnections(url: url)
+        let connections = try PostgresConnections(url: url)
         let other = try PostgresConnection(url: url)
         let key: Int64 = 0x6175_7468_746f_6b65
         let heldElsewhere = try connections.withAdvisoryLock(key) { lockConnection in

@@ -108,36 +108,91 @@ import Testing
         }
     }
 
-    /// The pre-registration hijack: a second registration of an unconfirmed address takes
-    /// the account over (new password, new spelling, one new link), and the first
-    /// registrant's link is dead.
+    /// Registration takeover (issue 20, item 3): each registration's link holds its own
+    /// password; a later registration never changes what an earlier link confirms, nor the
+    /// account's password; the link used sets its password and ends the others.
     @Test(arguments: Backend.allCases)
-    func registeringAnUnconfirmedAddressAgainReplacesItAndItsLinks(_ backend: Backend) throws {
+    func eachRegistrationLinkConfirmsItsOwnPasswordOnly(_ backend: Backend) throws {
         try withStore(backend) { _, store throws in
-            let ann = try store.createAccount(newAccount("ann@example.com"))
+            var pending = newAccount("ann@example.com")
+            pending.passwordHash = Account.noPassword
+            let ann = try store.createAccount(pending)
             let bob = try store.createAccount(newAccount("bob@example.com"))
-            try store.createConfirmation(digest: "attacker-1", accountID: ann.id, expiresAt: at(100))
-            try store.createConfirmation(digest: "attacker-2", accountID: ann.id, expiresAt: at(100))
-            try store.createConfirmation(digest: "bob-link", accountID: bob.id, expiresAt: at(100))
-            let again = NewAccount(email: "Ann@example.com", displayName: "Ann", passwordHash: "$argon2id$victim",
-                                   confirmed: false, createdAt: at(5))
-            #expect(try store.restartRegistration(accountID: ann.id, again, linkDigest: "victim", linkExpiresAt: at(105)))
+            #expect(try store.addRegistrationLink(
+                digest: "owner", accountID: ann.id, expiresAt: at(100), passwordHash: "$argon2id$owner", displayName: "Ann"))
+            #expect(try store.addRegistrationLink(
+                digest: "outsider", accountID: ann.id, expiresAt: at(100), passwordHash: "$argon2id$outsider",
+                displayName: "Eve"))
             #expect(try store.account(id: ann.id) == Account(
-                id: ann.id, email: "Ann@example.com", displayName: "Ann", passwordHash: "$argon2id$victim",
-                confirmed: false, active: true, createdAt: at(5)))
-            #expect(try store.useConfirmation(digest: "attacker-1", now: t0) == nil)
-            #expect(try store.useConfirmation(digest: "attacker-2", now: t0) == nil)
-            #expect(try store.account(id: ann.id)?.confirmed == false)
-            #expect(try store.useConfirmation(digest: "victim", now: at(104)) == ann.id)
-            #expect(try store.useConfirmation(digest: "bob-link", now: t0) == bob.id)  // other accounts untouched
-
-            // Confirmed: nothing changes, and no link is made.
-            let later = NewAccount(email: "ann@example.com", displayName: "X", passwordHash: "$argon2id$late",
-                                   confirmed: false, createdAt: at(9))
-            #expect(try !store.restartRegistration(accountID: ann.id, later, linkDigest: "late", linkExpiresAt: at(200)))
-            #expect(try store.account(id: ann.id)?.passwordHash == "$argon2id$victim")
+                id: ann.id, email: "ann@example.com", displayName: "Name of ann@example.com",
+                passwordHash: Account.noPassword, confirmed: false, active: true, createdAt: t0))
+            #expect(try store.useConfirmation(digest: "owner", now: at(99)) == ann.id)
+            #expect(try store.account(id: ann.id) == Account(
+                id: ann.id, email: "ann@example.com", displayName: "Ann", passwordHash: "$argon2id$owner",
+                confirmed: true, active: true, createdAt: t0))
+            #expect(try store.useConfirmation(digest: "outsider", now: t0) == nil)  // ended with the confirmation
+            #expect(try store.account(id: ann.id)?.passwordHash == "$argon2id$owner")
+            // A confirmed account, or one with a password (an administrator's), takes no link.
+            #expect(try !store.addRegistrationLink(
+                digest: "late", accountID: ann.id, expiresAt: at(100), passwordHash: "$argon2id$late", displayName: "X"))
+            #expect(try !store.addRegistrationLink(
+                digest: "admin-made", accountID: bob.id, expiresAt: at(100), passwordHash: "$argon2id$x", displayName: "X"))
+            #expect(try !store.addRegistrationLink(
+                digest: "none", accountID: 9999, expiresAt: at(100), passwordHash: "$argon2id$x", displayName: "X"))
             #expect(try store.useConfirmation(digest: "late", now: t0) == nil)
-            #expect(try !store.restartRegistration(accountID: 9999, later, linkDigest: "none", linkExpiresAt: at(200)))
+            #expect(try store.useConfirmation(digest: "admin-made", now: t0) == nil)
+            #expect(try store.account(id: bob.id) == (try store.account(email: "bob@example.com")))
+            #expect(try store.account(id: bob.id)?.confirmed == false)
+        }
+    }
+
+    /// An administrator confirmed an account still waiting for its link (no password):
+    /// a registration's link may still give it its password, but never replaces one.
+    @Test(arguments: Backend.allCases)
+    func aRegistrationLinkNeverReplacesAPassword(_ backend: Backend) throws {
+        try withStore(backend) { _, store throws in
+            var pending = newAccount("ann@example.com")
+            pending.passwordHash = Account.noPassword
+            let ann = try store.createAccount(pending)
+            #expect(try store.addRegistrationLink(
+                digest: "first", accountID: ann.id, expiresAt: at(100), passwordHash: "$argon2id$first", displayName: "A"))
+            #expect(try store.addRegistrationLink(
+                digest: "second", accountID: ann.id, expiresAt: at(100), passwordHash: "$argon2id$second", displayName: "B"))
+            #expect(try store.setConfirmed(accountID: ann.id, true))
+            #expect(try store.setPasswordHash(accountID: ann.id, "$argon2id$reset"))
+            #expect(try store.useConfirmation(digest: "first", now: t0) == nil)
+            #expect(try store.account(id: ann.id)?.passwordHash == "$argon2id$reset")
+            #expect(try store.account(id: ann.id)?.displayName == "Name of ann@example.com")
+        }
+    }
+
+    /// Parallel registrations of one address, with clicks in between: whichever link
+    /// confirms, the account ends with exactly that link's password.
+    @Test(arguments: Backend.allCases)
+    func parallelRegistrationsAndClicksConfirmOneLinksPassword(_ backend: Backend) throws {
+        try withStore(backend) { fixture, store throws in
+            var pending = newAccount("ann@example.com")
+            pending.passwordHash = Account.noPassword
+            let ann = try store.createAccount(pending)
+            let other = try fixture.reopen()
+            let results = race(24, fixture, stores: [store, other]) { index, store -> Int64? in
+                if index % 2 == 0 {
+                    _ = try store.addRegistrationLink(
+                        digest: "link-\(index)", accountID: ann.id, expiresAt: at(100),
+                        passwordHash: "$argon2id$pw-\(index)", displayName: "n")
+                    return nil
+                }
+                return try store.useConfirmation(digest: "link-\(index - 1)", now: t0).map { _ in Int64(index - 1) }
+            }
+            #expect(results.allSatisfy { $0.failure == nil })
+            let winners = results.compactMap { $0.value ?? nil }
+            #expect(winners.count <= 1)
+            let account = try #require(try store.account(id: ann.id))
+            if let winner = winners.first {
+                #expect(account.confirmed && account.passwordHash == "$argon2id$pw-\(winner)")
+            } else {
+                #expect(!account.confirmed && account.passwordHash == Account.noPassword)
+            }
         }
     }
 }

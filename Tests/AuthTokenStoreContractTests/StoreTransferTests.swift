@@ -72,6 +72,11 @@ import Testing
         #expect(try from.enableTwoFactor(accountID: ann.id, sealedSecret: secret, step: 42, recoveryDigests: ["r1", "r2"], keepSession: nil))
         try from.createSession(digest: "session-1", accountID: ann.id, at: t0, address: "192.0.2.7", userAgent: "Firefox")
         try from.createConfirmation(digest: "confirm-1", accountID: bob.id, expiresAt: at(3600))
+        var pending = newAccount("dan@example.com")
+        pending.passwordHash = Account.noPassword
+        let dan = try from.createAccount(pending)
+        #expect(try from.addRegistrationLink(
+            digest: "confirm-2", accountID: dan.id, expiresAt: at(3600), passwordHash: "$argon2id$dan", displayName: "Dan"))
         try from.createPendingSignIn(digest: "pending-1", accountID: ann.id, expiresAt: at(300))
         try from.createPasswordReset(digest: "reset-1", accountID: ann.id, expiresAt: at(3600))
         _ = try from.countAttempt(key: "address:192.0.2.9", now: t0, window: 900)
@@ -81,8 +86,8 @@ import Testing
 
         let to = postgres.store as! PostgresStore
         let counts = try to.importRows { insert in try (from as! SQLiteStore).exportRows(insert) }
-        #expect(counts == ["account": 2, "token": 2, "retired_token": 1, "app_password": 1, "two_factor": 1, "recovery_code": 2,
-                           "web_session": 1, "confirmation": 1, "pending_sign_in": 1, "password_reset": 1, "throttle": 1,
+        #expect(counts == ["account": 3, "token": 2, "retired_token": 1, "app_password": 1, "two_factor": 1, "recovery_code": 2,
+                           "web_session": 1, "confirmation": 2, "pending_sign_in": 1, "password_reset": 1, "throttle": 1,
                            "activity": 1])
 
         #expect(try to.account(id: ann.id) == from.account(id: ann.id))
@@ -103,6 +108,10 @@ import Testing
         #expect(try to.session(digest: "session-1")?.account.id == ann.id)
         #expect(try to.sessions(accountID: ann.id).map(\.userAgent) == ["Firefox"])
         #expect(try to.useConfirmation(digest: "confirm-1", now: t0) == bob.id)
+        // A registration's link arrives with the password it confirms.
+        #expect(try to.useConfirmation(digest: "confirm-2", now: t0) == dan.id)
+        #expect(try to.account(id: dan.id)?.passwordHash == "$argon2id$dan")
+        #expect(try to.account(id: dan.id)?.displayName == "Dan")
         #expect(try to.takePendingSignIn(digest: "pending-1", now: t0) == ann.id)
         #expect(try to.takePasswordReset(digest: "reset-1", now: t0) == ann.id)
         #expect(try to.countAttempt(key: "address:192.0.2.9", now: at(1), window: 900).count == 2)
@@ -110,7 +119,7 @@ import Testing
         // New rows get ids after any the source ever issued: a removed token's id, named in
         // activity entries, is never given to another.
         let carl = try to.createAccount(newAccount("carl@example.com"))
-        #expect(carl.id == bob.id + 1)
+        #expect(carl.id == dan.id + 1)
         #expect(try to.insertToken(newToken(carl.id, hex(3)), limit: 10).id == newest.id + 1)
     }
 

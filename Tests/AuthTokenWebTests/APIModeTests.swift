@@ -12,6 +12,7 @@ import Testing
     init() throws {
         t = try TestStore(maxTokens: 3)
         app = WebApp(auth: t.auth, logger: Logger(label: "test"))
+        app.deliverNotices()
         _ = try t.auth.addAccount(email: "ann+tag@example.com", displayName: "Ann", password: "pa ss&w=rd ü", confirmed: true)
     }
 

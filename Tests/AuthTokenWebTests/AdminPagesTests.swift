@@ -375,6 +375,21 @@ import Testing
         #expect(csv.bodyText == expected)
     }
 
+    /// Every character OWASP lists as starting a formula is defused, tab and carriage return
+    /// included; a name that merely contains one later is left alone.
+    @Test func theCSVDefusesEveryFormulaStart() throws {
+        let b = try BrowserHarness()
+        try b.signInAsAdmin()
+        let ann = try b.addAccount("ann@example.com")
+        let names = ["=1+1", "+1", "-1", "@SUM(A1)", "\tcalc", "\rcalc", "a\t=b"]
+        for name in names { _ = try b.issue(ann, name) }
+        let csv = b.get("/admin/tokens/csv?owner=ann%40example.com&sort=oldest").bodyText
+        for name in names {
+            let shown = name.hasPrefix("a") ? name : "'" + name
+            #expect(csv.contains("\"ann@example.com\",\"\(shown)\",\"ZohoCRM/crmapi\""), "\(name.debugDescription)")
+        }
+    }
+
     @Test func appPasswordsAreListedAndRevokedWithBothTrails() throws {
         let b = try BrowserHarness()
         try b.signInAsAdmin()

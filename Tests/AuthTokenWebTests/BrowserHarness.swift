@@ -37,14 +37,18 @@ final class BrowserHarness: Sendable {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("www/templates").path
 
-    init(maxTokens: Int = 10, secureCookies: Bool = false, sessions: SessionSettings = SessionSettings()) throws {
+    init(
+        maxTokens: Int = 10, secureCookies: Bool = false, sessions: SessionSettings = SessionSettings(),
+        creationNotices: Bool = false, publicURL: String? = "http://localhost"
+    ) throws {
         let clock = self.clock
-        t = try TestStore(maxTokens: maxTokens, sessions: sessions, now: { clock.now })
+        t = try TestStore(maxTokens: maxTokens, sessions: sessions, creationNotices: creationNotices, now: { clock.now })
         mailFile = t.directory.appendingPathComponent("mail.txt")
         let browser = BrowserSettings(
             pages: try Pages(directory: Self.templates), secureCookies: secureCookies, registration: true,
-            publicURL: nil, mailer: .command("cat > '\(mailFile.path)'"))
+            publicURL: publicURL, mailer: .command("cat > '\(mailFile.path)'"))
         app = WebApp(auth: t.auth, logger: Logger(label: "test"), browser: browser, now: { clock.now })
+        app.deliverNotices()
     }
 
     /// Sends a request with the stored cookies and stores the cookies it sets.

@@ -59,6 +59,7 @@ import Testing
         #expect(asked.bodyText.contains("If an account has this address"))
         let mail = try waitForMail(b)
         #expect(mail.hasPrefix("To: ann@example.com\nSubject: Reset your authtoken password\n"))
+        #expect(try b.t.auth.activity(accountID: 1, limit: 1).first?.entry.kind == .passwordResetRequested)
         let token = String(try #require(mail.firstMatch(of: #/reset\?token=([0-9a-f]{64})/#)?.1))
         let page = b.get("/reset?token=\(token)")
         #expect(page.bodyText.contains("Choose a new password") && !page.bodyText.contains("name=\"code\""))
@@ -100,6 +101,12 @@ import Testing
         #expect(page.bodyText.contains("name=\"code\""))
         let fields = [("csrf", BrowserHarness.formToken(page)), ("token", link.value), ("new", "new-password1"),
                       ("new2", "new-password1")]
+        // No code, or an empty one, is a wrong code: the mailed link alone never resets it.
+        for noCode in [fields, fields + [("code", "")], fields + [("code", " ")]] {
+            let refused = b.post("/reset", noCode)
+            #expect(refused.status == 400 && refused.bodyText.contains("two-factor code was wrong"))
+            #expect(try b.t.store.account(id: id)?.passwordHash == account.passwordHash)
+        }
         let wrong = b.post("/reset", fields + [("code", "000000")])
         #expect(wrong.status == 400 && wrong.bodyText.contains("two-factor code was wrong"))
         #expect(try b.t.store.account(id: id)?.passwordHash == account.passwordHash)
@@ -125,6 +132,10 @@ import Testing
         #expect(b.post("/sessions/end", [("csrf", csrf), ("id", ids[0])]).status == 404)
         #expect(b.post("/sessions/end-others", [("csrf", csrf)]).header("Location") == "/sessions?done=others")
         #expect(b.get("/sessions").bodyText.components(separatedBy: "class=\"session card\"").count == 2)
+        // Both acts are in the owner's activity, newest first.
+        let ended = try b.t.auth.activity(accountID: 1, limit: 2).map(\.entry)
+        #expect(ended.map(\.kind) == [.sessionsEnded, .sessionsEnded])
+        #expect(ended[0].detail == "1 other sessions" && ended[1].detail.hasPrefix("one session ("))
         b.cookies = first
         #expect(b.get("/tokens").header("Location")?.hasPrefix("/signin") == true)
         #expect(b.get("/sessions/end").status == 405)

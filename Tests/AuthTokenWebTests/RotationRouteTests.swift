@@ -15,6 +15,7 @@ import Testing
     init() throws {
         t = try TestStore()
         app = WebApp(auth: t.auth, logger: Logger(label: "test"))
+        app.deliverNotices()
         let ann = try t.auth.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
         token = try t.auth.issueToken(accountID: ann.id, scopes: ["ZohoCRM/crmapi"], displayName: "deploy").get()
     }

@@ -12,6 +12,7 @@ import Testing
     init() throws {
         t = try TestStore()
         app = WebApp(auth: t.auth, logger: Logger(label: "test"))
+        app.deliverNotices()
         let account = try t.auth.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
         token = try t.auth.issueToken(accountID: account.id, scopes: ["ZohoRecruit/recruitapi"], displayName: "x").get().secret.value
     }

@@ -1,5 +1,6 @@
-import AuthTokenCore
+@_spi(Testing) import AuthTokenCore
 import AuthTokenWeb
+import AuthTokenStore
 import Testing
 
 @Suite struct TokenPagesTests {
@@ -50,6 +51,35 @@ import Testing
         #expect(done.header("Location") == "/tokens?done=removed")
         #expect(try b.t.store.tokens(accountID: ann).isEmpty)
         #expect(b.get("/tokens?done=removed").bodyText.contains("The token was removed."))
+    }
+
+    /// A token made on the token page or in browser mode gets its activity entry and its
+    /// creation notice, as one made in API mode does.
+    @Test func tokensMadeOnThePagesAreLoggedAndAnnounced() throws {
+        let b = try BrowserHarness(creationNotices: true)
+        let ann = try b.addAccount("ann@example.com")
+        b.signIn("ann@example.com", "password1")
+        func newest() throws -> (kind: ActivityKind?, detail: String?, mail: String) {
+            b.t.auth.notices.waitUntilSent()
+            let entry = try b.t.auth.activity(accountID: ann, limit: 1).first?.entry
+            return (entry?.kind, entry?.detail, (try? String(contentsOf: b.mailFile, encoding: .utf8)) ?? "")
+        }
+        let made = b.post("/tokens", [("csrf", b.sessionToken()), ("scope", "ZohoPC/docsapi"), ("name", "docs")])
+        #expect(made.status == 200 && made.bodyText.contains("Token created"))
+        let docs = try #require(try b.t.store.tokens(accountID: ann).first { $0.displayName == "docs" })
+        var last = try newest()
+        #expect(last.kind == .tokenCreated && last.detail == "browser, token #\(docs.id) \(docs.hint)")
+        #expect(last.mail.hasPrefix("To: ann@example.com\n"))
+        #expect(last.mail.contains("A new auth token “docs” (\(docs.hint), scopes ZohoPC/docsapi;"))
+        #expect(last.mail.contains(", through browser, from "))
+        let ask = b.get("/apiauthtoken/create?SCOPE=crmapi&DISPLAY_NAME=sync")
+        let shown = b.post("/apiauthtoken/create", [("csrf", BrowserHarness.formToken(ask)), ("SCOPE", "crmapi"),
+                                                    ("DISPLAY_NAME", "sync")])
+        #expect(shown.status == 200 && shown.bodyText.contains("RESULT=TRUE"))
+        let sync = try #require(try b.t.store.tokens(accountID: ann).first { $0.displayName == "sync" })
+        last = try newest()
+        #expect(last.kind == .tokenCreated && last.detail == "browser, token #\(sync.id) \(sync.hint)")
+        #expect(last.mail.contains("A new auth token “sync” (\(sync.hint), scopes ZohoCRM/crmapi;"))
     }
 
     @Test func createFromTheTokenPageAndTheCap() throws {

@@ -166,7 +166,7 @@ final class Counter: Sendable {
         let busy = try echo.client()
         busy.send(params: ["REQUEST_METHOD": "GET"])
         try echo.calls.wait(until: 2)  // the slow request is in the handler now
-        let result = echo.server.stop()
+        let result = echo.server.shutDown()
         #expect(result.requestsFinished)
         #expect(result.workersExited)
         #expect(try busy.receive().hasSuffix("GET 0 "))

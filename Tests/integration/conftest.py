@@ -31,10 +31,28 @@ SECRETS = []
 INSTANCES = []
 
 
+def has_ipv6_loopback():
+    """scripts/run then listens on [::1] too (see its LISTEN_MORE)."""
+    try:
+        return any(line.startswith("0" * 31 + "1 ") for line in open("/proc/net/if_inet6"))
+    except OSError:
+        return False
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port free on 127.0.0.1, and on [::1] too where scripts/run listens there."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+            if not has_ipv6_loopback():
+                return port
+            try:
+                with socket.socket(socket.AF_INET6) as s6:
+                    s6.bind(("::1", port))
+                return port
+            except OSError:
+                continue
 
 
 def new_password(extra=""):

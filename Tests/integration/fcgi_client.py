@@ -14,9 +14,10 @@ def _pair(name, value):
     return length(len(name)) + length(len(value)) + name + value
 
 
-def request(sock, params, body=b""):
-    """Send one request on a connected socket and return (status line, headers, body)."""
-    sock.sendall(_record(1, struct.pack(">HB5x", 1, 0)))  # BEGIN_REQUEST, responder, close after
+def request(sock, params, body=b"", keep=False):
+    """Send one request on a connected socket and return (status line, headers, body).
+    With keep, the server keeps the connection for the next request (FCGI_KEEP_CONN)."""
+    sock.sendall(_record(1, struct.pack(">HB5x", 1, 1 if keep else 0)))  # BEGIN_REQUEST, responder
     sock.sendall(_record(4, b"".join(_pair(k, v) for k, v in params.items())) + _record(4, b""))
     if body:
         sock.sendall(_record(5, body))

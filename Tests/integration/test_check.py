@@ -36,6 +36,7 @@ def assert_sample(r, fmt, email):
     expected = (pytest.ROOT_SAMPLE / f"{fmt}/JobOpenings/getRecords.{fmt}").read_text()
     assert r.text == expected
     assert r.headers["X-Seen-Authtoken-Email"] == email  # nginx passed the account upstream
+    assert r.headers["X-Seen-Authtoken-Scope"] == "ZohoRecruit/recruitapi"  # and the granted scope
 
 
 def assert_4834(r, fmt):

@@ -70,8 +70,12 @@ def test_the_configuration_is_the_owners_alone_and_kept_on_a_second_install(stag
     keys = re.findall(r"^AUTHTOKEN_SECRET_KEY=([0-9a-f]{64})$", text, re.M)
     assert len(keys) == 1, text
     assert "\nAUTHTOKEN_WWW_DIR=/usr/share/authtoken/www\n" in text
+    # No PUBLIC_URL given: the key is there, empty, for the administrator to set, and the
+    # script says so (until then the server mails no links).
+    assert "\nAUTHTOKEN_PUBLIC_URL=\n" in text
     out = install(stage, logs)
     assert "exists; kept as it is" in out
+    assert "Set AUTHTOKEN_PUBLIC_URL in" in out
     assert conf.read_text() == text
     # The written file is one the server accepts (every key known, the mode right).
     r = subprocess.run([str(BIN / "authtoken-admin"), "config"], capture_output=True, text=True, timeout=60,
@@ -103,7 +107,6 @@ http {{
         location /myservice/ {{
             set $authtoken_scope "{SCOPE}";
             include snippets/authtoken/guard.conf;
-            proxy_set_header X-Authtoken-Email $authtoken_email;
             proxy_pass http://unix:{tmp}/service.sock:;
         }}
     }}

@@ -1,12 +1,15 @@
 """nginx's per-address limits on the password paths, and scripts/run's sizing check."""
+import http.server
 import os
 import socket
 import subprocess
+import threading
 import time
 
 import pytest
+import requests
 
-from conftest import ROOT, SCOPE, Instance, assert_cause, free_port
+from conftest import ROOT, SCOPE, Instance, assert_cause, free_port, has_ipv6_loopback
 
 SECURITY = ["X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Content-Security-Policy"]
 
@@ -59,6 +62,98 @@ def test_forms_over_the_rate_get_429_and_other_paths_are_not_limited(limited):
         r = limited.http.get(limited.url + "/recruit/private/json/JobOpenings/getRecords",
                              params={"authtoken": "0" * 32, "scope": "recruitapi"}, timeout=10)
         assert r.status_code == 200 and '"4834"' in r.text
+
+
+def test_ipv6_clients_reach_the_run_and_are_limited(limited):
+    # The local run listens on [::1] too; an IPv6 client gets its own budget (127.0.0.1's
+    # is spent by the test above, or untouched), and the same limit.
+    assert has_ipv6_loopback(), "this machine has no IPv6 loopback: the test cannot run here"
+    url = f"http://[::1]:{limited.port}"
+    statuses = [limited.http.get(url + "/signin", timeout=10).status_code for _ in range(6)]
+    assert statuses == [200] * 4 + [429] * 2
+    assert_cause(limited.http.get(url + "/apiauthtoken/create", params={"EMAIL_ID": "x@example.com", "SCOPE": SCOPE},
+                                 timeout=10),
+                 "INVALID_CREDENTIALS")
+
+
+class Held(http.server.BaseHTTPRequestHandler):
+    """An upstream that answers only once released, so requests stay in progress."""
+    release = threading.Event()
+
+    def do_GET(self):
+        Held.release.wait(20)
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_limit_zones_count_an_ipv6_slash_64_as_one_client(limited, tmp_path):
+    """The zones and their key as authtoken-http.conf renders them (limited's copy: 1r/m),
+    in a second nginx that takes the client address from X-Real-IP, as only a test may:
+    the local run has one IPv6 address (::1), and this kernel has no other to bind to. It
+    shows how nginx keys each zone for any address; the test above, that [::1] is served."""
+    held = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Held)
+    threading.Thread(target=held.serve_forever, daemon=True).start()
+    port = free_port()
+    (tmp_path / "ok.txt").write_text("ok\n")
+    temps = "\n".join(f"{t}_temp_path {tmp_path}/{t};" for t in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    # As root, nginx would hand its workers to "nobody", who cannot read tmp_path.
+    user = "user root root;" if os.getuid() == 0 else ""
+    (tmp_path / "nginx.conf").write_text(f"""
+{user}
+pid {tmp_path}/nginx.pid;
+error_log {tmp_path}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    {temps}
+    access_log off;
+    include {limited.data_dir}/nginx/conf.d/authtoken.conf;
+    server {{
+        listen 127.0.0.1:{port};
+        set_real_ip_from 127.0.0.1;
+        real_ip_header X-Real-IP;
+        limit_req_status 429;
+        limit_conn_status 429;
+        location = /api {{ limit_req zone=authtoken_api; root {tmp_path}; try_files /ok.txt =404; }}
+        location = /forms {{ limit_req zone=authtoken_forms; root {tmp_path}; try_files /ok.txt =404; }}
+        location = /conn {{ limit_conn authtoken_conn 1; proxy_pass http://127.0.0.1:{held.server_address[1]}; }}
+    }}
+}}
+""")
+    subprocess.run(["nginx", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")], check=True, timeout=30)
+    try:
+        def status(path, address):
+            return requests.get(f"http://127.0.0.1:{port}{path}", headers={"X-Real-IP": address},
+                                timeout=30).status_code
+
+        for path in ("/api", "/forms"):
+            # One request a minute per client: the second from the same /64 is over.
+            assert status(path, "2001:db8:1:2::1") == 200
+            assert status(path, "2001:db8:1:2:ffff:ffff:ffff:fffe") == 429, path  # same /64
+            assert status(path, "2001:db8:1:3::1") == 200  # the next /64
+            assert status(path, "192.0.2.1") == 200
+            assert status(path, "192.0.2.2") == 200  # IPv4: each address its own
+            assert status(path, "192.0.2.1") == 429
+        # One request in progress per client: a second one from the same /64 is refused
+        # while the first is held, one from another /64 is not.
+        results = {}
+        first = threading.Thread(target=lambda: results.update(a=status("/conn", "2001:db8:5:6::1")))
+        other = threading.Thread(target=lambda: results.update(c=status("/conn", "2001:db8:5:7::1")))
+        first.start()
+        other.start()
+        time.sleep(0.5)
+        assert status("/conn", "2001:db8:5:6:abcd::2") == 429
+        Held.release.set()
+        first.join(30)
+        other.join(30)
+        assert results == {"a": 200, "c": 200}
+    finally:
+        Held.release.set()
+        subprocess.run(["nginx", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-s", "quit"], timeout=30)
+        held.shutdown()
 
 
 def test_api_mode_over_the_connection_limit_gets_the_legacy_blocked_answer(one_at_a_time):
