@@ -67,22 +67,26 @@ extension AuthService {
     /// A reset link for an active account's address. The same store work whether or not
     /// the address has an account (the two request counters, keyed by address and by
     /// e-mail, so unknown addresses are limited too); the link is stored as a digest.
+    /// Over a limit nothing new is written: the client address's counter comes first and,
+    /// once full, no e-mail counter is made; "too many requests" is logged once per window.
     public func requestPasswordReset(email: String, client: Client) throws -> PasswordResetRequest {
         let address: EmailAddress
         do { address = try EmailAddress(parsing: email) } catch { return .invalidEmail(error) }
-        var allowed = true
-        for key in ["reset-email:" + address.key, "reset-address:" + ThrottleAddress.key(client.address)] {
+        for key in ["reset-address:" + ThrottleAddress.key(client.address), "reset-email:" + address.key] {
             let counter = try store.countAttempt(key: key, now: now(), window: 3600)
-            if counter.count > Self.resetRequestsPerHour { allowed = false }
+            guard counter.count > Self.resetRequestsPerHour else { continue }
+            if counter.count == Self.resetRequestsPerHour + 1 {
+                try log(.passwordResetRequested, accountID: nil, client: client, detail: "too many requests")
+            }
+            return .nothing
         }
         // The mailer only gets parsed addresses; an account older than that parser whose
         // address fails it gets no mail (the admin CLI sets its password).
-        guard allowed, let account = try store.account(email: address.value), account.active,
+        guard let account = try store.account(email: address.value), account.active,
               let to = try? EmailAddress(parsing: account.email)
         else {
             // One write, as the other path's link (the activity entry makes the admin's view too).
-            try log(.passwordResetRequested, accountID: nil, client: client,
-                    detail: allowed ? "no active account has this address" : "too many requests")
+            try log(.passwordResetRequested, accountID: nil, client: client, detail: "no active account has this address")
             return .nothing
         }
         let secret = RandomSecret.generate()

@@ -22,7 +22,6 @@ extension AuthService {
     /// address is taken), and creates or takes over the unconfirmed account.
     public func register(email: String, displayName: String?, password: String) throws -> Registration {
         let address = try Self.address(email)
-        try removeExpiredRegistrations()
         try Self.checkNewPassword(password)
         let new = NewAccount(
             email: address.value, displayName: try Self.displayName(displayName, email: address),
@@ -42,8 +41,11 @@ extension AuthService {
         }
     }
 
-    /// Removes unconfirmed accounts older than `unconfirmedLifetime` (with their links); at
-    /// server start and before each registration. How many went.
+    /// Removes unconfirmed accounts older than `unconfirmedLifetime` (with their links): the
+    /// sweep's work (`sweep`), never a registration's, since it scans the account table
+    /// under the write lock. A registration needs no sweep first: an address whose
+    /// unconfirmed account has not been swept yet is taken over by `restartRegistration`
+    /// like any unconfirmed one. How many went.
     @discardableResult
     public func removeExpiredRegistrations() throws -> Int {
         guard let lifetime = settings.sessions.unconfirmedLifetime else { return 0 }
