@@ -14,8 +14,10 @@ extension SQLiteStore {
     /// O_NOFOLLOW` and mode 0600: an existing file or a link planted at `path` is refused,
     /// never followed. SQLite opens files by name (the copy and its journal), so it writes
     /// into a fresh private directory beside `path`, and the bytes then go through the
-    /// descriptor opened here.
-    public func backup(to path: String) throws {
+    /// descriptor opened here. The copy is verified there too (its row counts are
+    /// returned), so SQLite never opens `path` or a `-wal`/`-shm` name beside it; and it is
+    /// in rollback-journal mode, so opening it later needs no `-wal` or `-shm` file.
+    public func backup(to path: String) throws -> [(table: String, rows: Int)] {
         let target = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard target >= 0 else {
             let reason = errno == EEXIST || errno == ELOOP ? "exists already; choose a new file" : String(cString: strerror(errno))
@@ -31,9 +33,12 @@ extension SQLiteStore {
         let copy = scratch + "/backup.sqlite"
         let destination = try DatabaseQueue(path: copy)
         try pool.backup(to: destination)
+        try destination.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = DELETE") }
         try destination.close()
+        let counts = try Self.verify(copy)
         try Self.copyContents(of: copy, to: target)
         written = true
+        return counts
     }
 
     /// A new directory, mode 0700, in the directory of `path`.

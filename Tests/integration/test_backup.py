@@ -87,10 +87,21 @@ def test_backup_refuses_a_planted_link_and_leaves_its_target_alone(tmp_path, ser
     assert r.returncode != 0 and "exists already" in r.stderr, (r.stdout, r.stderr)
     assert not target.exists() and dangling.is_symlink()
 
+    # A normal backup, with links planted where SQLite would look for a WAL file and its
+    # index beside it: the backup is verified before it is written, so SQLite never opens
+    # a name beside FILE.
     normal = tmp_path / "normal.sqlite"
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / ("normal.sqlite" + suffix)).symlink_to(victim)
     r = server.admin("backup", str(normal))
     assert r.returncode == 0, r.stderr
     assert not normal.is_symlink() and normal.stat().st_mode & 0o777 == 0o600
-    assert server.admin("verify", str(normal)).returncode == 0
+    assert victim.read_bytes() == b"precious\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == [  # no scratch directory left behind
+        "dangling.sqlite", "normal.sqlite", "normal.sqlite-shm", "normal.sqlite-wal", "planted.sqlite", "victim.txt"]
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / ("normal.sqlite" + suffix)).unlink()
+    r = server.admin("verify", str(normal))
+    assert r.returncode == 0 and "integrity ok" in r.stdout, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [  # rollback-journal mode: no -wal or -shm made
         "dangling.sqlite", "normal.sqlite", "planted.sqlite", "victim.txt"]
