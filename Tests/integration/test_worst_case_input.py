@@ -3,7 +3,7 @@ send get a clear refusal quickly, and /forgot over its limit writes nothing new.
 
 - An e-mail address of 64 KiB of distinct Han and Hangul letters (the attack that made
   Punycode quadratic: 1.5 s of CPU per request, and 32 connections took the pages down) is
-  refused on API mode, /signin, /forgot and /register at once, and while 16 clients send it
+  refused on API mode, /signin, /forgot and /register at once, and while 40 clients send it
   without pause another client's pages still answer at once.
 - A name of one letter and 30,000 combining marks (one character, 60 KB) is refused with
   the answer for a too-long name everywhere a name is typed; API mode keeps its legacy
@@ -65,7 +65,7 @@ def test_a_64_kib_address_of_distinct_letters_is_refused_at_once(server, path):
     assert elapsed < BOUND, f"{path} took {elapsed:.2f} s"
 
 
-def test_pages_stay_up_while_16_clients_send_the_attack(server):
+def test_pages_stay_up_while_40_clients_send_the_attack(server):
     stop = time.monotonic() + 4
     paths = ["/apiauthtoken/create", "/signin", "/forgot", "/register"]
 
@@ -76,18 +76,23 @@ def test_pages_stay_up_while_16_clients_send_the_attack(server):
             n += 1
         return n
 
-    with concurrent.futures.ThreadPoolExecutor(16) as pool:
-        attackers = [pool.submit(attacker, i) for i in range(16)]
+    # More clients than the main listener's 32 threads: each held a thread for seconds.
+    with concurrent.futures.ThreadPoolExecutor(40) as pool:
+        attackers = [pool.submit(attacker, i) for i in range(40)]
         time.sleep(0.5)
         slowest = 0.0
         with requests.Session() as bystander:
             while time.monotonic() < stop:
                 started = time.monotonic()
-                assert bystander.get(server.url + "/signin", timeout=30).status_code == 200
+                try:
+                    ok = bystander.get(server.url + "/signin", timeout=10).status_code == 200
+                except requests.Timeout:
+                    ok = False
+                assert ok, "another client's GET /signin got no answer during the attack"
                 slowest = max(slowest, time.monotonic() - started)
                 time.sleep(0.1)
         sent = sum(f.result() for f in attackers)
-    assert sent >= 16
+    assert sent >= 40
     assert slowest < BOUND, f"another client's GET /signin took {slowest:.2f} s during the attack"
 
 
