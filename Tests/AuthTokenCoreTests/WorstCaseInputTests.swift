@@ -7,7 +7,7 @@ import Testing
 /// generous (a linear parse of these takes a few milliseconds); what it catches is a
 /// stall: quadratic Punycode on one 64 KiB label took over a second (issue 20, item 4).
 @Suite(.serialized) struct WorstCaseInputTests {
-    static let bound = Duration.milliseconds(500)
+    static let bound = Duration.seconds(2)  // the unbounded parse took 11 s
 
     /// 64 KiB of text: distinct Han and Hangul letters (3 bytes each), the input that made
     /// Punycode quadratic, since each distinct letter is one more round over the label.

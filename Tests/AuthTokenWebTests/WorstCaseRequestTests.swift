@@ -8,7 +8,7 @@ import Testing
 /// address of distinct Han and Hangul letters (issue 20, item 4). The bound is generous;
 /// what it catches is a stall (that address cost over a second of CPU).
 @Suite(.serialized) struct WorstCaseRequestTests {
-    static let bound = Duration.milliseconds(500)
+    static let bound = Duration.seconds(2)  // the unbounded parse took 11 s
 
     /// `count` distinct Han and Hangul letters, alternating, as raw UTF-8.
     static func letters(_ count: Int) -> String {
@@ -39,7 +39,10 @@ import Testing
                 body: Self.body("PASSWORD=x&SCOPE=ZohoCRM/crmapi", field: "EMAIL_ID")))
         }
         #expect(response.status == 200)
-        #expect(response.bodyText.hasSuffix("\nCAUSE=NO_SUCH_USER\nRESULT=FALSE\n"))
+        // Kept out of #expect's expression: describing a failure that holds the 64 KiB of
+        // mixed scripts crashes the test runner (the stdlib's NFC compare).
+        let refused = response.bodyText.hasSuffix("\nCAUSE=NO_SUCH_USER\nRESULT=FALSE\n")
+        #expect(refused, "API mode's answer is NO_SUCH_USER")
         #expect(elapsed < Self.bound)
     }
 
@@ -59,7 +62,8 @@ import Testing
                           "cookie": h.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")],
                 body: Self.body("csrf=\(csrf)&" + fields, field: "email")))
         }
-        #expect(response.bodyText.contains(message))
+        let said = response.bodyText.contains(message)  // out of #expect: see apiModeRefusesAHugeAddressQuickly
+        #expect(said, "the page says: \(message)")
         #expect(elapsed < Self.bound)
     }
 

@@ -19,7 +19,7 @@ from conftest import CSRF, SCOPE, Instance, assert_cause, new_email, new_passwor
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 TOO_LONG = "an e-mail address has at most 254 characters"
-BOUND = 1.0  # seconds: a clear answer takes milliseconds; the attack took over a second each
+BOUND = 3.0  # seconds: a clear answer takes milliseconds; the attack took 6 s each through nginx
 MARKED = "a" + "\u0301" * 30000  # one character, 60,001 bytes
 NAME_TOO_LONG = "at most 100 characters"
 
