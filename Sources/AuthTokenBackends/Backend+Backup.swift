@@ -10,9 +10,10 @@ extension Backend {
         }
     }
 
-    public static func backup(_ database: String, to file: String) throws {
+    /// The new file's row counts, verified before it was written (see `SQLiteStore.backup`).
+    public static func backup(_ database: String, to file: String) throws -> [(table: String, rows: Int)] {
         try sqliteOnly(database)
-        try SQLiteStore(path: database, readers: 1).backup(to: file)
+        return try SQLiteStore(path: database, readers: 1).backup(to: file)
     }
 
     public static func verify(_ file: String) throws -> [(table: String, rows: Int)] {

@@ -74,7 +74,8 @@ extension AuthService {
         guard let account = try store.account(id: id) else { return nil }
         return AdminAccountView(
             account: account, twoFactor: try hasTwoFactor(accountID: id),
-            blockedUntil: try store.blockedUntil(key: Self.accountKey(id), now: now()),
+            blockedUntil: try [Self.accountKey(id), Self.appPasswordsKey(id)]
+                .compactMap { try store.blockedUntil(key: $0, now: now()) }.max(),
             tokens: try store.tokens(accountID: id), appPasswords: try store.appPasswords(accountID: id),
             sessions: try store.sessions(accountID: id), activity: try store.activity(accountID: id, limit: 50))
     }

@@ -3,7 +3,7 @@ import Foundation
 
 /// Why an application password was not created.
 public enum AppPasswordRefusal: Error, Equatable, Sendable {
-    /// Empty, over 100 characters, or with control characters.
+    /// Empty, over 100 characters or 400 bytes, or with control characters (`NameRule`).
     case invalidName
     case wrongPassword
     /// Too many wrong passwords or codes: the throttle holds.
@@ -21,9 +21,7 @@ extension AuthService {
         throws -> Result<(password: String, record: AppPasswordRecord), AppPasswordRefusal>
     {
         let name = rawName.trimmingSpaces()
-        guard !name.isEmpty, name.count <= 100,
-              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else { return .failure(.invalidName) }
+        guard !name.isEmpty, NameRule.allows(name) else { return .failure(.invalidName) }
         switch try throttled(accountID: account.id, client: client, {
             try hasher.verify(currentPassword, against: account.passwordHash)
         }) {

@@ -26,6 +26,16 @@ extension AuthService {
         return record
     }
 
+    /// The account's application password `typed` names (its shape, then its look-up), if any.
+    private func namedAppPassword(_ typed: String, _ accountID: Int64) throws
+        -> (typed: AppPasswordValue, record: AppPasswordRecord)?
+    {
+        guard let value = AppPasswordValue(typed), let record = try findAppPassword(value, accountID) else {
+            return nil
+        }
+        return (value, record)
+    }
+
     /// The checks the sign-in form and API mode share, in the order the contract fixes:
     /// blocked (before anything is hashed), unknown e-mail, password, and only after the
     /// password matched, deactivated and unconfirmed. Every attempt goes through the
@@ -34,9 +44,11 @@ extension AuthService {
     ///
     /// Exactly one Argon2 hash per attempt that reaches the throttle: with
     /// `acceptAppPasswords`, a value shaped like an application password is looked up by its
-    /// keyed digest, and only the one it names is verified; anything else is checked against
-    /// the main password; an e-mail no account has is checked against a decoy hash, so it
-    /// costs what a wrong password costs and the timing tells nothing.
+    /// keyed digest (a read, before the throttle), and only the one it names is verified,
+    /// counted on the account's application-password budget; anything else is checked
+    /// against the main password, counted on the account's; an e-mail no account has is
+    /// checked against a decoy hash, so it costs what a wrong password costs and the timing
+    /// tells nothing.
     ///
     /// `email` is what the person typed: it is parsed here (`EmailAddress`), once; one that
     /// is not an address is refused before the throttle, since it names no account.
@@ -50,17 +62,16 @@ extension AuthService {
         let address: EmailAddress
         do { address = try EmailAddress(parsing: email) } catch { return .failure(.invalidEmail(error)) }
         let found = try store.account(email: address.value)
-        var appPassword: AppPasswordRecord?
+        let appPassword = acceptAppPasswords ? try found.flatMap { try namedAppPassword(password, $0.id) } : nil
         let device = found.flatMap { deviceCookies?.device(in: deviceCookie, accountID: $0.id) }
-        let outcome = try throttled(accountID: found?.id, client: client, device: device) {
+        let outcome = try throttled(
+            accountID: found?.id, client: client, device: device, appPassword: appPassword != nil
+        ) {
             guard let account = found else {
                 _ = try hasher.verify(password, against: decoyHash)
                 return false
             }
-            if acceptAppPasswords, let typed = AppPasswordValue(password), let record = try findAppPassword(typed, account.id) {
-                appPassword = record
-                return try hasher.verify(typed.value, against: record.passwordHash)
-            }
+            if let (typed, record) = appPassword { return try hasher.verify(typed.value, against: record.passwordHash) }
             return try hasher.verify(password, against: account.passwordHash)
         }
         switch outcome {
@@ -82,6 +93,6 @@ extension AuthService {
             try log(.signInFailed, accountID: account.id, client: client, detail: "\(channel): not confirmed")
             return .failure(.notConfirmed)
         }
-        return .success(FirstFactor(account: account, appPassword: appPassword))
+        return .success(FirstFactor(account: account, appPassword: appPassword?.record))
     }
 }

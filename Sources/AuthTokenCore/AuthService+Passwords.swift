@@ -71,7 +71,8 @@ extension AuthService {
     /// A reset link for an active account's address. The same store work whether or not
     /// the address has an account (the counters are keyed by client and by e-mail, so
     /// unknown addresses are limited too); the link is stored as a digest. `deviceCookie`:
-    /// the browser's device cookie, if any (`resetMailAllowed`).
+    /// the browser's device cookie, if any (`resetMailBudget`). Over a limit nothing new is
+    /// written: no further counter is made, and "too many requests" is logged once per window.
     public func requestPasswordReset(email: String, client: Client, deviceCookie: String? = nil) throws
         -> PasswordResetRequest
     {
@@ -79,15 +80,17 @@ extension AuthService {
         do { address = try EmailAddress(parsing: email) } catch { return .invalidEmail(error) }
         let found = try store.account(email: address.value)
         let device = found.flatMap { deviceCookies?.device(in: deviceCookie, accountID: $0.id) }
-        let allowed = try resetMailAllowed(address, client: client, device: device)
+        if case .over(let first) = try resetMailBudget(address, client: client, device: device) {
+            if first { try log(.passwordResetRequested, accountID: nil, client: client, detail: "too many requests") }
+            return .nothing
+        }
         // The mailer only gets parsed addresses; an account older than that parser whose
         // address fails it gets no mail (the admin CLI sets its password).
-        guard allowed, let account = found, account.active,
+        guard let account = found, account.active,
               let to = try? EmailAddress(parsing: account.email)
         else {
             // One write, as the other path's link (the activity entry makes the admin's view too).
-            try log(.passwordResetRequested, accountID: nil, client: client,
-                    detail: allowed ? "no active account has this address" : "too many requests")
+            try log(.passwordResetRequested, accountID: nil, client: client, detail: "no active account has this address")
             return .nothing
         }
         let secret = RandomSecret.generate()
@@ -102,13 +105,22 @@ extension AuthService {
     /// nothing else counts it; any other request counts against its client address first,
     /// and only within that budget against the recipient's, which is larger, so one client
     /// address cannot use the recipient's up.
-    func resetMailAllowed(_ address: EmailAddress, client: Client, device: String?) throws -> Bool {
-        func within(_ key: String, _ limit: Int) throws -> Bool {
-            try store.countAttempt(key: key, now: now(), window: 3600).count <= limit
+    func resetMailBudget(_ address: EmailAddress, client: Client, device: String?) throws -> ResetMailBudget {
+        func count(_ key: String, _ limit: Int) throws -> ResetMailBudget {
+            let count = try store.countAttempt(key: key, now: now(), window: 3600).count
+            return count <= limit ? .within : .over(first: count == limit + 1)
         }
-        if let device { return try within("reset-device:" + device, Self.resetRequestsPerHour) }
-        return try within("reset-address:" + ThrottleAddress.key(client.address), Self.resetRequestsPerHour)
-            && within("reset-email:" + address.key, Self.resetMailsPerRecipient)
+        if let device { return try count("reset-device:" + device, Self.resetRequestsPerHour) }
+        let byClient = try count("reset-address:" + ThrottleAddress.key(client.address), Self.resetRequestsPerHour)
+        guard case .within = byClient else { return byClient }
+        return try count("reset-email:" + address.key, Self.resetMailsPerRecipient)
+    }
+
+    /// Whether a reset mail may go: `first` marks the request that went over, the only one
+    /// over a limit that is logged.
+    enum ResetMailBudget: Equatable {
+        case within
+        case over(first: Bool)
     }
 
     /// For the page a reset link opens: nil when the link does not work, else whether a

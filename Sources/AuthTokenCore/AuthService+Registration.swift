@@ -33,7 +33,6 @@ extension AuthService {
     /// work does not tell whether the address is taken), and adds this registration.
     public func register(email: String, displayName: String?, password: String) throws -> Registration {
         let address = try Self.address(email)
-        try removeExpiredRegistrations()
         try Self.checkNewPassword(password)
         let name = try Self.displayName(displayName, email: address)
         let mails = try store.countAttempt(key: "register-email:" + address.key, now: now(), window: 3600)
@@ -56,8 +55,11 @@ extension AuthService {
         return .confirmationLink(secret, address)
     }
 
-    /// Removes unconfirmed accounts older than `unconfirmedLifetime` (with their links); at
-    /// server start and before each registration. How many went.
+    /// Removes unconfirmed accounts older than `unconfirmedLifetime` (with their links): the
+    /// sweep's work (`sweep`), never a registration's, since it scans the account table
+    /// under the write lock. A registration needs no sweep first: an address whose
+    /// unconfirmed account has not been swept yet is taken over by `restartRegistration`
+    /// like any unconfirmed one. How many went.
     @discardableResult
     public func removeExpiredRegistrations() throws -> Int {
         guard let lifetime = settings.sessions.unconfirmedLifetime else { return 0 }

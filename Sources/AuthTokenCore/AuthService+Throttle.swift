@@ -5,8 +5,14 @@ import Foundation
 /// against the account (one person's password guessed from many addresses) and against
 /// the client address (one machine guessing many accounts, including e-mail addresses no
 /// account has). The policy lives here; the store keeps the counters.
+///
+/// An attempt with one of the account's application passwords (found by its keyed digest,
+/// so only someone holding that value gets here) is counted on the account's application-
+/// password budget instead of the account's: guesses, which name no application password,
+/// block the main password and not the scripts of an owner who has one.
 extension AuthService {
     static func accountKey(_ id: Int64) -> String { "account:\(id)" }
+    static func appPasswordsKey(_ id: Int64) -> String { "app-passwords:\(id)" }
     static func addressKey(_ address: String) -> String { "address:" + ThrottleAddress.key(address) }
 
     /// What came of a throttled check.
@@ -26,8 +32,11 @@ extension AuthService {
     /// only that device's counter is used, with its own smaller limit: failures made
     /// elsewhere, against the account or from the same address, do not stop a browser the
     /// owner signed in with before.
+    ///
+    /// `appPassword`: the value names one of the account's application passwords; then the
+    /// account's application-password counter stands in for the account's (same limit).
     @_spi(Testing) public func throttled(
-        accountID: Int64?, client: Client, device: String? = nil, _ check: () throws -> Bool
+        accountID: Int64?, client: Client, device: String? = nil, appPassword: Bool = false, _ check: () throws -> Bool
     ) throws -> ThrottleOutcome {
         // A full password queue refuses now, before the counters cost a write each.
         guard hasher.queue.hasRoom else {
@@ -42,7 +51,11 @@ extension AuthService {
             if !client.address.isEmpty {
                 keys.append(ThrottleKey(key: Self.addressKey(client.address), what: "client address", limit: limit))
             }
-            if let accountID { keys.append(ThrottleKey(key: Self.accountKey(accountID), what: "account", limit: limit)) }
+            if let accountID {
+                keys.append(appPassword
+                    ? ThrottleKey(key: Self.appPasswordsKey(accountID), what: "application passwords", limit: limit)
+                    : ThrottleKey(key: Self.accountKey(accountID), what: "account", limit: limit))
+            }
         }
 
         var counted: [ThrottleKey] = []
@@ -96,10 +109,13 @@ extension AuthService {
         try log(.blocked, accountID: accountID, client: client, detail: "\(key.what), until \(Self.stamp(until))")
     }
 
-    /// Admin: lifts an account's block and forgets its attempts.
+    /// Admin: lifts an account's blocks (its own and its application passwords') and
+    /// forgets their attempts.
     @discardableResult
     public func unblock(accountID: Int64) throws -> Bool {
-        try store.clearFailures(key: Self.accountKey(accountID))
+        let account = try store.clearFailures(key: Self.accountKey(accountID))
+        let appPasswords = try store.clearFailures(key: Self.appPasswordsKey(accountID))
+        return account || appPasswords
     }
 
     /// Admin: lifts a client address's block (an IPv6 address: its /64) and forgets its attempts.

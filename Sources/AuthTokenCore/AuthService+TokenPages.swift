@@ -4,8 +4,10 @@ import Foundation
 /// What the Active Authtokens page does besides issuing: always for one account, so a
 /// token id of another account behaves exactly like one that does not exist.
 extension AuthService {
-    /// Gives the token a new secret; the old one stops working with this write. Same id,
-    /// name and scopes. Nil when the account has no token with this id.
+    /// Gives the token a new secret; every value it had before stops working with this
+    /// write, the ones rotated out by `/apiauthtoken/rotate` included (still in their grace
+    /// window or not), and none of them counts as reuse afterwards: the owner replaced the
+    /// token. Same id, name and scopes. Nil when the account has no token with this id.
     ///
     /// This is also how an expired token is renewed: the new value gets the token's own
     /// lifetime counted from now, within the policy's cap (so a permanent token made before

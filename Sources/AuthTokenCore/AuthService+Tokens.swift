@@ -92,14 +92,12 @@ extension AuthService {
         _ = try? store.setPasswordHash(accountID: account.id, fresh)
     }
 
-    /// The application name to store: trimmed, at most 100 characters, no control
-    /// characters. Missing means the scope list, so every token has some name.
+    /// The application name to store: trimmed, within `NameRule`. Missing means the scope
+    /// list, so every token has some name.
     static func displayName(_ raw: String?, scopes: [String]) -> String? {
         let name = (raw ?? "").trimmingSpaces()
         if name.isEmpty { return scopes.joined(separator: ",") }
-        guard name.count <= 100,
-              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else { return nil }
+        guard NameRule.allows(name) else { return nil }
         return name
     }
 }

@@ -40,13 +40,21 @@ extension AuthService {
     /// Turns two-factor on when `password` is the account's and `code` is current for the
     /// pending secret (checked together as one throttled attempt: a stolen session alone
     /// cannot put its own authenticator on someone's account), and returns the ten recovery
-    /// codes to show once (the store keeps their digests). `.expired`: no pending secret.
-    public func confirmTwoFactorSetup(account: Account, password: String, code: String, client: Client = .unknown)
-        throws -> Result<[String], SecondFactorRefusal>
-    {
+    /// codes to show once (the store keeps their digests). Exactly the secret the code was
+    /// checked against is turned on: when another set-up replaced it meanwhile, nothing is
+    /// (`.expired`, as when there is no pending secret). Every session of the account but
+    /// `keepSession` (the digest of the one asking) ends, as with a new password.
+    ///
+    /// `setupID`: the `TwoFactorSetup.id` the person was shown; when another secret is
+    /// pending now, `.expired` at once, nothing checked or counted. Nil: whichever is pending.
+    public func confirmTwoFactorSetup(
+        account: Account, keepSession: String?, setupID: String? = nil, password: String, code: String,
+        client: Client = .unknown
+    ) throws -> Result<[String], SecondFactorRefusal> {
         let accountID = account.id
         guard let record = try store.twoFactor(accountID: accountID), !record.enabled else { return .failure(.expired) }
-        let secret = try openSecret(record)
+        let (secret, sealed) = try openSecretAndSealing(record)
+        if let setupID, setupID != TwoFactorSetup.id(of: Base32.encode(secret)) { return .failure(.expired) }
         var step: Int64?
         switch try throttled(accountID: accountID, client: client, {
             guard try hasher.verify(password, against: account.passwordHash) else { return false }
@@ -63,7 +71,8 @@ extension AuthService {
             RandomCode.grouped(RandomCode.make(length: Self.recoveryCodeLength), by: 5, separator: "-")
         }
         guard let step, try store.enableTwoFactor(
-            accountID: accountID, step: step, recoveryDigests: codes.map(Self.recoveryDigest))
+            accountID: accountID, sealedSecret: sealed, step: step, recoveryDigests: codes.map(Self.recoveryDigest),
+            keepSession: keepSession)
         else { return .failure(.expired) }
         return .success(codes)
     }
@@ -127,13 +136,18 @@ extension AuthService {
     /// The TOTP secret; one sealed with the previous key (during a key rotation) is sealed
     /// again with the current key on the way.
     func openSecret(_ record: TwoFactorRecord) throws -> [UInt8] {
+        try openSecretAndSealing(record).secret
+    }
+
+    /// The TOTP secret and its sealing as the store now holds it (the new one when it was
+    /// sealed again), for a compare-and-set on exactly this secret.
+    func openSecretAndSealing(_ record: TwoFactorRecord) throws -> (secret: [UInt8], sealed: [UInt8]) {
         let box = try requireBox()
         let (secret, byPreviousKey) = try box.opened(record.sealedSecret, accountID: record.accountID)
-        if byPreviousKey {
-            try store.resealTwoFactor(
-                accountID: record.accountID, old: record.sealedSecret, new: box.seal(secret, accountID: record.accountID))
-        }
-        return secret
+        guard byPreviousKey else { return (secret, record.sealedSecret) }
+        let sealed = try box.seal(secret, accountID: record.accountID)
+        try store.resealTwoFactor(accountID: record.accountID, old: record.sealedSecret, new: sealed)
+        return (secret, sealed)
     }
 
     /// Seals every two-factor secret still sealed with the previous key with the current

@@ -6,6 +6,9 @@ import Foundation
 /// the mailer only ever gets a `value`.
 ///
 /// Rules, in order (each refusal names the rule, `EmailAddress.Refusal`):
+/// - input over `maxInputBytes` (4 × 254: no valid address is longer before NFKC, which at
+///   most turns a 4-byte letter into a 1-byte one) is refused before any other work, so
+///   no parsing step ever sees more than that;
 /// - spaces around the address are dropped; then NFKC: fullwidth and other
 ///   compatibility forms become their plain letters (`ｄｅｍｏ` → `demo`);
 /// - refused anywhere: control and format characters (zero-width, bidi controls, BOM),
@@ -16,7 +19,9 @@ import Foundation
 /// - a domain of dot-separated labels of letters, digits and inner hyphens, at least two
 ///   labels; a label that mixes scripts (Latin with Cyrillic or Greek, say) is refused; the
 ///   domain is kept in IDNA form (`bücher.example` → `xn--bcher-kva.example`), each label at
-///   most 63 bytes;
+///   most 63 bytes; a Unicode label of more than `maxLabelScalars` letters is refused before
+///   encoding (Punycode writes at least one byte per letter after `xn--`), so the encoder
+///   only ever sees short labels;
 /// - at most 254 bytes in all.
 /// Two addresses are the same account when their `key`s are equal: `value` lower-cased.
 public struct EmailAddress: Sendable, Equatable, CustomStringConvertible {
@@ -44,7 +49,13 @@ public struct EmailAddress: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The most input bytes a valid address can have (see the rules above).
+    public static let maxInputBytes = 4 * 254
+    /// The most letters a Unicode label can have and still fit 63 bytes once encoded.
+    static let maxLabelScalars = 63 - "xn--".utf8.count
+
     public init(parsing input: String) throws(Refusal) {
+        guard input.utf8.count <= Self.maxInputBytes else { throw .tooLong }
         let trimmed = input.trimmingSpaces()
         guard !trimmed.isEmpty else { throw .empty }
         let text = trimmed.precomposedStringWithCompatibilityMapping  // NFKC
@@ -85,6 +96,7 @@ public struct EmailAddress: Sendable, Equatable, CustomStringConvertible {
             guard !scalars.isEmpty, scalars.first != "-", scalars.last != "-",
                   scalars.allSatisfy({ $0 == "-" || $0.properties.isAlphabetic || $0.properties.numericType == .decimal })
             else { throw .badDomain }
+            guard scalars.count <= maxLabelScalars || scalars.allSatisfy(\.isASCII) else { throw .badDomain }
             guard ScriptGroup.isSingleScript(scalars) else { throw .mixedScripts }
             let encoded = scalars.allSatisfy(\.isASCII) ? String(label) : "xn--" + Punycode.encode(scalars)
             guard encoded.utf8.count <= 63 else { throw .badDomain }

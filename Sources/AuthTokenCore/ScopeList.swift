@@ -5,6 +5,10 @@
 /// configured spelling, and refuses anything it cannot map unambiguously.
 public struct ScopeList: Sendable, Equatable {
     public let scopes: [String]
+    /// Look-ups by lower-cased full name and by lower-cased api half, so resolving a long
+    /// `SCOPE` costs one hash per name, not a pass over the configured list.
+    private let byName: [String: String]
+    private let byAPIName: [String: [String]]
 
     public static let defaults = [
         "ZohoRecruit/recruitapi", "ZohoCRM/crmapi", "ZohoInventory/inventoryapi",
@@ -18,6 +22,8 @@ public struct ScopeList: Sendable, Equatable {
         }
         guard !scopes.isEmpty else { throw .missing }
         self.scopes = scopes
+        byName = Dictionary(scopes.map { ($0.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        byAPIName = Dictionary(grouping: scopes, by: { $0.split(separator: "/").last?.lowercased() ?? "" })
     }
 
     /// Parses a `SCOPE` parameter into configured scopes, without duplicates, in the order given.
@@ -37,11 +43,11 @@ public struct ScopeList: Sendable, Equatable {
         let wanted = name.lowercased()
         if name.contains("/") {
             guard Self.isWellFormed(name) else { throw .malformed(name) }
-            if let scope = scopes.first(where: { $0.lowercased() == wanted }) { return scope }
+            if let scope = byName[wanted] { return scope }
             throw .unknown(name)
         }
         guard Self.isPart(name[...]) else { throw .malformed(name) }
-        let candidates = scopes.filter { $0.split(separator: "/").last?.lowercased() == wanted }
+        let candidates = byAPIName[wanted] ?? []
         guard candidates.count == 1 else { throw .unknown(name) }
         return candidates[0]
     }

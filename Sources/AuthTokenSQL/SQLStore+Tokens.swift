@@ -36,6 +36,7 @@ extension StoreSQL {
             reminded_days = NULL, rotated_at = NULL, rotated_from = NULL
         WHERE id = ? AND account_id = ? RETURNING \(tokenColumns)
         """)
+    static let deleteRetiredOfToken = SQLStatement("DELETE FROM retired_token WHERE token_id = ?")
     static let rotateToken = SQLStatement("""
         UPDATE token SET digest = ?, hint = ?, expires_at = ?, rotated_at = ?, rotated_from = ?, reminded_days = NULL
         WHERE id = ? AND digest = ? RETURNING \(tokenColumns)
@@ -105,14 +106,20 @@ extension SQLStore {
         try write { db in try db.changesRow(StoreSQL.deleteTokenByDigest, [.text(digest)]) }
     }
 
-    /// One UPDATE … RETURNING: the new digest, and the last use forgotten with the old secret.
+    /// One transaction: the new digest (the last use forgotten with the old secret), then
+    /// the rotated-out values go. The UPDATE comes first: it waits for a rotation holding
+    /// the token's row, so the DELETE (in PostgreSQL a new snapshot) sees the value that
+    /// rotation retired.
     public func replaceTokenSecret(id: Int64, accountID: Int64, digest: String, hint: String, expiresAt: Date?) throws
         -> TokenRecord?
     {
-        try write { db in
-            try db.row(StoreSQL.replaceTokenSecret, [
+        try transaction { db -> TokenRecord? in
+            guard let row = try db.row(StoreSQL.replaceTokenSecret, [
                 .text(digest), .text(hint), .optionalDate(expiresAt), .integer(id), .integer(accountID),
-            ]).map { try TokenRecord(row: $0) }
+            ]) else { return nil }
+            let token = try TokenRecord(row: row)
+            try db.run(StoreSQL.deleteRetiredOfToken, [.integer(id)])
+            return token
         }
     }
 

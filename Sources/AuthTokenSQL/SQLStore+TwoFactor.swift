@@ -11,8 +11,10 @@ extension StoreSQL {
         """)
     static let resealTwoFactor = SQLStatement(
         "UPDATE two_factor SET sealed_secret = ? WHERE account_id = ? AND sealed_secret = ?")
-    static let enableTwoFactor = SQLStatement(
-        "UPDATE two_factor SET enabled = TRUE, last_step = ? WHERE account_id = ? AND NOT enabled")
+    static let enableTwoFactor = SQLStatement("""
+        UPDATE two_factor SET enabled = TRUE, last_step = ?
+        WHERE account_id = ? AND NOT enabled AND sealed_secret = ?
+        """)
     static let deleteTwoFactor = SQLStatement("DELETE FROM two_factor WHERE account_id = ?")
     static let acceptStep = SQLStatement("""
         UPDATE two_factor SET last_step = ?
@@ -63,15 +65,21 @@ extension SQLStore {
         try write { db in try db.changesRow(StoreSQL.resealTwoFactor, [.bytes(new), .integer(accountID), .bytes(old)]) }
     }
 
-    /// One transaction: turn on (only a pending secret), then replace the recovery codes.
+    /// One transaction: turn on (only the pending secret that was checked: a concurrent
+    /// set-up's UPDATE holds the row, and this one re-checks `sealed_secret` on the row it
+    /// left), then replace the recovery codes and end the other sessions.
     @discardableResult
-    public func enableTwoFactor(accountID: Int64, step: Int64, recoveryDigests: [String]) throws -> Bool {
+    public func enableTwoFactor(
+        accountID: Int64, sealedSecret: [UInt8], step: Int64, recoveryDigests: [String], keepSession: String?
+    ) throws -> Bool {
         try transaction { db in
-            guard try db.changesRow(StoreSQL.enableTwoFactor, [.integer(step), .integer(accountID)]) else { return false }
+            guard try db.changesRow(StoreSQL.enableTwoFactor, [.integer(step), .integer(accountID), .bytes(sealedSecret)])
+            else { return false }
             try db.run(StoreSQL.deleteRecoveryCodes, [.integer(accountID)])
             for digest in recoveryDigests {
                 try db.run(StoreSQL.insertRecoveryCode, [.integer(accountID), .text(digest)])
             }
+            try db.run(StoreSQL.deleteSessionsExcept, [.integer(accountID), .optionalText(keepSession)])
             return true
         }
     }

@@ -10,14 +10,55 @@ extension SQLiteStore {
         public let description: String
     }
 
-    /// Copies the database to a new file at `path` (refused if it exists).
-    public func backup(to path: String) throws {
-        guard !FileManager.default.fileExists(atPath: path) else {
-            throw BackupError(description: "\(path) exists already; choose a new file")
+    /// Copies the database to a new file at `path`, made here with `O_CREAT | O_EXCL |
+    /// O_NOFOLLOW` and mode 0600: an existing file or a link planted at `path` is refused,
+    /// never followed. SQLite opens files by name (the copy and its journal), so it writes
+    /// into a fresh private directory beside `path`, and the bytes then go through the
+    /// descriptor opened here. The copy is verified there too (its row counts are
+    /// returned), so SQLite never opens `path` or a `-wal`/`-shm` name beside it; and it is
+    /// in rollback-journal mode, so opening it later needs no `-wal` or `-shm` file.
+    public func backup(to path: String) throws -> [(table: String, rows: Int)] {
+        let target = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard target >= 0 else {
+            let reason = errno == EEXIST || errno == ELOOP ? "exists already; choose a new file" : String(cString: strerror(errno))
+            throw BackupError(description: "\(path): \(reason)")
         }
-        let destination = try DatabaseQueue(path: path)
+        var written = false
+        defer {
+            close(target)
+            if !written { unlink(path) }
+        }
+        let scratch = try Self.privateDirectory(beside: path)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let copy = scratch + "/backup.sqlite"
+        let destination = try DatabaseQueue(path: copy)
         try pool.backup(to: destination)
+        try destination.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = DELETE") }
         try destination.close()
+        let counts = try Self.verify(copy)
+        try Self.copyContents(of: copy, to: target)
+        written = true
+        return counts
+    }
+
+    /// A new directory, mode 0700, in the directory of `path`.
+    static func privateDirectory(beside path: String) throws -> String {
+        let parent = (path as NSString).deletingLastPathComponent
+        var template = Array(((parent.isEmpty ? "." : parent) + "/.authtoken-backup-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw BackupError(description: "cannot make a scratch directory beside \(path): \(String(cString: strerror(errno)))")
+        }
+        return String(cString: made)
+    }
+
+    static func copyContents(of source: String, to descriptor: Int32) throws {
+        guard let input = FileHandle(forReadingAtPath: source) else { throw BackupError(description: "cannot read \(source)") }
+        defer { try? input.close() }
+        let output = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
+        while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+            try output.write(contentsOf: chunk)
+        }
+        guard fsync(descriptor) == 0 else { throw BackupError(description: "fsync: \(String(cString: strerror(errno)))") }
     }
 
     /// Checks a database file: SQLite's integrity check passes, its schema is a version

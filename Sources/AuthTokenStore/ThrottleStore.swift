@@ -12,7 +12,7 @@ import Foundation
 /// A backend keeps counters only; what they mean (limits, windows, block lengths) is the
 /// core's policy (`AuthService+Throttle`).
 public protocol ThrottleStore: Sendable {
-    // MARK: Attempt counters (key: "account:<id>" or "address:<client address or /64>")
+    // MARK: Attempt counters (key: "account:<id>", "app-passwords:<id>", "address:<client address or /64>", …)
     /// Adds one attempt to `key` and returns the counter after it. A window that began at
     /// or before `now - window` starts over (the count becomes 1, the window begins at
     /// `now`). While the key is blocked at `now` the count is left as it is. One atomic step.

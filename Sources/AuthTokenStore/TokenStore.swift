@@ -55,8 +55,10 @@ public protocol TokenStore: Sendable {
     // MARK: What the token pages need
     func token(id: Int64, accountID: Int64) throws -> TokenRecord?
     /// Replaces the secret of the account's token `id` (same id, name, scopes and lifetime)
-    /// and sets its expiry to `expiresAt` (nil: never); the last use is forgotten. Nil when
-    /// the account has no such token.
+    /// and sets its expiry to `expiresAt` (nil: never); the last use is forgotten, and so
+    /// is every value rotated out of it (`retired_token`), in the same transaction, so no
+    /// value the token had before works or counts as reuse afterwards. Nil when the account
+    /// has no such token.
     func replaceTokenSecret(id: Int64, accountID: Int64, digest: String, hint: String, expiresAt: Date?) throws
         -> TokenRecord?
 }

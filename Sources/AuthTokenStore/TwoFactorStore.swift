@@ -14,10 +14,16 @@ public protocol TwoFactorStore: Sendable {
     /// nothing (returns false) when two-factor is already on.
     @discardableResult
     func storePendingTwoFactor(accountID: Int64, sealedSecret: [UInt8]) throws -> Bool
-    /// Turns the stored secret on, with `step` as its first used step, and replaces the
-    /// recovery codes with `recoveryDigests`. False when there was no pending secret.
+    /// Turns on the pending secret `sealedSecret`, the one whose code was checked, with
+    /// `step` as its first used step: a compare-and-set in one statement, so a secret
+    /// another session stored meanwhile (`storePendingTwoFactor`) is never the one turned
+    /// on. In the same transaction it replaces the recovery codes with `recoveryDigests` and
+    /// ends every session of the account but `keepSession` (a digest), as a new password
+    /// does. False, changing nothing, when that secret is not (or no longer) pending.
     @discardableResult
-    func enableTwoFactor(accountID: Int64, step: Int64, recoveryDigests: [String]) throws -> Bool
+    func enableTwoFactor(
+        accountID: Int64, sealedSecret: [UInt8], step: Int64, recoveryDigests: [String], keepSession: String?
+    ) throws -> Bool
     /// Removes the secret, the recovery codes and pending sign-ins. False when there was nothing.
     @discardableResult
     func disableTwoFactor(accountID: Int64) throws -> Bool

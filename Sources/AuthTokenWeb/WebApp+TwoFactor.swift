@@ -94,20 +94,35 @@ extension WebApp {
         return setupPage(setup, user, browser, error: nil)
     }
 
-    /// POST `/twofactor/confirm`: the password and a current code turn it on; the recovery
-    /// codes are shown once.
+    /// POST `/twofactor/confirm`: the password and a current code turn it on and end the
+    /// account's other sessions; the recovery codes are shown once. When the set-up was
+    /// started again meanwhile (another window, or another session), nothing is turned on
+    /// and the newer secret is not shown here: the person starts again.
     func confirmTwoFactor(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
         guard auth.settings.secretBox != nil else { return noSecretKey(user, browser) }
+        let seen = form["setup"]  // the set-up this page showed (a form without it: whichever is pending)
         let result = try auth.confirmTwoFactorSetup(
-            account: user.account, password: form["password"] ?? "", code: form["code"] ?? "", client: user.client)
+            account: user.account, keepSession: user.session.digest, setupID: seen,
+            password: form["password"] ?? "", code: form["code"] ?? "", client: user.client)
         if case .success(let codes) = result {
             logger.info("two-factor turned on", metadata: ["account.id": "\(user.account.id)"])
-            try auth.log(.twoFactorOn, accountID: user.account.id, client: user.client)
+            try auth.log(
+                .twoFactorOn, accountID: user.account.id, client: user.client, detail: "other sessions ended")
             return page("twofactor-codes", browser, user: user, [
                 "title": "Recovery codes", "codes": codes.map { ["code": $0] },
             ])
         }
         guard let setup = try auth.pendingTwoFactorSetup(account: user.account) else { return .redirect("/twofactor") }
+        if result == .failure(.expired) || (seen != nil && seen != setup.id) {
+            logger.notice("two-factor confirmation refused: the set-up changed",
+                          metadata: ["account.id": "\(user.account.id)"])
+            return page("twofactor", browser, user: user, status: 409, [
+                "title": "Two-factor sign-in",
+                "error": "The set-up was started again elsewhere (another window or session) before you "
+                    + "confirmed it, so nothing was turned on. If that was not you, change your password. "
+                    + "Then set it up again.",
+            ])
+        }
         logger.notice("two-factor confirmation refused", metadata: ["account.id": "\(user.account.id)"])
         return setupPage(setup, user, browser, error: result == .failure(.blocked)
             ? Self.blockedMessage : "The password or the code was wrong. Enter your password and the code the app shows now.")
@@ -135,7 +150,7 @@ extension WebApp {
     func setupPage(_ setup: TwoFactorSetup, _ user: SignedIn, _ browser: BrowserSettings, error: String?) -> HTTPResponse {
         var values: [String: Any] = [
             "title": "Turn on two-factor sign-in", "secret": setup.secret,
-            "groupedSecret": RandomCode.grouped(setup.secret), "uri": setup.uri,
+            "groupedSecret": RandomCode.grouped(setup.secret), "uri": setup.uri, "setup": setup.id,
         ]
         if let qr = QRCode(setup.uri) { values["qr"] = qr.templateValues }
         if let error { values["error"] = error }

@@ -11,9 +11,9 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let database = try await AppConfiguration.load().databasePath
-        try Backend.backup(database, to: file)
+        let counts = try Backend.backup(database, to: file)
         print("backed up \(database) to \(file)")
-        for (table, rows) in try Backend.verify(file) { print("  \(table)\t\(rows)") }
+        for (table, rows) in counts { print("  \(table)\t\(rows)") }
     }
 }
 

@@ -27,7 +27,7 @@ import Testing
         let before = service(t, key: Self.old, previous: nil, at: 60_000_000)
         let account = try before.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
         let setup = try #require(try before.startTwoFactorSetup(account: account))
-        _ = try before.confirmTwoFactorSetup(account: account, password: "password1", code: code(setup.secret, 60_000_000)).get()
+        _ = try before.confirmTwoFactorSetup(account: account, keepSession: nil, password: "password1", code: code(setup.secret, 60_000_000)).get()
         let app = try before.createAppPassword(account: account, name: "ci", currentPassword: "password1", client: .unknown).get()
         let device = try #require(before.deviceCookies?.make(accountID: account.id))
         let sealedByOld = try #require(try t.store.twoFactor(accountID: account.id)?.sealedSecret)
@@ -58,7 +58,7 @@ import Testing
         for name in ["a", "b"] {
             let account = try before.addAccount(email: "\(name)@example.com", displayName: nil, password: "password1", confirmed: true)
             let setup = try #require(try before.startTwoFactorSetup(account: account))
-            _ = try before.confirmTwoFactorSetup(account: account, password: "password1", code: code(setup.secret, 60_000_000)).get()
+            _ = try before.confirmTwoFactorSetup(account: account, keepSession: nil, password: "password1", code: code(setup.secret, 60_000_000)).get()
             secrets[account.id] = setup.secret
         }
         let stranger = SecretBox(hexKey: String(repeating: "3c", count: 32))!
@@ -82,7 +82,7 @@ import Testing
         let before = service(t, key: Self.old, previous: nil, at: 60_000_000)
         let account = try before.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
         let setup = try #require(try before.startTwoFactorSetup(account: account))
-        let codes = try before.confirmTwoFactorSetup(account: account, password: "password1", code: code(setup.secret, 60_000_000)).get()
+        let codes = try before.confirmTwoFactorSetup(account: account, keepSession: nil, password: "password1", code: code(setup.secret, 60_000_000)).get()
         let replaced = service(t, key: Self.new, previous: nil, at: 60_000_002)
         #expect(try replaced.checkSecondFactor(accountID: account.id, code: code(setup.secret, 60_000_002)) == false)
         #expect(try replaced.checkSecondFactor(accountID: account.id, code: try #require(codes.first)))

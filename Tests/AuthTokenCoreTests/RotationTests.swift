@@ -98,6 +98,32 @@ final class Mailbox: Sendable {
         #expect(try check(third.secret.value) == .invalidToken)
     }
 
+    /// Issue 20, item 1: rotate v1 to v2, then regenerate (or renew, the same call) to v3.
+    /// v1 and v2 die at once, inside v1's window; after it, v1 is just dead: it neither
+    /// raises the alarm nor revokes v3. Removing a token ends its rotated-out values too.
+    @Test func regeneratingEndsEveryRotatedOutValueAndTheirAlarm() throws {
+        let v2 = try #require(try rotate(token.secret.value))
+        clock.advance(60)
+        let v3 = try #require(try t.auth.regenerateToken(id: token.record.id, accountID: ann))
+        for old in [token.secret.value, v2.secret.value] {
+            #expect(try check(old) == .invalidToken)
+            guard case .deadToken = try t.auth.inspectToken(value: old) else { Issue.record("\(old.suffix(4)) alive"); continue }
+            guard case .deadToken = try t.auth.rotateToken(value: old) else { Issue.record("\(old.suffix(4)) rotated"); continue }
+        }
+        clock.advance(3600)
+        #expect(try check(token.secret.value) == .invalidToken)
+        guard case .deadToken = try t.auth.inspectToken(value: token.secret.value) else { Issue.record("alarm"); return }
+        #expect(try check(v3.secret.value) == .allowed(
+            try #require(try t.store.grant(digest: v3.secret.digest)), scope: "ZohoCRM/crmapi"))
+        #expect(try t.auth.activity(accountID: ann).allSatisfy { $0.entry.kind != .tokenReused })
+        #expect(sentMail().isEmpty)
+        // Removing: a value rotated out of v3 dies with it.
+        let v4 = try #require(try rotate(v3.secret.value))
+        #expect(try t.auth.removeToken(id: token.record.id, accountID: ann, via: "test"))
+        for old in [v3.secret.value, v4.secret.value] { #expect(try check(old) == .invalidToken) }
+        #expect(sentMail().isEmpty)
+    }
+
     @Test func deadValuesAreNotRotated() throws {
         for bad in [nil, "", "zz", TokenSecret.generate().value] {
             guard case .deadToken = try t.auth.rotateToken(value: bad) else { Issue.record("\(bad ?? "nil")"); continue }

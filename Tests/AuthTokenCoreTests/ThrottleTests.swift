@@ -182,6 +182,36 @@ import Testing
         #expect(try create("ann@example.com", "password1", office) == nil)
     }
 
+    /// Issue 20, item 13: ten wrong passwords from ten addresses, some shaped like
+    /// application passwords, block Ann's main password everywhere but not her script's
+    /// application password, which is counted on a budget of its own; the per-address limit
+    /// still holds for it, and the admin's unblock lifts both account counters.
+    @Test func outsidersCannotBlockTheOwnersApplicationPassword() throws {
+        let app = try t.auth.createAppPassword(account: ann, name: "cron", currentPassword: "password1", client: office).get()
+        for i in 0..<10 {
+            let guess = i % 2 == 0 ? "wrong-\(i)" : "abcd efgh ij\(i)\(i)"
+            #expect(try create("ann@example.com", guess, Client(address: "198.51.100.\(i)", userAgent: nil)) == .invalidPassword)
+        }
+        #expect(try create("ann@example.com", "password1", office) == .some(.blocked))
+        #expect(try create("ann@example.com", "abcd efgh ij99", office) == .some(.blocked))  // a guess of that shape too
+        let before = t.auth.hasher.hashCount
+        #expect(try create("ann@example.com", app.password, office) == nil)
+        #expect(t.auth.hasher.hashCount == before + 1)
+        #expect(try t.auth.tokens(accountID: ann.id).last?.appPasswordID == app.record.id)
+        // The address limit applies to everyone: a client that failed ten times (here at
+        // unknown addresses) gets nothing, whichever password it sends.
+        try fail(10, "nobody@example.com", from: attacker)
+        #expect(try create("ann@example.com", app.password, attacker) == .some(.blocked))
+        // The application-password counter blocks on its own failures, at the same limit.
+        for _ in 0..<10 {
+            _ = try t.auth.throttled(accountID: ann.id, client: .unknown, appPassword: true) { false }
+        }
+        #expect(try create("ann@example.com", app.password, office) == .some(.blocked))
+        #expect(try t.auth.unblock(accountID: ann.id))
+        #expect(try create("ann@example.com", app.password, office) == nil)
+        #expect(try create("ann@example.com", "password1", office) == nil)
+    }
+
     @Test func theSignInFormCountsAndBlocksToo() throws {
         for _ in 0..<10 { _ = try signIn("nope", attacker) }
         #expect(try signIn("password1", attacker) == .some(.blocked))
@@ -204,7 +234,7 @@ import Testing
     @Test func wrongTwoFactorCodesCountAndBlock() throws {
         let setup = try #require(try t.auth.startTwoFactorSetup(account: ann))
         let code = TOTP.code(secret: Base32.decode(setup.secret)!, step: TOTP.step(at: clock.now))
-        _ = try t.auth.confirmTwoFactorSetup(account: ann, password: "password1", code: code).get()
+        _ = try t.auth.confirmTwoFactorSetup(account: ann, keepSession: nil, password: "password1", code: code).get()
         clock.advance(60)
         // From ten addresses: the account is counted even though each password was right.
         for i in 0..<10 {

@@ -36,16 +36,54 @@ final class TestClock: Sendable {
     func enable(_ t: TestStore, _ account: Account) throws -> (TwoFactorSetup, [String]) {
         let setup = try #require(try t.auth.startTwoFactorSetup(account: account))
         #expect(setup.uri == "otpauth://totp/authtoken:two@example.com?secret=\(setup.secret)&issuer=authtoken")
-        #expect(try t.auth.confirmTwoFactorSetup(account: account, password: "password1", code: "000000").failureValue == .wrongCode)
+        #expect(try t.auth.confirmTwoFactorSetup(account: account, keepSession: nil, password: "password1", code: "000000").failureValue == .wrongCode)
         // A stolen session has the code of its own app but not the password.
-        #expect(try t.auth.confirmTwoFactorSetup(account: account, password: "password2", code: currentCode(setup)).failureValue == .wrongCode)
+        #expect(try t.auth.confirmTwoFactorSetup(account: account, keepSession: nil, password: "password2", code: currentCode(setup)).failureValue == .wrongCode)
         #expect(try !t.auth.hasTwoFactor(accountID: account.id))
-        let codes = try t.auth.confirmTwoFactorSetup(account: account, password: "password1", code: currentCode(setup)).get()
+        let codes = try t.auth.confirmTwoFactorSetup(account: account, keepSession: nil, password: "password1", code: currentCode(setup)).get()
         return (setup, codes)
     }
 
     func token(_ t: TestStore, _ password: String) throws -> Result<IssuedToken, TokenRefusal> {
         try t.auth.createToken(TokenRequest(email: "two@example.com", password: password, scope: "ZohoCRM/crmapi", displayName: nil))
+    }
+
+    /// Issue 20, items 5 and 6: a set-up started again by another session after the code
+    /// was read turns nothing on (not the newer secret either); a confirmation ends every
+    /// other session of the account, and the one that asked stays.
+    @Test func onlyTheCheckedSecretIsTurnedOnAndOtherSessionsEnd() throws {
+        let (t, account) = try setUp()
+        let (_, mine) = try t.auth.signIn(email: "two@example.com", password: "password1").get()
+        let (_, older) = try t.auth.signIn(email: "two@example.com", password: "password1").get()
+        let setup = try #require(try t.auth.startTwoFactorSetup(account: account))
+        let code = currentCode(setup)
+        let intruder = try #require(try t.auth.startTwoFactorSetup(account: account))  // the other session
+        #expect(intruder.secret != setup.secret && intruder.id != setup.id)
+        // Naming the set-up it showed, the owner's page is told at once, and nothing is hashed.
+        let hashes = t.auth.hasher.hashCount
+        #expect(try t.auth.confirmTwoFactorSetup(
+            account: account, keepSession: mine.digest, setupID: setup.id, password: "password1", code: code
+        ).failureValue == .expired)
+        #expect(t.auth.hasher.hashCount == hashes)
+        // Without it, the code is checked against the secret now pending: wrong.
+        #expect(try t.auth.confirmTwoFactorSetup(
+            account: account, keepSession: mine.digest, password: "password1", code: code).failureValue == .wrongCode)
+        #expect(try !t.auth.hasTwoFactor(accountID: account.id))
+        // The race itself: the code checked against the first secret, the second stored
+        // before the store turns one on. The store's compare-and-set refuses.
+        let sealed = try #require(try t.store.twoFactor(accountID: account.id)).sealedSecret
+        let fresh = try #require(try t.auth.startTwoFactorSetup(account: account))
+        #expect(try !t.store.enableTwoFactor(
+            accountID: account.id, sealedSecret: sealed, step: 1, recoveryDigests: [], keepSession: mine.digest))
+        #expect(try t.store.twoFactor(accountID: account.id)?.enabled == false)
+        #expect(try t.store.session(digest: older.digest) != nil)
+        // Confirmed for the secret now pending: on, with that secret; the older session ends.
+        let codes = try t.auth.confirmTwoFactorSetup(
+            account: account, keepSession: mine.digest, password: "password1", code: currentCode(fresh)).get()
+        #expect(codes.count == 10)
+        #expect(try t.auth.checkSecondFactor(accountID: account.id, code: currentCode(fresh, offset: 1)))
+        #expect(try t.store.session(digest: mine.digest)?.account.id == account.id)
+        #expect(try t.store.session(digest: older.digest) == nil)
     }
 
     @Test func turningOnNeedsACurrentCodeAndGivesTenRecoveryCodes() throws {
@@ -168,7 +206,7 @@ final class TestClock: Sendable {
         let (_, annCodes) = try enable(t, ann)
         let bob = try t.auth.addAccount(email: "bob@example.com", displayName: nil, password: "password2", confirmed: true)
         let bobSetup = try #require(try t.auth.startTwoFactorSetup(account: bob))
-        _ = try t.auth.confirmTwoFactorSetup(account: bob, password: "password2", code: currentCode(bobSetup)).get()
+        _ = try t.auth.confirmTwoFactorSetup(account: bob, keepSession: nil, password: "password2", code: currentCode(bobSetup)).get()
         guard case .failure(.secondFactorNeeded(let pending)) = try t.auth.signIn(email: "bob@example.com", password: "password2")
         else { Issue.record("expected a code step"); return }
         #expect(Self.isWrongCode(try t.auth.completeSignIn(pending: pending.value, code: annCodes[0])))
@@ -183,7 +221,7 @@ final class TestClock: Sendable {
         let (t, account) = try setUp()
         let setup = try #require(try t.auth.startTwoFactorSetup(account: account))
         let code = currentCode(setup)
-        _ = try t.auth.confirmTwoFactorSetup(account: account, password: "password1", code: code).get()
+        _ = try t.auth.confirmTwoFactorSetup(account: account, keepSession: nil, password: "password1", code: code).get()
         guard case .failure(.secondFactorNeeded(let pending)) = try t.auth.signIn(email: "two@example.com", password: "password1")
         else { Issue.record("expected a code step"); return }
         #expect(Self.isWrongCode(try t.auth.completeSignIn(pending: pending.value, code: code)))

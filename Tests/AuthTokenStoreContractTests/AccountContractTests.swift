@@ -109,7 +109,9 @@ import Testing
                 try store.createConfirmation(digest: "confirm-\(tag)", accountID: owner.id, expiresAt: at(3600))
                 try store.createPendingSignIn(digest: "pending-\(tag)", accountID: owner.id, expiresAt: at(3600))
                 #expect(try store.storePendingTwoFactor(accountID: owner.id, sealedSecret: [1, 2, 3]))
-                #expect(try store.enableTwoFactor(accountID: owner.id, step: 5, recoveryDigests: ["r1-\(tag)", "r2-\(tag)"]))
+                #expect(try store.enableTwoFactor(
+                    accountID: owner.id, sealedSecret: [1, 2, 3], step: 5, recoveryDigests: ["r1-\(tag)", "r2-\(tag)"],
+                    keepSession: "session-\(tag)"))
                 try store.insertActivity(NewActivity(
                     at: t0, accountID: owner.id, kind: .signIn, address: "192.0.2.1", userAgent: "ua", detail: ""))
             }

@@ -14,7 +14,7 @@ import Testing
             _ = try store.insertToken(newToken(ann.id, "a1"), limit: 10)
             _ = try store.insertToken(newToken(ann.id, "a2"), limit: 10)
             #expect(try store.storePendingTwoFactor(accountID: cat.id, sealedSecret: [1]))
-            #expect(try store.enableTwoFactor(accountID: cat.id, step: 1, recoveryDigests: []))
+            #expect(try store.enableTwoFactor(accountID: cat.id, sealedSecret: [1], step: 1, recoveryDigests: [], keepSession: nil))
             #expect(try store.storePendingTwoFactor(accountID: bob.id, sealedSecret: [1]))  // pending only: off
             #expect(try store.startBlock(key: "account:\(bob.id)", until: at(600), now: t0))
             #expect(try store.startBlock(key: "address:192.0.2.1", until: at(600), now: t0))

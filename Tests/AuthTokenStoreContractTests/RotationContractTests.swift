@@ -40,15 +40,10 @@ func rotation(_ id: Int64, _ old: String, _ new: String, at seconds: Double, gra
             // A value that is no longer current is not rotated again, and nothing changes.
             #expect(try store.rotateToken(rotation(token.id, "v1", "v3", at: 200)) == nil)
             #expect(try store.token(digest: "v3") == nil && store.grant(digest: "v3") == nil)
-            // Regenerating forgets the rotation facts; the old values stay known.
-            let regenerated = try #require(try store.replaceTokenSecret(
-                id: token.id, accountID: ann.id, digest: "v4", hint: "h-v4", expiresAt: nil))
-            #expect(regenerated.rotatedAt == nil && regenerated.rotatedFrom == nil)
-            #expect(try store.grant(digest: "v1")?.retiredUntil == 1_800_003_700)
             // Deleting the token forgets every value of it.
             #expect(try store.deleteToken(id: token.id, accountID: ann.id))
             #expect(try store.grant(digest: "v1") == nil)
-            #expect(try store.grant(digest: "v4") == nil)
+            #expect(try store.grant(digest: "v2") == nil)
             // And so does deleting the account.
             let bob = try store.createAccount(newAccount("bob@example.com"))
             let bobs = try store.insertToken(newToken(bob.id, "b1"), limit: 10)
@@ -56,6 +51,36 @@ func rotation(_ id: Int64, _ old: String, _ new: String, at seconds: Double, gra
             #expect(try store.grant(digest: "b1") != nil)
             try fixture.deleteAccount(id: bob.id)
             #expect(try store.grant(digest: "b1") == nil)
+        }
+    }
+
+    /// Regenerating (and renewing, the same call) ends every value the token ever had:
+    /// the current one and each rotated out of it, in or past its grace window. Another
+    /// token's rotated-out values stay.
+    @Test(arguments: Backend.allCases)
+    func aNewSecretForgetsEveryRotatedOutValue(_ backend: Backend) throws {
+        try withStore(backend) { _, store throws in
+            let ann = try store.createAccount(newAccount("ann@example.com"))
+            let token = try store.insertToken(newToken(ann.id, "v1"), limit: 10)
+            let other = try store.insertToken(newToken(ann.id, "o1"), limit: 10)
+            _ = try #require(try store.rotateToken(rotation(token.id, "v1", "v2", at: 100, grace: 10)))
+            _ = try #require(try store.rotateToken(rotation(token.id, "v2", "v3", at: 200)))
+            _ = try #require(try store.rotateToken(rotation(other.id, "o1", "o2", at: 200)))
+            #expect(try store.grant(digest: "v1")?.retiredUntil == 1_800_000_110)
+            #expect(try store.grant(digest: "v2")?.retiredUntil == 1_800_003_800)
+            let regenerated = try #require(try store.replaceTokenSecret(
+                id: token.id, accountID: ann.id, digest: "v4", hint: "h-v4", expiresAt: nil))
+            #expect(regenerated.rotatedAt == nil && regenerated.rotatedFrom == nil)
+            for gone in ["v1", "v2", "v3"] { #expect(try store.grant(digest: gone) == nil) }
+            #expect(try store.grant(digest: "v4")?.tokenID == token.id)
+            #expect(try store.grant(digest: "o1")?.retiredUntil == 1_800_003_800)
+            // Another account's call changes nothing, its rotated-out values included.
+            let bob = try store.createAccount(newAccount("bob@example.com"))
+            #expect(try store.replaceTokenSecret(id: other.id, accountID: bob.id, digest: "x", hint: "x", expiresAt: nil) == nil)
+            #expect(try store.grant(digest: "o1")?.tokenID == other.id && store.grant(digest: "o2")?.tokenID == other.id)
+            // Deleting by the current value (`/apiauthtoken/delete`) ends the rotated-out ones too.
+            #expect(try store.deleteToken(digest: "o2"))
+            #expect(try store.grant(digest: "o1") == nil && store.grant(digest: "o2") == nil)
         }
     }
 

@@ -69,7 +69,7 @@ import Testing
             try db.execute(sql: "UPDATE app_password SET lookup_digest = NULL WHERE name = 'ancient'")
         }
         #expect(try from.storePendingTwoFactor(accountID: ann.id, sealedSecret: secret))
-        #expect(try from.enableTwoFactor(accountID: ann.id, step: 42, recoveryDigests: ["r1", "r2"]))
+        #expect(try from.enableTwoFactor(accountID: ann.id, sealedSecret: secret, step: 42, recoveryDigests: ["r1", "r2"], keepSession: nil))
         try from.createSession(digest: "session-1", accountID: ann.id, at: t0, address: "192.0.2.7", userAgent: "Firefox")
         try from.createConfirmation(digest: "confirm-1", accountID: bob.id, expiresAt: at(3600))
         var pending = newAccount("dan@example.com")

@@ -21,7 +21,7 @@ extension BrowserHarness {
         let setup = try #require(try t.auth.startTwoFactorSetup(account: account))
         let secret = try #require(Base32.decode(setup.secret))
         _ = try t.auth.confirmTwoFactorSetup(
-            account: account, password: "password1", code: TOTP.code(secret: secret, step: TOTP.step(at: clock.now))).get()
+            account: account, keepSession: nil, password: "password1", code: TOTP.code(secret: secret, step: TOTP.step(at: clock.now))).get()
         clock.advance(60)
         #expect(signIn(email, "password1").header("Location") == "/signin/code")
         let codeForm = get("/signin/code")

@@ -66,8 +66,9 @@ import Testing
         let root = try b.signInAsAdmin(twoFactor: false)
         let setup = try #require(try b.t.auth.startTwoFactorSetup(account: root))
         let secret = try #require(Base32.decode(setup.secret))
+        let session = RandomSecret(value: try #require(b.cookies["authtoken_session"])).digest
         _ = try b.t.auth.confirmTwoFactorSetup(
-            account: root, password: "password1", code: TOTP.code(secret: secret, step: TOTP.step(at: b.clock.now))).get()
+            account: root, keepSession: session, password: "password1", code: TOTP.code(secret: secret, step: TOTP.step(at: b.clock.now))).get()
         let page = b.get("/admin/accounts")
         #expect(page.status == 403)
         #expect(page.bodyText.contains("Sign in again with your code"))

@@ -91,7 +91,7 @@ import Testing
         let account = try #require(try b.t.auth.existingAccount(email: "ann@example.com"))
         let setup = try #require(try b.t.auth.startTwoFactorSetup(account: account))
         let secret = try #require(Base32.decode(setup.secret))
-        _ = try b.t.auth.confirmTwoFactorSetup(account: account, password: "password1",
+        _ = try b.t.auth.confirmTwoFactorSetup(account: account, keepSession: nil, password: "password1",
                                                code: TOTP.code(secret: secret, step: TOTP.step(at: b.clock.now))).get()
         b.clock.advance(60)
         guard case .mail(_, let link) = try b.t.auth.requestPasswordReset(email: "ann@example.com", client: .unknown) else {

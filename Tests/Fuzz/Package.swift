@@ -13,6 +13,7 @@ let package = Package(
     targets: [
         .target(name: "FuzzDriver"),
         .executableTarget(name: "FuzzFormData", dependencies: ["FuzzDriver", .product(name: "AuthTokenWeb", package: "authtoken")]),
+        .executableTarget(name: "FuzzEmailAddress", dependencies: ["FuzzDriver", .product(name: "AuthTokenWeb", package: "authtoken")]),
         .executableTarget(name: "FuzzCookies", dependencies: ["FuzzDriver", .product(name: "AuthTokenWeb", package: "authtoken")]),
         .executableTarget(name: "FuzzLegacyAnswer", dependencies: ["FuzzDriver", .product(name: "AuthTokenWeb", package: "authtoken")]),
         .executableTarget(name: "FuzzFastCGIParams", dependencies: [

@@ -63,3 +63,45 @@ def test_verify_refuses_a_damaged_file(tmp_path, server):
     r = server.admin("verify", str(damaged))
     assert r.returncode != 0 and r.stderr.strip(), r.stdout
     assert server.admin("backup", str(tmp_path / "good.sqlite")).returncode != 0  # never overwrites
+
+
+def test_backup_refuses_a_planted_link_and_leaves_its_target_alone(tmp_path, server):
+    """Issue 20, item 7: FILE is created with O_EXCL | O_NOFOLLOW, so a link planted at it
+    (to a victim file, or to a path that does not exist yet) is refused, never followed."""
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"precious\n")
+    victim.chmod(0o644)
+    planted = tmp_path / "planted.sqlite"
+    planted.symlink_to(victim)
+    r = server.admin("backup", str(planted))
+    assert r.returncode != 0 and "exists already" in r.stderr, (r.stdout, r.stderr)
+    assert victim.read_bytes() == b"precious\n" and victim.stat().st_mode & 0o777 == 0o644
+    assert planted.is_symlink()
+
+    # A dangling link: the old check (fileExists follows links) saw nothing there, and
+    # SQLite then created the link's target.
+    dangling = tmp_path / "dangling.sqlite"
+    target = tmp_path / "made-through-the-link"
+    dangling.symlink_to(target)
+    r = server.admin("backup", str(dangling))
+    assert r.returncode != 0 and "exists already" in r.stderr, (r.stdout, r.stderr)
+    assert not target.exists() and dangling.is_symlink()
+
+    # A normal backup, with links planted where SQLite would look for a WAL file and its
+    # index beside it: the backup is verified before it is written, so SQLite never opens
+    # a name beside FILE.
+    normal = tmp_path / "normal.sqlite"
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / ("normal.sqlite" + suffix)).symlink_to(victim)
+    r = server.admin("backup", str(normal))
+    assert r.returncode == 0, r.stderr
+    assert not normal.is_symlink() and normal.stat().st_mode & 0o777 == 0o600
+    assert victim.read_bytes() == b"precious\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [  # no scratch directory left behind
+        "dangling.sqlite", "normal.sqlite", "normal.sqlite-shm", "normal.sqlite-wal", "planted.sqlite", "victim.txt"]
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / ("normal.sqlite" + suffix)).unlink()
+    r = server.admin("verify", str(normal))
+    assert r.returncode == 0 and "integrity ok" in r.stdout, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [  # rollback-journal mode: no -wal or -shm made
+        "dangling.sqlite", "normal.sqlite", "planted.sqlite", "victim.txt"]

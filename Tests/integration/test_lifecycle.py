@@ -188,6 +188,51 @@ def test_rotation_grace_window_and_reuse_detection(lifecycle):
     assert len(mail_lines(lifecycle, email, "“deploy bot” revoked after reuse of an old value")) == 1
 
 
+def inspect(inst, token):
+    return inst.http.get(inst.url + "/apiauthtoken/self", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+
+
+def test_regenerating_ends_every_rotated_out_value_and_its_alarm(lifecycle):
+    """Issue 20, item 1, as the attacker did it: rotate v1 to v2, then Regenerate on the
+    page to v3. v1 and v2 both die at once, inside v1's grace window; after the window,
+    presenting v1 is just a dead value: it does not revoke v3, and nobody is mailed."""
+    email, pw = lifecycle.person
+    v1 = api_token(lifecycle, email, pw, DISPLAY_NAME="regenerated after rotation")
+    token_id = row(lifecycle, v1)["id"]
+    session = sign_in(lifecycle, email, pw)  # before the rotation: the window is short
+    ask = session.get(lifecycle.url + f"/tokens/regenerate?id={token_id}", timeout=10).text
+    assert "Regenerate this token?" in ask, ask
+    v2 = assert_token(rotate(lifecycle, v1))
+    rotated_at = time.monotonic()
+    assert works(lifecycle, v1) and works(lifecycle, v2)
+    page = session.post(lifecycle.url + "/tokens/regenerate", timeout=10,
+                        data={"csrf": CSRF.search(ask).group(1), "id": token_id})
+    assert page.status_code == 200, page.text
+    v3 = page.text.split('id="token-value" class="secret">')[1][:32]
+    assert TOKEN.match(v3)
+    SECRETS.append(v3)
+    for old in (v1, v2):
+        assert guarded(lifecycle, old).text == JSON_4834
+        r = inspect(lifecycle, old)
+        assert r.status_code == 401 and r.headers["WWW-Authenticate"].startswith("Bearer"), (r.status_code, r.text)
+    assert time.monotonic() - rotated_at < GRACE, "too slow to be inside v1's window"
+    assert works(lifecycle, v3) and inspect(lifecycle, v3).json()["rotated_from"] is None
+    with lifecycle.db() as con:
+        assert con.execute("SELECT count(*) FROM retired_token WHERE token_id = ?", (token_id,)).fetchone()[0] == 0
+    time.sleep(max(0, GRACE + 1.2 - (time.monotonic() - rotated_at)))
+    # After v1's window: dead everywhere, and no alarm: v3 lives on.
+    assert guarded(lifecycle, v1).text == JSON_4834
+    assert inspect(lifecycle, v1).status_code == 401
+    assert_cause(rotate(lifecycle, v1), "INVALID_AUTHTOKEN")
+    assert works(lifecycle, v3) and row(lifecycle, v3)["id"] == token_id
+    assert mail_lines(lifecycle, email, "“regenerated after rotation” revoked", wait=1) == []
+    with lifecycle.db() as con:
+        kinds = [r["kind"] for r in con.execute(
+            "SELECT kind FROM activity JOIN account ON account.id = activity.account_id"
+            " WHERE account.email = ? AND activity.detail LIKE ?", (email, f"%token #{token_id} %"))]
+    assert "token-rotated" in kinds and "token-regenerated" in kinds and "token-reused" not in kinds, kinds
+
+
 def test_rotating_a_rotated_value_is_the_same_alarm(lifecycle):
     email, pw = lifecycle.person
     old = api_token(lifecycle, email, pw, DISPLAY_NAME="twice rotated")

@@ -3,9 +3,10 @@ the activity log, through nginx, on an instance of its own: the shared one has g
 limits because the rest of the suite sends wrong passwords on purpose."""
 
 import pytest
+import requests
 
-from conftest import (SCOPE, SCREENSHOTS, Browser, Instance, assert_cause, assert_token, new_email,
-                      new_password)
+from conftest import (APP_PASSWORD, CSRF, SCOPE, SCREENSHOTS, SECRETS, Browser, Instance, assert_cause,
+                      assert_token, digest, new_email, new_password)
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +130,78 @@ def test_a_known_browser_still_signs_in_while_failures_block_everyone_else(stric
     assert sign_in_with(owner, pw).status_code == 303
     assert owner.get(strict.url + "/tokens", timeout=10, allow_redirects=False).status_code == 200
     unblock(strict, email, "--address", "127.0.0.1")
+
+
+class FromAddress(requests.adapters.HTTPAdapter):
+    """Connects from this loopback address (Linux routes all of 127.0.0.0/8 to lo), so nginx
+    sees a real, different REMOTE_ADDR: no header the server would have to trust."""
+
+    def __init__(self, address):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def client_at(address):
+    s = requests.Session()
+    s.mount("http://", FromAddress(address))
+    return s
+
+
+def api_from(inst, address, email, password):
+    with client_at(address) as s:
+        return s.post(inst.url + "/apiauthtoken/create", timeout=30,
+                      data={"EMAIL_ID": email, "PASSWORD": password, "SCOPE": SCOPE})
+
+
+def test_outsiders_cannot_lock_the_owner_out_of_api_mode(strict):
+    """Issue 20, item 13, as the attacker did it: ten wrong passwords for the owner's address
+    from ten addresses, half of them shaped like application passwords. The main password is
+    blocked everywhere; the owner's script, with its application password, still gets a
+    token from the owner's own address. The per-address limit still holds for it."""
+    email, pw = new_email("lockout"), new_password()
+    strict.add_user(email, pw)
+    owner = "127.0.0.20"
+    with client_at(owner) as s:
+        page = s.get(strict.url + "/signin", timeout=10)
+        signed_in = s.post(strict.url + "/signin", timeout=60, allow_redirects=False,
+                           data={"csrf": CSRF.search(page.text).group(1), "email": email, "password": pw})
+        assert signed_in.status_code == 303, signed_in.text
+        SECRETS.append(s.cookies["authtoken_session"])
+        form = s.get(strict.url + "/app-passwords", timeout=10).text
+        made = s.post(strict.url + "/app-passwords", timeout=60,
+                      data={"csrf": CSRF.search(form).group(1), "name": "nightly", "password": pw})
+        app_password = APP_PASSWORD.search(made.text).group(1)
+        SECRETS.append(app_password)
+
+    for i in range(10):
+        guess = f"wrong-{i}-{pw}" if i % 2 == 0 else f"abcd efgh ij{i:02d}"
+        assert_cause(api_from(strict, f"127.0.0.{30 + i}", email, guess), "INVALID_PASSWORD")
+    with strict.db() as con:
+        blocked = {row[0] for row in con.execute("SELECT key FROM throttle WHERE blocked_until IS NOT NULL")}
+        account_id = con.execute("SELECT id FROM account WHERE email = ?", (email,)).fetchone()[0]
+    assert f"account:{account_id}" in blocked and f"app-passwords:{account_id}" not in blocked, blocked
+    assert not any(key.startswith("address:127.0.0.") and key != "address:127.0.0.1" for key in blocked), blocked
+
+    # The main password stays blocked, from the owner's address too; so does a guess of the
+    # application-password shape. The application password gets a token.
+    assert_cause(api_from(strict, owner, email, pw), "API_REQUEST_BLOCKED")
+    assert_cause(api_from(strict, owner, email, "zzzz zzzz zzzz"), "API_REQUEST_BLOCKED")
+    token = assert_token(api_from(strict, owner, email, app_password))
+    assert_token(api_from(strict, owner, email, app_password.replace(" ", "")))
+    with strict.db() as con:
+        row = con.execute("SELECT app_password_id FROM token WHERE digest = ?", (digest(token),)).fetchone()
+    assert row[0] is not None
+
+    # An address that failed ten times gets nothing, whichever password it sends.
+    attacker = "127.0.0.50"
+    for _ in range(10):
+        assert_cause(api_from(strict, attacker, new_email("ghost"), pw), "NO_SUCH_USER")
+    assert_cause(api_from(strict, attacker, email, app_password), "API_REQUEST_BLOCKED")
+    assert_token(api_from(strict, owner, email, app_password))
+    unblock(strict, "--address", attacker)
+    unblock(strict, email)
+    assert_token(api_from(strict, owner, email, pw))
