@@ -33,7 +33,7 @@ public struct Account: Sendable, Equatable {
 
     /// The password hash of an account made by `/register` whose registration nobody has
     /// confirmed yet: no password opens it. Each registration's password waits with the link
-    /// mailed for it (`BrowserStore.addRegistrationLink`) until that link is used.
+    /// mailed for it (`SessionStore.addRegistrationLink`) until that link is used.
     public static let noPassword = ""
 
     /// The key used for uniqueness and look-up.
