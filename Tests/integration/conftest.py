@@ -334,6 +334,16 @@ def new_email(prefix="user"):
     return f"{prefix}{next(_counter)}-{secrets.token_hex(3)}@example.com"
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "last: runs after every other test (it reads what they left)")
+
+
+def pytest_collection_modifyitems(items):
+    """Tests marked `last` (the log audit) run after all the others, wherever their file
+    sorts: the order is said here, not left to file names."""
+    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
+
+
 @pytest.fixture(autouse=True)
 def _end_instances_started_by_the_test():
     """A test that starts its own instance and fails before stopping it leaves nothing

@@ -3,7 +3,9 @@ import time
 
 import pytest
 
-from conftest import assert_token, digest, new_email, new_password, split_body
+from conftest import ROOT, assert_token, digest, new_email, new_password, split_body
+
+SAMPLE_ROOT = ROOT / "www/sample/recruit"  # what the example upstream serves
 
 XML_4834 = ('<?xml version="1.0" encoding="UTF-8" ?>\n<response uri="/recruit/private/xml/JobOpenings/getRecords">'
             '<error><code>4834</code><message>Invalid Ticket Id</message></error></response>\n')
@@ -33,7 +35,7 @@ def call(server, token, fmt="xml", scope="recruitapi", headers=None):
 
 def assert_sample(r, fmt, email):
     assert r.status_code == 200
-    expected = (pytest.ROOT_SAMPLE / f"{fmt}/JobOpenings/getRecords.{fmt}").read_text()
+    expected = (SAMPLE_ROOT / f"{fmt}/JobOpenings/getRecords.{fmt}").read_text()
     assert r.text == expected
     assert r.headers["X-Seen-Authtoken-Email"] == email  # nginx passed the account upstream
     assert r.headers["X-Seen-Authtoken-Scope"] == "ZohoRecruit/recruitapi"  # and the granted scope
@@ -44,12 +46,6 @@ def assert_4834(r, fmt):
     assert r.text == (XML_4834 if fmt == "xml" else JSON_4834)
     assert r.headers["Content-Type"] == ("text/xml; charset=UTF-8" if fmt == "xml" else "application/json; charset=UTF-8")
     assert "X-Seen-Authtoken-Email" not in r.headers  # the upstream was never asked
-
-
-@pytest.fixture(autouse=True, scope="module")
-def sample_root():
-    from conftest import ROOT
-    pytest.ROOT_SAMPLE = ROOT / "www/sample/recruit"
 
 
 @pytest.mark.parametrize("fmt", ["xml", "json"])

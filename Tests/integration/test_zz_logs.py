@@ -1,5 +1,7 @@
-"""Last: no password or token used by the suite reached any log."""
+"""Last (the `last` marker, see conftest): no password or token used by the suite reached any log."""
 import urllib.parse
+
+import pytest
 
 from conftest import INSTANCES, SECRETS
 
@@ -8,6 +10,7 @@ def forms_of(secret):
     return {secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret)}
 
 
+@pytest.mark.last
 def test_logs_hold_no_secrets(server):
     assert SECRETS
     checked = 0
