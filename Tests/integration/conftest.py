@@ -1,5 +1,6 @@
 """Integration fixtures: real authtoken-fcgi behind real nginx, started by scripts/run."""
 import base64
+import contextlib
 import datetime
 import hashlib
 import hmac
@@ -360,17 +361,26 @@ def pytest_sessionfinish(session, exitstatus):
         inst.kill()
 
 
+@contextlib.contextmanager
+def running_instance(tmp_path_factory, name, env=None):
+    """The one shape of an instance fixture: started in a fresh folder, handed to the tests,
+    then stopped (a clean exit is asserted, with the output on failure) and, whatever
+    happened, killed. Use it as `with running_instance(...) as inst: yield inst`."""
+    inst = Instance(tmp_path_factory.mktemp(name), env=env)
+    try:
+        inst.start()
+        yield inst
+        assert inst.stop() == 0, inst.output()
+    finally:
+        inst.kill()
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     # The suite sends many deliberate wrong passwords from 127.0.0.1; generous limits keep
     # throttling out of the way here. test_throttle.py checks the defaults on its own instance.
-    inst = Instance(tmp_path_factory.mktemp("main"), env=GENEROUS_THROTTLE)
-    inst.start()
-    yield inst
-    try:
-        assert inst.stop() == 0, inst.output()
-    finally:
-        inst.kill()
+    with running_instance(tmp_path_factory, "main", GENEROUS_THROTTLE) as inst:
+        yield inst
 
 
 # ---- Browser tests: Debian's headless Chromium through Selenium ----------------------

@@ -10,8 +10,8 @@ import time
 import pytest
 import requests
 
-from conftest import (CSRF, GENEROUS_THROTTLE, SECRETS, Instance, add_app_passwords, assert_cause, assert_token,
-                      digest, new_email, new_password, sign_in, totp, Browser)
+from conftest import (add_app_passwords, assert_cause, assert_token, Browser, CSRF, digest,
+                      GENEROUS_THROTTLE, new_email, new_password, running_instance, SECRETS, sign_in, totp)
 
 OTHER_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
 RECOVERY = re.compile(r"<li><code>([^<]+)</code></li>")
@@ -155,13 +155,8 @@ def test_admin_posts_without_the_form_token_are_403_and_change_nothing(server, a
 @pytest.fixture(scope="module")
 def own_server(tmp_path_factory):
     """An instance of its own: the bulk revocation acts on every account's tokens."""
-    inst = Instance(tmp_path_factory.mktemp("admin-pages"), env=GENEROUS_THROTTLE)
-    inst.start()
-    yield inst
-    try:
-        assert inst.stop() == 0, inst.output()
-    finally:
-        inst.kill()
+    with running_instance(tmp_path_factory, "admin-pages", GENEROUS_THROTTLE) as inst:
+        yield inst
 
 
 def test_an_admin_deactivates_revokes_bulk_revokes_and_downloads_the_csv_in_chromium(chrome, own_server):

@@ -9,8 +9,8 @@ import time
 import pytest
 import requests
 
-from conftest import (CSRF, GENEROUS_THROTTLE, SCOPE, Instance, Loop, add_app_passwords, assert_cause,
-                      assert_token, new_email, new_password, split_body)
+from conftest import (add_app_passwords, assert_cause, assert_token, CSRF, GENEROUS_THROTTLE, Instance, Loop,
+                      new_email, new_password, running_instance, SCOPE, split_body)
 
 RECRUIT = "ZohoRecruit/recruitapi"
 GUARDED = "/recruit/private/json/JobOpenings/getRecords"
@@ -130,14 +130,9 @@ def test_a_full_queue_gets_503_with_retry_after_on_the_sign_in_form(slow):
 def strict(tmp_path_factory):
     """Default throttle (10 failures), fast hashing, and a queue long enough that every
     guess reaches the throttle."""
-    inst = Instance(tmp_path_factory.mktemp("race"), env={"AUTHTOKEN_HASH_QUEUE": "24",
-                                                         "AUTHTOKEN_HASH_QUEUE_WAIT_MS": "30000"})
-    inst.start()
-    yield inst
-    try:
-        assert inst.stop() == 0, inst.output()
-    finally:
-        inst.kill()
+    with running_instance(tmp_path_factory, "race", {"AUTHTOKEN_HASH_QUEUE": "24",
+                                                     "AUTHTOKEN_HASH_QUEUE_WAIT_MS": "30000"}) as inst:
+        yield inst
 
 
 def test_forty_parallel_guesses_check_at_most_ten_and_the_right_one_stays_blocked(strict):

@@ -10,8 +10,8 @@ import time
 import pytest
 import requests
 
-from conftest import (CSRF, GENEROUS_THROTTLE, SECRETS, Instance, TOKEN, assert_cause, assert_token, digest,
-                      new_email, new_password, sign_in)
+from conftest import (assert_cause, assert_token, CSRF, digest, GENEROUS_THROTTLE, new_email, new_password,
+                      running_instance, SECRETS, sign_in, TOKEN)
 
 JSON_4834 = ('{"response":{"uri":"/recruit/private/json/JobOpenings/getRecords",'
              '"error":{"code":"4834","message":"Invalid Ticket Id"}}}\n')
@@ -136,18 +136,13 @@ def test_a_malformed_expiry_is_refused_in_the_legacy_format(server, account):
 @pytest.fixture(scope="module")
 def lifecycle(tmp_path_factory):
     """An instance with a short grace window and a lifetime cap."""
-    inst = Instance(tmp_path_factory.mktemp("lifecycle"), env={
-        **GENEROUS_THROTTLE, "AUTHTOKEN_ROTATION_GRACE_SECONDS": str(GRACE),
-        "AUTHTOKEN_MAX_TOKEN_LIFETIME_DAYS": "30"})
-    inst.start()
-    email, pw = new_email("rotate"), new_password()
-    inst.add_user(email, pw)
-    inst.person = (email, pw)
-    yield inst
-    try:
-        assert inst.stop() == 0, inst.output()
-    finally:
-        inst.kill()
+    with running_instance(tmp_path_factory, "lifecycle", {
+            **GENEROUS_THROTTLE, "AUTHTOKEN_ROTATION_GRACE_SECONDS": str(GRACE),
+            "AUTHTOKEN_MAX_TOKEN_LIFETIME_DAYS": "30"}) as inst:
+        email, pw = new_email("rotate"), new_password()
+        inst.add_user(email, pw)
+        inst.person = (email, pw)
+        yield inst
 
 
 def test_the_cap_applies_to_legacy_requests(lifecycle):

@@ -8,8 +8,8 @@ import threading
 import pytest
 import requests
 
-from conftest import (CSRF, GENEROUS_THROTTLE, SCOPE, Instance, assert_cause, assert_token, new_email,
-                      new_password, sign_in)
+from conftest import (assert_cause, assert_token, CSRF, GENEROUS_THROTTLE, new_email, new_password,
+                      running_instance, SCOPE, sign_in)
 
 LINK = re.compile(r"link=(\S+?/(?:confirm|reset)\?token=[0-9a-f]{64})")
 
@@ -76,10 +76,8 @@ def test_mailed_links_ignore_a_forged_host(server):
 
 @pytest.fixture(scope="module")
 def no_url(tmp_path_factory):
-    inst = Instance(tmp_path_factory.mktemp("no-public-url"), env={**GENEROUS_THROTTLE, "AUTHTOKEN_PUBLIC_URL": ""})
-    inst.start()
-    yield inst
-    inst.kill()
+    with running_instance(tmp_path_factory, "no-public-url", {**GENEROUS_THROTTLE, "AUTHTOKEN_PUBLIC_URL": ""}) as inst:
+        yield inst
 
 
 def test_without_a_public_url_no_link_is_mailed(no_url):
@@ -180,10 +178,8 @@ def test_thirty_registrations_mail_one_address_five_times(server):
 def own(tmp_path_factory):
     """An instance of its own: the reset limits count by client address, and every test
     client is 127.0.0.1."""
-    inst = Instance(tmp_path_factory.mktemp("reset-limits"), env=GENEROUS_THROTTLE)
-    inst.start()
-    yield inst
-    inst.kill()
+    with running_instance(tmp_path_factory, "reset-limits", GENEROUS_THROTTLE) as inst:
+        yield inst
 
 
 def test_an_outsider_cannot_stop_the_owners_reset_mails(own):

@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from conftest import ROOT, SCOPE, Instance, assert_cause, free_port, has_ipv6_loopback
+from conftest import assert_cause, free_port, has_ipv6_loopback, ROOT, running_instance, SCOPE
 
 SECURITY = ["X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Content-Security-Policy"]
 
@@ -17,25 +17,15 @@ SECURITY = ["X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Con
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory):
     # 1 request a minute with a burst of 3: the 5th quick request is over the limit.
-    inst = Instance(tmp_path_factory.mktemp("limits"), env={
-        "NGINX_API_RATE": "1r/m", "NGINX_API_BURST": "3", "NGINX_FORM_RATE": "1r/m", "NGINX_FORM_BURST": "3"})
-    inst.start()
-    yield inst
-    try:
-        assert inst.stop() == 0, inst.output()
-    finally:
-        inst.kill()
+    with running_instance(tmp_path_factory, "limits", {
+        "NGINX_API_RATE": "1r/m", "NGINX_API_BURST": "3", "NGINX_FORM_RATE": "1r/m", "NGINX_FORM_BURST": "3"}) as inst:
+        yield inst
 
 
 @pytest.fixture(scope="module")
 def one_at_a_time(tmp_path_factory):
-    inst = Instance(tmp_path_factory.mktemp("conn"), env={"NGINX_CONN_PER_ADDR": "1"})
-    inst.start()
-    yield inst
-    try:
-        assert inst.stop() == 0, inst.output()
-    finally:
-        inst.kill()
+    with running_instance(tmp_path_factory, "conn", {"NGINX_CONN_PER_ADDR": "1"}) as inst:
+        yield inst
 
 
 def test_api_mode_over_the_rate_gets_the_legacy_blocked_answer(limited):

@@ -5,19 +5,14 @@ limits because the rest of the suite sends wrong passwords on purpose."""
 import pytest
 import requests
 
-from conftest import (APP_PASSWORD, CSRF, SCOPE, SCREENSHOTS, SECRETS, Browser, Instance, assert_cause,
-                      assert_token, digest, new_email, new_password)
+from conftest import (APP_PASSWORD, assert_cause, assert_token, Browser, CSRF, digest, new_email,
+                      new_password, running_instance, SCOPE, SCREENSHOTS, SECRETS)
 
 
 @pytest.fixture(scope="module")
 def strict(tmp_path_factory):
-    inst = Instance(tmp_path_factory.mktemp("throttle"))
-    inst.start()
-    yield inst
-    try:
-        assert inst.stop() == 0, inst.output()
-    finally:
-        inst.kill()
+    with running_instance(tmp_path_factory, "throttle") as inst:
+        yield inst
 
 
 def api(inst, email, password):
