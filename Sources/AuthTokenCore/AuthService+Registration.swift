@@ -58,8 +58,8 @@ extension AuthService {
     /// Removes unconfirmed accounts older than `unconfirmedLifetime` (with their links): the
     /// sweep's work (`sweep`), never a registration's, since it scans the account table
     /// under the write lock. A registration needs no sweep first: an address whose
-    /// unconfirmed account has not been swept yet is taken over by `restartRegistration`
-    /// like any unconfirmed one. How many went.
+    /// self-registered account has not been swept yet takes a new registration's link like
+    /// any waiting one (`addRegistrationLink`). How many went.
     @discardableResult
     public func removeExpiredRegistrations() throws -> Int {
         guard let lifetime = settings.sessions.unconfirmedLifetime else { return 0 }
