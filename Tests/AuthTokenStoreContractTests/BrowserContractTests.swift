@@ -166,6 +166,23 @@ import Testing
         }
     }
 
+    /// An administrator's `user confirm` of a registration still waiting for its link
+    /// confirms the account without a password; a later registration must not then give it
+    /// one: a confirmed account takes no registration link, password or not.
+    @Test(arguments: Backend.allCases)
+    func aConfirmedAccountTakesNoRegistrationLink(_ backend: Backend) throws {
+        try withStore(backend) { _, store throws in
+            var pending = newAccount("ann@example.com")
+            pending.passwordHash = Account.noPassword
+            let ann = try store.createAccount(pending)
+            #expect(try store.setConfirmed(accountID: ann.id, true))
+            #expect(try !store.addRegistrationLink(
+                digest: "late", accountID: ann.id, expiresAt: at(100), passwordHash: "$argon2id$outsider", displayName: "E"))
+            #expect(try store.useConfirmation(digest: "late", now: t0) == nil)
+            #expect(try store.account(id: ann.id)?.passwordHash == Account.noPassword)
+        }
+    }
+
     /// Parallel registrations of one address, with clicks in between: whichever link
     /// confirms, the account ends with exactly that link's password.
     @Test(arguments: Backend.allCases)
