@@ -1,46 +1,72 @@
 import AuthTokenStore
 import Foundation
-import Synchronization
 
-/// The auth core: accounts, passwords and tokens, over any `AuthStore`.
+/// The auth core: accounts, passwords and tokens, over any `AuthStore`, as feature services
+/// that share one store and one throttle (`AuthCore`).
 ///
 /// It knows nothing of HTTP. Each method runs on the calling thread and may block it
-/// (the database, or waiting for its turn on the `PasswordQueue`); the FastCGI server gives
-/// every request its own thread.
+/// (the database, or waiting for its turn on the `PasswordQueue`); the servers give every
+/// request its own thread.
 public final class AuthService: Sendable {
-    /// Only the core talks to the store: the web layer and the admin CLI go through the
-    /// methods of `AuthService`, so rules and the activity log cannot be bypassed.
-    let store: any AuthStore
-    public let settings: AuthSettings
-    public let hasher: PasswordHasher
+    /// The token check that guards other services, and readiness.
+    public let check: CheckService
+    /// Creating, listing, renewing, rotating and removing tokens; `/apiauthtoken/self`.
+    public let tokens: TokenService
+    /// Browser sign-in, sessions and their list.
+    public let sessions: SessionService
+    /// TOTP and recovery codes.
+    public let twoFactor: TwoFactorService
+    /// An owner's application passwords.
+    public let appPasswords: AppPasswordService
+    /// Accounts, registration, passwords and their reset.
+    public let accounts: AccountService
+    /// The activity log.
+    public let activity: ActivityService
+    /// The administrator's pages and commands.
+    public let admin: AdminService
+    /// The one throttle every password or code check goes through.
+    public let throttle: Throttle
+    /// The background sweeps and reminders.
+    public let housekeeping: Housekeeping
+
+    let core: AuthCore
+
+    public var settings: AuthSettings { core.settings }
+    public var hasher: PasswordHasher { core.hasher }
     /// Last-used times noted by the token check, written to the store in batches.
-    public let usage: UsageRecorder
+    public var usage: UsageRecorder { core.usage }
     /// E-mails to account owners that the core decides to send (see `NoticeOutbox`).
-    public let notices = NoticeOutbox()
-    let now: @Sendable () -> Date
-    /// Keys the look-up digests of application passwords.
-    let appPasswordKey: AppPasswordKey
-    /// The look-up key of the previous `AUTHTOKEN_SECRET_KEY`, during a rotation.
-    let previousAppPasswordKey: AppPasswordKey?
-    /// What a password for an e-mail no account has is checked against: a hash of a random
-    /// value with the configured parameters, made at start, so that the check costs the
-    /// same as for a real account and never matches.
-    let decoyHash: String
-    /// Blocks this process started (each also has its activity entry), for metrics.
-    public var blocksStartedCount: Int { blocksStarted.load(ordering: .relaxed) }
-    let blocksStarted = Atomic<Int>(0)
+    public var notices: NoticeOutbox { core.notices }
     /// Signs and checks device cookies; nil without a secret key (see `DeviceCookie`).
-    public let deviceCookies: DeviceCookie?
+    public var deviceCookies: DeviceCookie? { core.deviceCookies }
+    /// Blocks this process started (each also has its activity entry), for metrics.
+    public var blocksStartedCount: Int { core.blocksStarted.load(ordering: .relaxed) }
 
     public init(store: any AuthStore, settings: AuthSettings, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.store = store
-        self.settings = settings
-        self.hasher = PasswordHasher(parameters: settings.argon2, queue: PasswordQueue(limits: settings.passwordQueue))
-        self.appPasswordKey = AppPasswordKey(secretBox: settings.secretBox)
-        self.previousAppPasswordKey = AppPasswordKey.previous(of: settings.secretBox)
-        self.decoyHash = PasswordHasher.hashNow(RandomSecret.generate().value, parameters: settings.argon2)
-        self.deviceCookies = DeviceCookie(secretBox: settings.secretBox)
-        self.usage = UsageRecorder(store: store)
-        self.now = now
+        let core = AuthCore(store: store, settings: settings, now: now)
+        self.core = core
+        check = CheckService(core: core)
+        tokens = TokenService(core: core)
+        sessions = SessionService(core: core)
+        twoFactor = TwoFactorService(core: core)
+        appPasswords = AppPasswordService(core: core)
+        accounts = AccountService(core: core)
+        activity = ActivityService(core: core)
+        admin = AdminService(core: core)
+        throttle = Throttle(core: core)
+        housekeeping = Housekeeping(core: core)
     }
 }
+
+// The services, each in `<Service>.swift` and `<Service>+<Feature>.swift`; the rules
+// several of them use are in `AuthFeature+<Rule>.swift`.
+public struct CheckService: AuthFeature { let core: AuthCore }
+public struct TokenService: AuthFeature { let core: AuthCore }
+public struct SessionService: AuthFeature { let core: AuthCore }
+public struct TwoFactorService: AuthFeature { let core: AuthCore }
+public struct AppPasswordService: AuthFeature { let core: AuthCore }
+public struct AccountService: AuthFeature { let core: AuthCore }
+public struct ActivityService: AuthFeature { let core: AuthCore }
+public struct AdminService: AuthFeature { let core: AuthCore }
+public struct Throttle: AuthFeature { let core: AuthCore }
+public struct Housekeeping: AuthFeature { let core: AuthCore }

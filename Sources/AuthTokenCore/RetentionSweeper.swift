@@ -33,8 +33,8 @@ public final class RetentionSweeper: BackgroundTask {
             let (onSweep, onReminders) = (onSweep, onReminders)
             thread = try JoinableThread(name: "authtoken-retention") {
                 repeat {
-                    onSweep(Result { try auth.sweep() })
-                    onReminders(Result { try auth.sendReminders() })
+                    onSweep(Result { try auth.housekeeping.sweep() })
+                    onReminders(Result { try auth.housekeeping.sendReminders() })
                 } while stopping.sleep(period)
             }
         }

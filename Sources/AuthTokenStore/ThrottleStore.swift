@@ -10,7 +10,7 @@ import Foundation
 /// - counters and blocks survive restarts (they are stored, not cached).
 ///
 /// A backend keeps counters only; what they mean (limits, windows, block lengths) is the
-/// core's policy (`AuthService+Throttle`).
+/// core's policy (`Throttle` in the core).
 public protocol ThrottleStore: Sendable {
     // MARK: Attempt counters (key: "account:<id>", "app-passwords:<id>", "address:<client address or /64>", …)
     /// Adds one attempt to `key` and returns the counter after it. A window that began at

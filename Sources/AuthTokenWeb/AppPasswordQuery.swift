@@ -15,7 +15,7 @@ struct AppPasswordQuery {
         if let email = form["owner"]?.trimmingCharacters(in: .whitespaces), !email.isEmpty {
             owner = String(email.prefix(320))
             // Nobody with this address: the filter matches nothing (id 0 is never issued).
-            ownerID = try auth.account(email: owner)?.id ?? 0
+            ownerID = try auth.admin.account(email: owner)?.id ?? 0
         }
         if let days = form["unused"], !days.isEmpty {
             if let number = Int(days), InventoryQuery.unusedDays.contains(number) {

@@ -30,7 +30,7 @@ struct InventoryQuery {
         if let email = form["owner"]?.trimmingCharacters(in: .whitespaces), !email.isEmpty {
             owner = String(email.prefix(320))
             // Nobody with this address: the filter matches no token (id 0 is never issued).
-            filter.ownerID = try auth.account(email: owner)?.id ?? 0
+            filter.ownerID = try auth.admin.account(email: owner)?.id ?? 0
         }
         if let days = form["unused"], !days.isEmpty {
             if let number = Int(days), Self.unusedDays.contains(number) {

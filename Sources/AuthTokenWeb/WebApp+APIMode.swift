@@ -9,7 +9,7 @@ extension WebApp {
             expiresInDays: parameters["EXPIRES_IN_DAYS"])
         let answer: LegacyAnswer
         do {
-            switch try auth.createToken(request, client: http.client) {
+            switch try auth.tokens.createToken(request, client: http.client) {
             case .success(let issued):
                 logger.info("token created", metadata: ["token.id": "\(issued.record.id)", "token.hint": "\(issued.record.hint)"])
                 answer = .token(issued.secret.value)

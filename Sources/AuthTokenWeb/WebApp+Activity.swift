@@ -7,7 +7,7 @@ extension WebApp {
     static let activityPageSize = 50
 
     func activityPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
-        let entries = try auth.activity(accountID: user.account.id, limit: Self.activityPageSize)
+        let entries = try auth.activity.list(accountID: user.account.id, limit: Self.activityPageSize)
         return page("activity", browser, user: user, [
             "title": "Recent activity", "limit": String(Self.activityPageSize), "hasEntries": !entries.isEmpty,
             "entries": entries.map { record -> [String: Any] in

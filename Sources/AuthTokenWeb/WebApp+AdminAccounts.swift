@@ -15,9 +15,9 @@ extension WebApp {
             search: search, unconfirmedOnly: flags.contains("unconfirmed"), deactivatedOnly: flags.contains("deactivated"),
             blockedOnly: flags.contains("blocked"), twoFactorOnly: flags.contains("twofactor"), now: now())
         let page = AdminPaging.page(form)
-        let (rows, total) = try auth.accountList(filter, page: page)
+        let (rows, total) = try auth.admin.accountList(filter, page: page)
         let paging = AdminPaging(path: "/admin/accounts", query: [("q", search)] + flags.map { ($0, "1") },
-                                 page: page, shown: rows.count, total: total, pageSize: AuthService.adminPageSize)
+                                 page: page, shown: rows.count, total: total, pageSize: AdminService.adminPageSize)
         var values = paging.values
         values["title"] = "Accounts"
         values["search"] = search
@@ -37,7 +37,7 @@ extension WebApp {
     func adminAccount(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws
         -> HTTPResponse
     {
-        guard let id = form["id"].flatMap({ Int64($0) }), let view = try auth.adminAccount(id: id) else {
+        guard let id = form["id"].flatMap({ Int64($0) }), let view = try auth.admin.adminAccount(id: id) else {
             return noSuchAccount(user, browser)
         }
         let account = view.account
@@ -58,7 +58,7 @@ extension WebApp {
             "hasAppPasswords": !view.appPasswords.isEmpty,
             "sessions": view.sessions.map { session -> [String: Any] in
                 [
-                    "browser": session.userAgent.isEmpty ? "Unknown browser" : AuthService.browserName(session.userAgent),
+                    "browser": session.userAgent.isEmpty ? "Unknown browser" : SessionService.browserName(session.userAgent),
                     "address": session.address.isEmpty ? "—" : session.address,
                     "started": PageDate.string(from: session.createdAt), "lastSeen": PageDate.string(from: session.lastSeenAt),
                 ]
@@ -118,7 +118,7 @@ extension WebApp {
         -> HTTPResponse
     {
         guard let action = form["action"].flatMap(AdminAction.init(rawValue:)) else { return unknownAction(user, browser) }
-        guard let id = form["id"].flatMap({ Int64($0) }), let target = try auth.account(id: id) else {
+        guard let id = form["id"].flatMap({ Int64($0) }), let target = try auth.admin.account(id: id) else {
             return noSuchAccount(user, browser)
         }
         return page("admin-confirm", browser, user: user, [
@@ -146,7 +146,7 @@ extension WebApp {
                 "link": "/admin/account?id=\(id)", "linkText": "Back to the account",
             ])
         }
-        guard try auth.perform(action, accountID: id, admin: user.account, client: user.client) else {
+        guard try auth.admin.perform(action, accountID: id, admin: user.account, client: user.client) else {
             return noSuchAccount(user, browser)
         }
         logger.notice("administrator action", metadata: [

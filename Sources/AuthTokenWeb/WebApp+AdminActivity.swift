@@ -12,7 +12,7 @@ extension WebApp {
         var filter = ActivityFilter()
         var problems: [String] = []
         let account = (form["account"] ?? "").trimmingCharacters(in: .whitespaces)
-        if !account.isEmpty { filter.accountID = try auth.account(email: account)?.id ?? 0 }
+        if !account.isEmpty { filter.accountID = try auth.admin.account(email: account)?.id ?? 0 }
         let kind = form["kind"] ?? ""
         if !kind.isEmpty {
             if let known = ActivityKind(rawValue: kind) { filter.kind = known } else { problems.append("Unknown kind of event.") }
@@ -27,10 +27,10 @@ extension WebApp {
             }
         }
         let page = AdminPaging.page(form)
-        let entries = problems.isEmpty ? try auth.activity(filter, page: page) : []
+        let entries = problems.isEmpty ? try auth.admin.activity(filter, page: page) : []
         let paging = AdminPaging(path: "/admin/activity", query: [("account", account), ("kind", kind), ("from", from),
                                                                   ("until", until)],
-                                 page: page, shown: entries.count, total: nil, pageSize: AuthService.adminPageSize)
+                                 page: page, shown: entries.count, total: nil, pageSize: AdminService.adminPageSize)
         var values = paging.values
         values["title"] = "Activity"
         if !problems.isEmpty { values["error"] = problems.joined(separator: " ") }
@@ -38,7 +38,7 @@ extension WebApp {
         values["from"] = from
         values["until"] = until
         values["kinds"] = ActivityKind.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": $0.rawValue == kind] }
-        let shown = entries.prefix(AuthService.adminPageSize)
+        let shown = entries.prefix(AdminService.adminPageSize)
         values["hasEntries"] = !shown.isEmpty
         values["entries"] = shown.map(Self.activityValues)
         return self.page("admin-activity", browser, user: user, status: problems.isEmpty ? 200 : 400, values)

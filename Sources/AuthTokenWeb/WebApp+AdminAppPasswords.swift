@@ -13,9 +13,9 @@ extension WebApp {
         let filter = try AppPasswordQuery(form, auth: auth, now: now())
         let page = AdminPaging.page(form)
         let (rows, total) = filter.problem == nil
-            ? try auth.appPasswordInventory(ownerID: filter.ownerID, unusedSince: filter.unusedSince, page: page) : ([], 0)
+            ? try auth.admin.appPasswordInventory(ownerID: filter.ownerID, unusedSince: filter.unusedSince, page: page) : ([], 0)
         let paging = AdminPaging(path: "/admin/app-passwords", query: filter.fields, page: page,
-                                 shown: rows.count, total: total, pageSize: AuthService.adminPageSize)
+                                 shown: rows.count, total: total, pageSize: AdminService.adminPageSize)
         var values = paging.values
         values["title"] = "Application passwords"
         values["owner"] = filter.owner
@@ -45,7 +45,7 @@ extension WebApp {
         if let problem = filter.problem {
             return page("message", browser, user: user, status: 400, ["title": "Unusable filter", "text": problem])
         }
-        let rows = try auth.allAppPasswords(ownerID: filter.ownerID, unusedSince: filter.unusedSince)
+        let rows = try auth.admin.allAppPasswords(ownerID: filter.ownerID, unusedSince: filter.unusedSince)
         return HTTPResponse(status: 200, headers: [
             ("Content-Type", "text/csv; charset=UTF-8"),
             ("Content-Disposition", "attachment; filename=\"authtoken-app-passwords.csv\""),
@@ -57,8 +57,8 @@ extension WebApp {
         throws -> HTTPResponse
     {
         guard let id = form["id"].flatMap({ Int64($0) }), let accountID = form["account"].flatMap({ Int64($0) }),
-              let owner = try auth.account(id: accountID),
-              let record = try auth.appPasswords(accountID: accountID).first(where: { $0.id == id })
+              let owner = try auth.admin.account(id: accountID),
+              let record = try auth.appPasswords.list(accountID: accountID).first(where: { $0.id == id })
         else { return appPasswordGone(user, browser) }
         return page("admin-confirm", browser, user: user, [
             "title": "Revoke this application password?",
@@ -73,7 +73,7 @@ extension WebApp {
         throws -> HTTPResponse
     {
         guard let id = form["id"].flatMap({ Int64($0) }), let accountID = form["account"].flatMap({ Int64($0) }),
-              try auth.revokeAppPassword(id: id, accountID: accountID, admin: user.account, client: user.client)
+              try auth.admin.revokeAppPassword(id: id, accountID: accountID, admin: user.account, client: user.client)
         else { return appPasswordGone(user, browser) }
         return .redirect("/admin/app-passwords?revoked=1")
     }
@@ -92,7 +92,7 @@ extension WebApp {
         if let problem = filter.problem {
             return page("message", browser, user: user, status: 400, ["title": "Unusable filter", "text": problem])
         }
-        let count = try auth.appPasswordCount(ownerID: filter.ownerID, unusedSince: filter.unusedSince)
+        let count = try auth.admin.appPasswordCount(ownerID: filter.ownerID, unusedSince: filter.unusedSince)
         return bulkAppPasswordConfirmation(filter, count: count, changed: false, user, browser)
     }
 
@@ -132,11 +132,11 @@ extension WebApp {
             return page("message", browser, user: user, status: 400, ["title": "Unusable filter", "text": problem])
         }
         guard let expected = form["expected"].flatMap({ Int($0) }), expected > 0,
-              let revoked = try auth.revokeAppPasswords(
+              let revoked = try auth.admin.revokeAppPasswords(
                   ownerID: filter.ownerID, unusedSince: filter.unusedSince, expected: expected,
                   described: filter.description, admin: user.account, client: user.client)
         else {
-            let count = try auth.appPasswordCount(ownerID: filter.ownerID, unusedSince: filter.unusedSince)
+            let count = try auth.admin.appPasswordCount(ownerID: filter.ownerID, unusedSince: filter.unusedSince)
             return bulkAppPasswordConfirmation(filter, count: count, changed: true, user, browser)
         }
         logger.notice("application passwords revoked at once by an administrator", metadata: [

@@ -13,11 +13,11 @@ extension WebApp {
         let query = try InventoryQuery(form, auth: auth, now: now())
         let page = AdminPaging.page(form)
         let (found, total) = query.problem == nil
-            ? try auth.tokenInventory(query.filter, sort: query.sort, page: page) : ([], 0)
+            ? try auth.admin.tokenInventory(query.filter, sort: query.sort, page: page) : ([], 0)
         var paging = AdminPaging(path: "/admin/tokens", query: query.fields(), page: page, shown: found.count,
-                                 total: total, pageSize: AuthService.adminPageSize)
-        paging.more = "more than \(AuthService.inventoryCountLimit)"
-        let rows = found.prefix(AuthService.adminPageSize)
+                                 total: total, pageSize: AdminService.adminPageSize)
+        paging.more = "more than \(AdminService.inventoryCountLimit)"
+        let rows = found.prefix(AdminService.adminPageSize)
         var values = paging.values
         values["title"] = "Credentials inventory"
         if let problem = query.problem { values["error"] = problem }
@@ -36,7 +36,7 @@ extension WebApp {
             token["ownerID"] = String(row.token.accountID)
             token["appPassword"] = row.appPasswordName ?? (row.token.appPasswordID == nil ? "" : "(revoked)")
             token["expires"] = expiryText(row.token, date: PageDate.string(from:))
-            token["expired"] = auth.hasExpired(row.token)
+            token["expired"] = auth.tokens.hasExpired(row.token)
             return token
         }
         if let revoked = form["revoked"].flatMap({ Int($0) }) {
@@ -63,7 +63,7 @@ extension WebApp {
         if let problem = query.problem {
             return page("message", browser, user: user, status: 400, ["title": "Unusable filter", "text": problem])
         }
-        let rows = try auth.allTokens(query.filter, sort: query.sort)
+        let rows = try auth.admin.allTokens(query.filter, sort: query.sort)
         return HTTPResponse(status: 200, headers: [
             ("Content-Type", "text/csv; charset=UTF-8"),
             ("Content-Disposition", "attachment; filename=\"authtoken-tokens.csv\""),
@@ -74,14 +74,14 @@ extension WebApp {
     /// A token's expiry in the inventory's words: "never", the date, or "expired on" it.
     func expiryText(_ token: TokenRecord, date: (Date) -> String) -> String {
         guard let expires = token.expiresAt else { return "never" }
-        return auth.hasExpired(token) ? "expired on " + date(expires) : date(expires)
+        return auth.tokens.hasExpired(token) ? "expired on " + date(expires) : date(expires)
     }
 
     func confirmRevokeToken(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws
         -> HTTPResponse
     {
-        guard let id = form["id"].flatMap({ Int64($0) }), let token = try auth.token(id: id),
-              let owner = try auth.account(id: token.accountID)
+        guard let id = form["id"].flatMap({ Int64($0) }), let token = try auth.admin.token(id: id),
+              let owner = try auth.admin.account(id: token.accountID)
         else { return tokenGone(user, browser) }
         return page("admin-confirm", browser, user: user, [
             "title": "Revoke this token?", "heading": "Revoke the token “\(token.displayName)” of \(owner.email)?",
@@ -96,7 +96,7 @@ extension WebApp {
         -> HTTPResponse
     {
         guard let id = form["id"].flatMap({ Int64($0) }),
-              let token = try auth.revokeToken(id: id, admin: user.account, client: user.client)
+              let token = try auth.admin.revokeToken(id: id, admin: user.account, client: user.client)
         else { return tokenGone(user, browser) }
         logger.notice("token revoked by an administrator", metadata: [
             "admin.id": "\(user.account.id)", "token.id": "\(token.id)", "token.hint": "\(token.hint)",
@@ -111,7 +111,7 @@ extension WebApp {
         if let problem = query.problem {
             return page("message", browser, user: user, status: 400, ["title": "Unusable filter", "text": problem])
         }
-        return try bulkConfirmation(query, count: try auth.tokenCount(query.filter), changed: false, user, browser)
+        return try bulkConfirmation(query, count: try auth.admin.tokenCount(query.filter), changed: false, user, browser)
     }
 
     func bulkConfirmation(_ query: InventoryQuery, count: Int, changed: Bool, _ user: SignedIn, _ browser: BrowserSettings)
@@ -144,12 +144,12 @@ extension WebApp {
             return page("message", browser, user: user, status: 400, ["title": "Unusable filter", "text": problem])
         }
         guard let expected = form["expected"].flatMap({ Int($0) }), expected > 0 else {
-            return try bulkConfirmation(query, count: try auth.tokenCount(query.filter), changed: true, user, browser)
+            return try bulkConfirmation(query, count: try auth.admin.tokenCount(query.filter), changed: true, user, browser)
         }
-        guard let revoked = try auth.revokeTokens(query.filter, expected: expected, described: query.description,
+        guard let revoked = try auth.admin.revokeTokens(query.filter, expected: expected, described: query.description,
                                                  admin: user.account, client: user.client)
         else {
-            return try bulkConfirmation(query, count: try auth.tokenCount(query.filter), changed: true, user, browser)
+            return try bulkConfirmation(query, count: try auth.admin.tokenCount(query.filter), changed: true, user, browser)
         }
         logger.notice("tokens revoked at once by an administrator", metadata: [
             "admin.id": "\(user.account.id)", "count": "\(revoked)",

@@ -47,7 +47,7 @@ extension WebApp {
         guard case .admin(let run)? = route.handler(for: request.method) else { return route.methodNotAllowed }
         return withParameters(request) { form in
             do {
-                switch try auth.adminGate(user.session) {
+                switch try auth.admin.adminGate(user.session) {
                 case .open: break
                 case .twoFactorOff:
                     return page("message", browser, user: user, status: 403, [

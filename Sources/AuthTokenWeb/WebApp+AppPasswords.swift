@@ -11,7 +11,7 @@ extension WebApp {
     }
 
     func createAppPassword(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
-        let result = try auth.createAppPassword(
+        let result = try auth.appPasswords.createAppPassword(
             account: user.account, name: form["name"] ?? "", currentPassword: form["password"] ?? "", client: user.client)
         guard case .success(let (password, record)) = result else {
             logger.notice("application password refused", metadata: ["account.id": "\(user.account.id)"])
@@ -32,7 +32,7 @@ extension WebApp {
             return page("app-passwords", browser, user: user, status: status, values)
         }
         logger.info("application password created", metadata: ["app_password.id": "\(record.id)"])
-        try auth.log(.appPasswordCreated, accountID: user.account.id, client: user.client,
+        try auth.activity.record(.appPasswordCreated, accountID: user.account.id, client: user.client,
                      detail: "#\(record.id) “\(record.name)”")
         return page("app-password-created", browser, user: user, [
             "title": "New application password", "name": record.name, "password": password,
@@ -40,22 +40,22 @@ extension WebApp {
     }
 
     func revokeAppPassword(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
-        guard let id = form["id"].flatMap(Int64.init), try auth.revokeAppPassword(id: id, accountID: user.account.id)
+        guard let id = form["id"].flatMap(Int64.init), try auth.appPasswords.revokeAppPassword(id: id, accountID: user.account.id)
         else {
             return page("message", browser, user: user, status: 404, [
                 "title": "No such application password", "text": "You have no application password with this number.",
             ])
         }
         logger.info("application password revoked", metadata: ["app_password.id": "\(id)"])
-        try auth.log(.appPasswordRevoked, accountID: user.account.id, client: user.client, detail: "#\(id)")
+        try auth.activity.record(.appPasswordRevoked, accountID: user.account.id, client: user.client, detail: "#\(id)")
         return .redirect("/app-passwords?done=revoked")
     }
 
     func appPasswordValues(_ user: SignedIn) throws -> [String: Any] {
-        let list = try auth.appPasswords(accountID: user.account.id)
+        let list = try auth.appPasswords.list(accountID: user.account.id)
         return [
             "title": "Application passwords", "hasPasswords": !list.isEmpty,
-            "twoFactorOn": try auth.hasTwoFactor(accountID: user.account.id),
+            "twoFactorOn": try auth.twoFactor.hasTwoFactor(accountID: user.account.id),
             "passwords": list.map { record -> [String: Any] in
                 var row: [String: Any] = [
                     "id": String(record.id), "name": record.name,

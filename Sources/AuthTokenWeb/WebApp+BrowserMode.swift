@@ -28,7 +28,7 @@ extension WebApp {
                         + "issue tokens for. It issues: \(auth.settings.scopes.scopes.joined(separator: ", ")).",
                 ])
             }
-            guard let name = AuthService.applicationName(form["DISPLAY_NAME"], scopes: scopes) else {
+            guard let name = TokenService.applicationName(form["DISPLAY_NAME"], scopes: scopes) else {
                 return page("message", browser, user: user, status: 400, [
                     "title": "Unusable application name",
                     "text": "The application name must have at most 100 characters and no control characters.",
@@ -38,7 +38,7 @@ extension WebApp {
             let linked = form["EXPIRES_IN_DAYS"]
             if let linked, TokenExpiry.days(linked) == nil { return badExpiryPage(user, browser) }
             if request.method == "GET" {
-                let held = try auth.tokens(accountID: user.account.id).count
+                let held = try auth.tokens.list(accountID: user.account.id).count
                 if held >= auth.settings.maxTokensPerAccount { return capPage(user, browser) }
                 var values: [String: Any] = [
                     "title": "Create an auth token", "action": request.path, "scopes": scopes.joined(separator: ", "),
@@ -58,9 +58,9 @@ extension WebApp {
     func issue(
         _ user: SignedIn, scopes: [String], name: String, expiry: TokenExpiry = .never, _ browser: BrowserSettings
     ) throws -> HTTPResponse {
-        switch try auth.issueToken(accountID: user.account.id, scopes: scopes, displayName: name, expiry: expiry) {
+        switch try auth.tokens.issueToken(accountID: user.account.id, scopes: scopes, displayName: name, expiry: expiry) {
         case .success(let issued):
-            try auth.tokenCreated(issued, account: user.account, client: user.client, via: "browser")
+            try auth.tokens.tokenCreated(issued, account: user.account, client: user.client, via: "browser")
             logger.info("token created in the browser", metadata: [
                 "token.id": "\(issued.record.id)", "token.hint": "\(issued.record.hint)",
             ])
@@ -68,7 +68,7 @@ extension WebApp {
         case .failure(.invalidExpiry):
             return badExpiryPage(user, browser)
         case .failure:
-            try auth.log(.tokenRefused, accountID: user.account.id, client: user.client, detail: "browser")
+            try auth.activity.record(.tokenRefused, accountID: user.account.id, client: user.client, detail: "browser")
             return capPage(user, browser)
         }
     }

@@ -16,7 +16,7 @@ extension WebApp {
         else { return HTTPResponse(status: 401, headers: [("Cache-Control", "no-store")]) }
         let fixedScope = request.headers["x-authtoken-scope"].flatMap { $0.isEmpty ? nil : $0 }
         do {
-            switch try auth.checkToken(asked.token, scope: fixedScope ?? asked.scope, from: request.remoteAddress) {
+            switch try auth.check.checkToken(asked.token, scope: fixedScope ?? asked.scope, from: request.remoteAddress) {
             case .allowed(let grant, let scope):
                 return HTTPResponse(status: 200, headers: [
                     ("X-Authtoken-Email", grant.email), ("X-Authtoken-Account-Id", String(grant.accountID)),

@@ -3,7 +3,7 @@ extension WebApp {
     func deleteToken(_ request: HTTPRequest, _ parameters: FormData) -> HTTPResponse {
         let answer: LegacyAnswer
         do {
-            if try auth.deleteToken(value: parameters["AUTHTOKEN"] ?? parameters["authtoken"], client: request.client) {
+            if try auth.tokens.deleteToken(value: parameters["AUTHTOKEN"] ?? parameters["authtoken"], client: request.client) {
                 logger.info("token deleted over HTTP")
                 answer = .deleted
             } else {

@@ -59,7 +59,7 @@ extension WebApp {
     func expiryFacts(_ token: TokenRecord) -> [String: Any] {
         guard let expires = token.expiresAt else { return [:] }
         var facts: [String: Any] = ["expires": PageDate.string(from: expires), "expiresISO": PageDate.iso(expires)]
-        if auth.hasExpired(token) {
+        if auth.tokens.hasExpired(token) {
             facts["expired"] = true
         } else if expires.timeIntervalSince(now()) <= Self.expiryWarning {
             facts["expiresSoon"] = true

@@ -15,7 +15,7 @@ extension WebApp {
         var refusal: PasswordRefusal?
         if new != form["new2"] {
             refusal = .rejected(.weakPassword)
-        } else if case .failure(let why) = try auth.changePassword(
+        } else if case .failure(let why) = try auth.accounts.changePassword(
             session: user.session, current: form["current"] ?? "", new: new, client: user.client)
         {
             refusal = why

@@ -20,7 +20,7 @@ extension WebApp {
         }
         guard let base = browser.publicURL else { return noMailLinksPage(browser) }
         do {
-            switch try auth.requestPasswordReset(
+            switch try auth.accounts.requestPasswordReset(
                 email: email, client: request.client, deviceCookie: deviceCookie(request, browser)) {
             case .invalidEmail(let reason):
                 values["error"] = "That is not an e-mail address: \(reason)."
@@ -56,7 +56,7 @@ extension WebApp {
     func resetForm(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
         do {
             let token = form["token"] ?? ""
-            guard let needsCode = try auth.passwordResetNeedsCode(secret: token) else {
+            guard let needsCode = try auth.accounts.passwordResetNeedsCode(secret: token) else {
                 return page("message", browser, user: nil, status: 400, ["title": "This link does not work",
                     "text": Self.message(PasswordRefusal.expired)])
             }
@@ -71,7 +71,7 @@ extension WebApp {
         let token = form["token"] ?? ""
         do {
             var values: [String: Any] = ["title": "Choose a new password", "token": token,
-                                         "needsCode": try auth.passwordResetNeedsCode(secret: token) ?? false]
+                                         "needsCode": try auth.accounts.passwordResetNeedsCode(secret: token) ?? false]
             guard hasPreSessionToken(request, form, browser) else {
                 values["error"] = "The form had expired. Please try again."
                 return preSessionPage("reset", request, browser, status: 403, values)
@@ -81,7 +81,7 @@ extension WebApp {
                 values["error"] = "The two new passwords differ."
                 return preSessionPage("reset", request, browser, status: 400, values)
             }
-            switch try auth.resetPassword(secret: token, new: new, code: form["code"] ?? "", client: request.client) {
+            switch try auth.accounts.resetPassword(secret: token, new: new, code: form["code"] ?? "", client: request.client) {
             case .success:
                 logger.info("password reset with a link")
                 return .redirect("/signin?reset=1")

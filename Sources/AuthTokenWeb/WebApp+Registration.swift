@@ -23,7 +23,7 @@ extension WebApp {
         }
         let registration: Registration
         do {
-            registration = try auth.register(email: email, displayName: form["name"], password: password)
+            registration = try auth.accounts.register(email: email, displayName: form["name"], password: password)
         } catch let error as AccountError {
             values["error"] = "That did not work: \(error)."
             return preSessionPage("register", request, browser, values)
@@ -93,7 +93,7 @@ extension WebApp {
             ])
         }
         do {
-            guard try auth.confirm(secret: form["token"] ?? "") else {
+            guard try auth.accounts.confirm(secret: form["token"] ?? "") else {
                 return page("message", browser, user: nil, status: 400, [
                     "title": "This link does not work",
                     "text": "The confirmation link is wrong, was used already, or is older than 24 hours. "

@@ -11,7 +11,7 @@ extension WebApp {
             case .absent, .malformed:
                 answer = .cause(.invalidAuthtoken)
             case .token(let value):
-                switch try auth.rotateToken(value: value, client: request.client) {
+                switch try auth.tokens.rotateToken(value: value, client: request.client) {
                 case .rotated(let issued, let worksUntil):
                     logger.info("token rotated", metadata: [
                         "token.id": "\(issued.record.id)", "token.hint": "\(issued.record.hint)",

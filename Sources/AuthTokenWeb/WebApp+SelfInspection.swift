@@ -18,7 +18,7 @@ extension WebApp {
         case .absent: return Self.unauthorized
         }
         do {
-            switch try auth.inspectToken(value: value, client: request.client) {
+            switch try auth.tokens.inspectToken(value: value, client: request.client) {
             case .token(let token, let worksUntil):
                 return Self.json(200, Self.facts(token, valueWorksUntil: worksUntil))
             case .deadToken:

@@ -25,7 +25,7 @@ extension WebApp {
     /// The live session this request's cookie names, if any.
     func signedIn(_ request: HTTPRequest, _ browser: BrowserSettings) throws -> SignedIn? {
         guard let secret = Cookies.value(browser.cookieName(Self.sessionCookie), in: request),
-              let session = try auth.session(secret: secret)
+              let session = try auth.sessions.session(secret: secret)
         else { return nil }
         return SignedIn(secret: secret, session: session, client: request.client)
     }

@@ -67,7 +67,7 @@ extension WebApp {
             return preSessionPage("signin", request, browser, status: 403, values)
         }
         do {
-            switch try auth.signIn(email: form["email"] ?? "", password: form["password"] ?? "", client: request.client,
+            switch try auth.sessions.signIn(email: form["email"] ?? "", password: form["password"] ?? "", client: request.client,
                                    deviceCookie: deviceCookie(request, browser)) {
             case .failure(.secondFactorNeeded(let pending)):
                 return askForCode(pending, next: form["next"], browser)
@@ -78,7 +78,7 @@ extension WebApp {
             case .success(let (secret, session)):
                 // A session the browser already had is ended: one person, one session here.
                 if let old = Cookies.value(browser.cookieName(Self.sessionCookie), in: request) {
-                    try auth.signOut(secret: old)
+                    try auth.sessions.signOut(secret: old)
                 }
                 logger.info("signed in", metadata: ["account.id": "\(session.account.id)"])
                 var response = HTTPResponse.redirect(LocalPath.target(form["next"]))
@@ -94,8 +94,8 @@ extension WebApp {
     }
 
     func signOut(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
-        try auth.signOut(secret: user.secret)
-        try auth.log(.signOut, accountID: user.account.id, client: user.client)
+        try auth.sessions.signOut(secret: user.secret)
+        try auth.activity.record(.signOut, accountID: user.account.id, client: user.client)
         logger.info("signed out", metadata: ["account.id": "\(user.account.id)"])
         var response = HTTPResponse.redirect("/signin?signedout=1")
         response.headers.append(Cookies.setCookie(

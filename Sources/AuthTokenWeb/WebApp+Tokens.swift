@@ -8,10 +8,10 @@ extension WebApp {
     static let doneMessages = ["removed": "The token was removed. Programs using it no longer work."]
 
     func tokensPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
-        let tokens = try auth.tokens(accountID: user.account.id)
+        let tokens = try auth.tokens.list(accountID: user.account.id)
         let max = auth.settings.maxTokensPerAccount
         let appPasswords = Dictionary(
-            uniqueKeysWithValues: try auth.appPasswords(accountID: user.account.id).map { ($0.id, $0.name) })
+            uniqueKeysWithValues: try auth.appPasswords.list(accountID: user.account.id).map { ($0.id, $0.name) })
         let rows = tokens.map { Self.row($0, appPasswords: appPasswords).merging(expiryFacts($0)) { $1 } }
         var soon = rows.filter { $0["expiresSoon"] != nil }
         if !soon.isEmpty { soon[soon.count - 1]["last"] = true }
@@ -34,7 +34,7 @@ extension WebApp {
                 "title": "Unknown scope", "text": "Choose one of the listed scopes.",
             ])
         }
-        guard let name = AuthService.applicationName(form["name"], scopes: [scope]) else {
+        guard let name = TokenService.applicationName(form["name"], scopes: [scope]) else {
             return page("message", browser, user: user, status: 400, [
                 "title": "Unusable application name",
                 "text": "The application name must have at most 100 characters and no control characters.",
@@ -47,12 +47,12 @@ extension WebApp {
     /// GET of remove or regenerate: a page that names the token and asks to confirm.
     func confirmTokenAction(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
         guard let id = form["id"].flatMap(Int64.init),
-              let token = try auth.token(id: id, accountID: user.account.id)
+              let token = try auth.tokens.token(id: id, accountID: user.account.id)
         else { return noSuchToken(user, browser) }
         let remove = request.path == "/tokens/remove"
-        let renew = auth.hasExpired(token)
+        let renew = auth.tokens.hasExpired(token)
         var row = Self.row(token).merging(expiryFacts(token)) { $1 }
-        if let next = auth.renewedExpiry(of: token) { row["newExpiry"] = PageDate.string(from: next) }
+        if let next = auth.tokens.renewedExpiry(of: token) { row["newExpiry"] = PageDate.string(from: next) }
         return page(remove ? "token-remove" : "token-regenerate", browser, user: user, [
             "title": remove ? "Remove token" : renew ? "Renew token" : "Regenerate token", "token": row,
             "renew": renew,
@@ -61,7 +61,7 @@ extension WebApp {
 
     func removeToken(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
         guard let id = form["id"].flatMap(Int64.init),
-              try auth.removeToken(id: id, accountID: user.account.id, client: user.client, via: "browser")
+              try auth.tokens.removeToken(id: id, accountID: user.account.id, client: user.client, via: "browser")
         else { return noSuchToken(user, browser) }
         logger.info("token removed in the browser", metadata: ["token.id": "\(id)"])
         return .redirect("/tokens?done=removed")
@@ -69,13 +69,13 @@ extension WebApp {
 
     func regenerateToken(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
         guard let id = form["id"].flatMap(Int64.init),
-              let issued = try auth.regenerateToken(id: id, accountID: user.account.id)
+              let issued = try auth.tokens.regenerateToken(id: id, accountID: user.account.id)
         else { return noSuchToken(user, browser) }
         logger.info("token regenerated in the browser", metadata: [
             "token.id": "\(id)", "token.hint": "\(issued.record.hint)",
         ])
-        try auth.log(.tokenRegenerated, accountID: user.account.id, client: user.client,
-                     detail: AuthService.tokenDetail(id: id, hint: issued.record.hint))
+        try auth.activity.record(.tokenRegenerated, accountID: user.account.id, client: user.client,
+                     detail: ActivityService.tokenDetail(id: id, hint: issued.record.hint))
         return shownOnce(issued, user, browser, regenerated: true)
     }
 

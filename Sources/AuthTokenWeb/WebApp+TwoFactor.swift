@@ -27,7 +27,7 @@ extension WebApp {
         let clearPending = Cookies.setCookie(pendingName, "", maxAge: 0, secure: browser.secureCookies)
         do {
             let pending = Cookies.value(pendingName, in: request) ?? ""
-            switch try auth.completeSignIn(pending: pending, code: form["code"] ?? "", client: request.client,
+            switch try auth.sessions.completeSignIn(pending: pending, code: form["code"] ?? "", client: request.client,
                                            deviceCookie: deviceCookie(request, browser)) {
             case .failure(.wrongCodeTryAgain(let again)):
                 logger.notice("second factor refused", metadata: ["reason": "wrong code"])
@@ -50,7 +50,7 @@ extension WebApp {
                 return response
             case .success(let (secret, session)):
                 if let old = Cookies.value(browser.cookieName(Self.sessionCookie), in: request) {
-                    try auth.signOut(secret: old)
+                    try auth.sessions.signOut(secret: old)
                 }
                 logger.info("signed in with two factors", metadata: ["account.id": "\(session.account.id)"])
                 var response = HTTPResponse.redirect(LocalPath.target(form["next"]))
@@ -79,9 +79,9 @@ extension WebApp {
     func twoFactorPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
         guard auth.settings.secretBox != nil else { return noSecretKey(user, browser) }
         var values: [String: Any] = ["title": "Two-factor sign-in"]
-        if try auth.hasTwoFactor(accountID: user.account.id) {
+        if try auth.twoFactor.hasTwoFactor(accountID: user.account.id) {
             values["enabled"] = true
-            values["codesLeft"] = String(try auth.recoveryCodesLeft(accountID: user.account.id))
+            values["codesLeft"] = String(try auth.twoFactor.recoveryCodesLeft(accountID: user.account.id))
         }
         if form["done"] == "off" { values["notice"] = "Two-factor sign-in is off." }
         return page("twofactor", browser, user: user, values)
@@ -90,7 +90,7 @@ extension WebApp {
     /// POST `/twofactor/setup`: a new secret, shown with its QR code until a code confirms it.
     func startTwoFactor(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
         guard auth.settings.secretBox != nil else { return noSecretKey(user, browser) }
-        guard let setup = try auth.startTwoFactorSetup(account: user.account) else { return .redirect("/twofactor") }
+        guard let setup = try auth.twoFactor.startTwoFactorSetup(account: user.account) else { return .redirect("/twofactor") }
         return setupPage(setup, user, browser, error: nil)
     }
 
@@ -101,18 +101,18 @@ extension WebApp {
     func confirmTwoFactor(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
         guard auth.settings.secretBox != nil else { return noSecretKey(user, browser) }
         let seen = form["setup"]  // the set-up this page showed (a form without it: whichever is pending)
-        let result = try auth.confirmTwoFactorSetup(
+        let result = try auth.twoFactor.confirmTwoFactorSetup(
             account: user.account, keepSession: user.session.digest, setupID: seen,
             password: form["password"] ?? "", code: form["code"] ?? "", client: user.client)
         if case .success(let codes) = result {
             logger.info("two-factor turned on", metadata: ["account.id": "\(user.account.id)"])
-            try auth.log(
+            try auth.activity.record(
                 .twoFactorOn, accountID: user.account.id, client: user.client, detail: "other sessions ended")
             return page("twofactor-codes", browser, user: user, [
                 "title": "Recovery codes", "codes": codes.map { ["code": $0] },
             ])
         }
-        guard let setup = try auth.pendingTwoFactorSetup(account: user.account) else { return .redirect("/twofactor") }
+        guard let setup = try auth.twoFactor.pendingTwoFactorSetup(account: user.account) else { return .redirect("/twofactor") }
         if result == .failure(.expired) || (seen != nil && seen != setup.id) {
             logger.notice("two-factor confirmation refused: the set-up changed",
                           metadata: ["account.id": "\(user.account.id)"])
@@ -131,19 +131,19 @@ extension WebApp {
     /// POST `/twofactor/disable`: the password and a current (or recovery) code.
     func disableTwoFactor(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
         guard auth.settings.secretBox != nil else { return noSecretKey(user, browser) }
-        let result = try auth.disableTwoFactor(
+        let result = try auth.twoFactor.disableTwoFactor(
             account: user.account, password: form["password"] ?? "", code: form["code"] ?? "", client: user.client)
         if case .failure(let refusal) = result {
             logger.notice("two-factor turn-off refused", metadata: ["account.id": "\(user.account.id)"])
             return page("twofactor", browser, user: user, status: refusal == .blocked ? 429 : 400, [
                 "title": "Two-factor sign-in", "enabled": true,
-                "codesLeft": String(try auth.recoveryCodesLeft(accountID: user.account.id)),
+                "codesLeft": String(try auth.twoFactor.recoveryCodesLeft(accountID: user.account.id)),
                 "error": refusal == .blocked
                     ? Self.blockedMessage : "The password or the code was wrong. Two-factor sign-in is still on.",
             ])
         }
         logger.info("two-factor turned off", metadata: ["account.id": "\(user.account.id)"])
-        try auth.log(.twoFactorOff, accountID: user.account.id, client: user.client)
+        try auth.activity.record(.twoFactorOff, accountID: user.account.id, client: user.client)
         return .redirect("/twofactor?done=off")
     }
 

@@ -53,7 +53,7 @@ public struct WebApp: Sendable {
             return countedCheck(response)
         case .health: return counted("health", .plain(200, "ok"))
         case .ready:
-            return counted("health", auth.storeAnswers() ? .plain(200, "ready") : .plain(503, "The store does not answer."))
+            return counted("health", auth.check.storeAnswers() ? .plain(200, "ready") : .plain(503, "The store does not answer."))
         case .metrics:
             guard let metrics else { return .plain(404, "Not found.") }
             return HTTPResponse(status: 200, headers: [

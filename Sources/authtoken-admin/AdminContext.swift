@@ -22,7 +22,7 @@ extension AdminContext {
     static let client = Client(address: "", userAgent: "authtoken-admin")
 
     func logAdmin(_ accountID: Int64, _ what: String) throws {
-        try auth.log(.admin, accountID: accountID, client: Self.client,
+        try auth.activity.record(.admin, accountID: accountID, client: Self.client,
                      detail: "by an administrator: " + what)
     }
 }

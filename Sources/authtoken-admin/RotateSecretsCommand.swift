@@ -8,7 +8,7 @@ struct RotateSecretsCommand: AsyncParsableCommand {
         abstract: "Seal every two-factor secret with AUTHTOKEN_SECRET_KEY (those of AUTHTOKEN_SECRET_KEY_PREVIOUS).")
 
     func run() async throws {
-        let (resealed, unreadable) = try await AdminContext.open().auth.resealTwoFactorSecrets()
+        let (resealed, unreadable) = try await AdminContext.open().auth.twoFactor.resealTwoFactorSecrets()
         print("sealed again with the current key: \(resealed) two-factor secrets")
         if !unreadable.isEmpty {
             print("opened by neither key (reset-2fa these accounts): \(unreadable.map(String.init).joined(separator: ", "))")

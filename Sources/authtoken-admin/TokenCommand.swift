@@ -12,9 +12,9 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try await AdminContext.open()
-            let account = try context.auth.existingAccount(email: email)
+            let account = try context.auth.accounts.existingAccount(email: email)
             print(["ID", "HINT", "SCOPES", "NAME", "CREATED", "EXPIRES", "LAST-USED", "FROM"].joined(separator: "\t"))
-            for token in try context.auth.tokens(accountID: account.id) {
+            for token in try context.auth.tokens.list(accountID: account.id) {
                 print([
                     "\(token.id)", token.hint, token.scopes.joined(separator: ","), token.displayName,
                     isoDate(token.createdAt), token.expiresAt.map(isoDate) ?? "never", token.lastUsedAt.map(isoDate) ?? "-", token.lastUsedFrom ?? "-",
@@ -30,8 +30,8 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try await AdminContext.open()
-            let account = try context.auth.existingAccount(email: email)
-            guard try context.auth.removeToken(
+            let account = try context.auth.accounts.existingAccount(email: email)
+            guard try context.auth.tokens.removeToken(
                 id: id, accountID: account.id, client: AdminContext.client, via: "by an administrator")
             else { throw AdminError("\(account.email) has no token with id \(id)") }
             print("revoked token \(id) of \(account.email)")

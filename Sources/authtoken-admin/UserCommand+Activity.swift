@@ -14,9 +14,9 @@ extension UserCommand {
 
         func run() async throws {
             let context = try await AdminContext.open()
-            let account = try context.auth.existingAccount(email: email)
+            let account = try context.auth.accounts.existingAccount(email: email)
             print(["TIME", "KIND", "ADDRESS", "DETAIL", "USER-AGENT"].joined(separator: "\t"))
-            for record in try context.auth.activity(accountID: account.id, limit: limit) {
+            for record in try context.auth.activity.list(accountID: account.id, limit: limit) {
                 let entry = record.entry
                 print([isoDate(entry.at), entry.kind.rawValue, entry.address, entry.detail, entry.userAgent]
                     .joined(separator: "\t"))

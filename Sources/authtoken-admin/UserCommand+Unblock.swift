@@ -17,13 +17,13 @@ extension UserCommand {
         func run() async throws {
             let context = try await AdminContext.open()
             if let email {
-                let account = try context.auth.existingAccount(email: email)
-                let changed = try context.auth.unblock(accountID: account.id)
+                let account = try context.auth.accounts.existingAccount(email: email)
+                let changed = try context.auth.throttle.unblock(accountID: account.id)
                 try context.logAdmin(account.id, "unblocked")
                 print("\(account.email): \(changed ? "unblocked" : "had no failed sign-ins")")
             }
             if let address {
-                let changed = try context.auth.unblock(address: address)
+                let changed = try context.auth.throttle.unblock(address: address)
                 print("\(address): \(changed ? "unblocked" : "had no failed sign-ins")")
             }
         }

@@ -15,7 +15,7 @@ struct UserCommand: AsyncParsableCommand {
             commandName: "check-emails",
             abstract: "Bring stored addresses to their parsed form; report collisions and refused addresses.")
         func run() async throws {
-            let report = try await AdminContext.open().auth.checkStoredEmails()
+            let report = try await AdminContext.open().auth.accounts.checkStoredEmails()
             for (id, old, new) in report.rewritten { print("rewritten\t\(id)\t\(old)\t\(new)") }
             for (id, other) in report.collisions { print("collision\t\(id)\tsame address as account \(other); left as it was") }
             for (id, email, reason) in report.refused { print("refused\t\(id)\t\(email)\t\(reason)") }
@@ -34,9 +34,9 @@ struct UserCommand: AsyncParsableCommand {
         @Argument(help: "The account's e-mail address.") var email: String
         func run() async throws {
             let context = try await AdminContext.open()
-            let account = try context.auth.existingAccount(email: email)
+            let account = try context.auth.accounts.existingAccount(email: email)
             let password = try PasswordInput.read(prompt: "New password for \(account.email): ")
-            try context.auth.setPassword(accountID: account.id, new: password, client: AdminContext.client)
+            try context.auth.accounts.setPassword(accountID: account.id, new: password, client: AdminContext.client)
             print("\(account.email): password set; every session ended")
         }
     }
@@ -50,8 +50,8 @@ struct UserCommand: AsyncParsableCommand {
         @Argument(help: "The account's e-mail address.") var email: String
         func run() async throws {
             let context = try await AdminContext.open()
-            let account = try context.auth.existingAccount(email: email)
-            let changed = try context.auth.resetTwoFactor(accountID: account.id)
+            let account = try context.auth.accounts.existingAccount(email: email)
+            let changed = try context.auth.twoFactor.resetTwoFactor(accountID: account.id)
             try context.logAdmin(account.id, "two-factor sign-in reset")
             print("\(account.email): \(changed ? "two-factor sign-in turned off" : "two-factor sign-in was not on")")
         }
@@ -67,7 +67,7 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             let context = try await AdminContext.open()
             let password = try PasswordInput.read(prompt: "Password for \(email): ")
-            let account = try context.auth.addAccount(
+            let account = try context.auth.accounts.addAccount(
                 email: email, displayName: name, password: password, confirmed: confirmed)
             print("created account \(account.id) \(account.email) (\(account.confirmed ? "confirmed" : "unconfirmed"))")
         }
@@ -82,19 +82,19 @@ struct UserCommand: AsyncParsableCommand {
                 resets one ("Forgot your password?"), or set one with user set-password.
                 """)
         @Argument(help: "The account's e-mail address.") var email: String
-        func run() async throws { try await setFlag(email, "confirmed") { try $0.setConfirmed(accountID: $1, true) } }
+        func run() async throws { try await setFlag(email, "confirmed") { try $0.accounts.setConfirmed(accountID: $1, true) } }
     }
 
     struct Deactivate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Deactivate an account: it can no longer sign in.")
         @Argument(help: "The account's e-mail address.") var email: String
-        func run() async throws { try await setFlag(email, "deactivated") { try $0.setActive(accountID: $1, false) } }
+        func run() async throws { try await setFlag(email, "deactivated") { try $0.accounts.setActive(accountID: $1, false) } }
     }
 
     struct Activate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Activate a deactivated account again.")
         @Argument(help: "The account's e-mail address.") var email: String
-        func run() async throws { try await setFlag(email, "activated") { try $0.setActive(accountID: $1, true) } }
+        func run() async throws { try await setFlag(email, "activated") { try $0.accounts.setActive(accountID: $1, true) } }
     }
 
     struct GrantAdmin: AsyncParsableCommand {
@@ -103,7 +103,7 @@ struct UserCommand: AsyncParsableCommand {
             abstract: "Let an account use the administrators' pages (once it has two-factor sign-in on).")
         @Argument(help: "The account's e-mail address.") var email: String
         func run() async throws {
-            try await setFlag(email, "made an administrator") { try $0.setAdmin(accountID: $1, true) }
+            try await setFlag(email, "made an administrator") { try $0.accounts.setAdmin(accountID: $1, true) }
         }
     }
 
@@ -112,7 +112,7 @@ struct UserCommand: AsyncParsableCommand {
             commandName: "revoke-admin", abstract: "Take the administrators' pages away from an account.")
         @Argument(help: "The account's e-mail address.") var email: String
         func run() async throws {
-            try await setFlag(email, "no longer an administrator") { try $0.setAdmin(accountID: $1, false) }
+            try await setFlag(email, "no longer an administrator") { try $0.accounts.setAdmin(accountID: $1, false) }
         }
     }
 
@@ -121,7 +121,7 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             let context = try await AdminContext.open()
             print(["ID", "E-MAIL", "NAME", "CONFIRMED", "ACTIVE", "CREATED", "ADMIN"].joined(separator: "\t"))
-            for account in try context.auth.accounts() {
+            for account in try context.auth.accounts.list() {
                 print([
                     "\(account.id)", account.email, account.displayName, account.confirmed ? "yes" : "no",
                     account.active ? "yes" : "no", isoDate(account.createdAt), account.admin ? "yes" : "no",
@@ -134,7 +134,7 @@ struct UserCommand: AsyncParsableCommand {
 /// Looks the account up, applies `change`, and reports it.
 private func setFlag(_ email: String, _ done: String, _ change: (AuthService, Int64) throws -> Bool) async throws {
     let context = try await AdminContext.open()
-    let account = try context.auth.existingAccount(email: email)
+    let account = try context.auth.accounts.existingAccount(email: email)
     _ = try change(context.auth, account.id)
     try context.logAdmin(account.id, done)
     print("\(account.email): \(done)")

@@ -31,7 +31,7 @@ final class MetricsExporter: Sendable {
         total("authtoken_password_work_total", "Hashes and verifications run", queue.ran)
         total("authtoken_password_work_refused_total", "Password checks refused because the queue was full", queue.refused)
         total("authtoken_throttle_blocks_total", "Blocks started by this process", auth.blocksStartedCount)
-        if let counts = try? auth.rowCounts() {
+        if let counts = try? auth.housekeeping.rowCounts() {
             gauge("authtoken_tokens", "Tokens in the store", counts.tokens)
             gauge("authtoken_sessions", "Browser sessions in the store (expired ones until the next sweep)", counts.sessions)
         }

@@ -57,7 +57,7 @@ do {
     let store = try Backend.open(configuration.databasePath, threads: configuration.threads + configuration.checkThreads)
     let auth = AuthService(store: store, settings: configuration.auth)
     // Addresses stored before EmailAddress: rewritten once, collisions and refusals reported.
-    let emails = try auth.checkStoredEmails()
+    let emails = try auth.accounts.checkStoredEmails()
     for (id, old, new) in emails.rewritten {
         logger.notice("account address rewritten to its parsed form", metadata: ["account.id": "\(id)", "old": "\(old)", "new": "\(new)"])
     }

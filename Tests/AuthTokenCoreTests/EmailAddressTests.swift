@@ -108,12 +108,12 @@ import Testing
         let plain = try legacy("bob@example.com")
         let wide = try legacy("ｂｏｂ@example.com")  // NFKC makes it bob@example.com
         let mixed = try legacy("eve@exаmple.com")
-        let report = try t.auth.checkStoredEmails()
+        let report = try t.auth.accounts.checkStoredEmails()
         #expect(report.rewritten.map { "\($0.id) \($0.new)" } == ["\(upper) Ann@example.com", "\(idn) zoe@xn--exmple-cua.com"])
         #expect(report.collisions.map { [$0.id, $0.with] } == [[wide, plain]])
         #expect(report.refused.map { "\($0.id) \($0.reason)" } == ["\(mixed) \(EmailAddress.Refusal.mixedScripts)"])
         #expect(try t.store.account(id: wide)?.email == "ｂｏｂ@example.com")  // not merged
-        #expect(try t.auth.existingAccount(email: "zoe@exämple.com").id == idn)
-        #expect(try t.auth.checkStoredEmails().rewritten.isEmpty)  // once
+        #expect(try t.auth.accounts.existingAccount(email: "zoe@exämple.com").id == idn)
+        #expect(try t.auth.accounts.checkStoredEmails().rewritten.isEmpty)  // once
     }
 }

@@ -25,27 +25,27 @@ import Testing
     @Test func twoFactorAppPasswordsAndDeviceCookiesSurviveARotation() throws {
         let t = try TestStore(secretBox: SecretBox(hexKey: Self.old))
         let before = service(t, key: Self.old, previous: nil, at: 60_000_000)
-        let account = try before.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
-        let setup = try #require(try before.startTwoFactorSetup(account: account))
-        _ = try before.confirmTwoFactorSetup(account: account, keepSession: nil, password: "password1", code: code(setup.secret, 60_000_000)).get()
-        let app = try before.createAppPassword(account: account, name: "ci", currentPassword: "password1", client: .unknown).get()
+        let account = try before.accounts.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
+        let setup = try #require(try before.twoFactor.startTwoFactorSetup(account: account))
+        _ = try before.twoFactor.confirmTwoFactorSetup(account: account, keepSession: nil, password: "password1", code: code(setup.secret, 60_000_000)).get()
+        let app = try before.appPasswords.createAppPassword(account: account, name: "ci", currentPassword: "password1", client: .unknown).get()
         let device = try #require(before.deviceCookies?.make(accountID: account.id))
         let sealedByOld = try #require(try t.store.twoFactor(accountID: account.id)?.sealedSecret)
 
         // During: the new key, the old one still accepted.
         let during = service(t, key: Self.new, previous: Self.old, at: 60_000_002)
         #expect(during.deviceCookies?.device(in: device, accountID: account.id) != nil)
-        #expect(try during.checkSecondFactor(accountID: account.id, code: code(setup.secret, 60_000_002)))
+        #expect(try during.twoFactor.checkSecondFactor(accountID: account.id, code: code(setup.secret, 60_000_002)))
         #expect(try t.store.twoFactor(accountID: account.id)?.sealedSecret != sealedByOld)  // sealed again on use
-        let token = try during.createToken(TokenRequest(email: "ann@example.com", password: app.password, scope: "ZohoCRM/crmapi",
+        let token = try during.tokens.createToken(TokenRequest(email: "ann@example.com", password: app.password, scope: "ZohoCRM/crmapi",
                                                         displayName: nil))
         #expect(throws: Never.self) { try token.get() }
 
         // After: the old key is gone; the secret and the application password still work.
         let after = service(t, key: Self.new, previous: nil, at: 60_000_004)
-        #expect(try after.checkSecondFactor(accountID: account.id, code: code(setup.secret, 60_000_004)))
+        #expect(try after.twoFactor.checkSecondFactor(accountID: account.id, code: code(setup.secret, 60_000_004)))
         #expect(throws: Never.self) {
-            try after.createToken(TokenRequest(email: "ann@example.com", password: app.password, scope: "ZohoCRM/crmapi",
+            try after.tokens.createToken(TokenRequest(email: "ann@example.com", password: app.password, scope: "ZohoCRM/crmapi",
                                                displayName: nil)).get()
         }
         #expect(after.deviceCookies?.device(in: device, accountID: account.id) == nil)  // old cookies end with the old key
@@ -56,22 +56,22 @@ import Testing
         let before = service(t, key: Self.old, previous: nil, at: 60_000_000)
         var secrets: [Int64: String] = [:]
         for name in ["a", "b"] {
-            let account = try before.addAccount(email: "\(name)@example.com", displayName: nil, password: "password1", confirmed: true)
-            let setup = try #require(try before.startTwoFactorSetup(account: account))
-            _ = try before.confirmTwoFactorSetup(account: account, keepSession: nil, password: "password1", code: code(setup.secret, 60_000_000)).get()
+            let account = try before.accounts.addAccount(email: "\(name)@example.com", displayName: nil, password: "password1", confirmed: true)
+            let setup = try #require(try before.twoFactor.startTwoFactorSetup(account: account))
+            _ = try before.twoFactor.confirmTwoFactorSetup(account: account, keepSession: nil, password: "password1", code: code(setup.secret, 60_000_000)).get()
             secrets[account.id] = setup.secret
         }
         let stranger = SecretBox(hexKey: String(repeating: "3c", count: 32))!
-        let lost = try before.addAccount(email: "lost@example.com", displayName: nil, password: "password1", confirmed: true)
+        let lost = try before.accounts.addAccount(email: "lost@example.com", displayName: nil, password: "password1", confirmed: true)
         #expect(try t.store.storePendingTwoFactor(accountID: lost.id, sealedSecret: stranger.seal([1, 2, 3], accountID: lost.id)))
 
         let during = service(t, key: Self.new, previous: Self.old, at: 60_000_002)
-        let result = try during.resealTwoFactorSecrets()
+        let result = try during.twoFactor.resealTwoFactorSecrets()
         #expect(result.resealed == 2 && result.unreadable == [lost.id])
-        #expect(try during.resealTwoFactorSecrets().resealed == 0)
+        #expect(try during.twoFactor.resealTwoFactorSecrets().resealed == 0)
         let after = service(t, key: Self.new, previous: nil, at: 60_000_004)
         for (id, secret) in secrets {
-            #expect(try after.checkSecondFactor(accountID: id, code: code(secret, 60_000_004)))
+            #expect(try after.twoFactor.checkSecondFactor(accountID: id, code: code(secret, 60_000_004)))
         }
     }
 
@@ -80,11 +80,11 @@ import Testing
     @Test func aSecretNoKeyOpensMakesEveryCodeWrongButRecoveryCodesWork() throws {
         let t = try TestStore(secretBox: SecretBox(hexKey: Self.old))
         let before = service(t, key: Self.old, previous: nil, at: 60_000_000)
-        let account = try before.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
-        let setup = try #require(try before.startTwoFactorSetup(account: account))
-        let codes = try before.confirmTwoFactorSetup(account: account, keepSession: nil, password: "password1", code: code(setup.secret, 60_000_000)).get()
+        let account = try before.accounts.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
+        let setup = try #require(try before.twoFactor.startTwoFactorSetup(account: account))
+        let codes = try before.twoFactor.confirmTwoFactorSetup(account: account, keepSession: nil, password: "password1", code: code(setup.secret, 60_000_000)).get()
         let replaced = service(t, key: Self.new, previous: nil, at: 60_000_002)
-        #expect(try replaced.checkSecondFactor(accountID: account.id, code: code(setup.secret, 60_000_002)) == false)
-        #expect(try replaced.checkSecondFactor(accountID: account.id, code: try #require(codes.first)))
+        #expect(try replaced.twoFactor.checkSecondFactor(accountID: account.id, code: code(setup.secret, 60_000_002)) == false)
+        #expect(try replaced.twoFactor.checkSecondFactor(accountID: account.id, code: try #require(codes.first)))
     }
 }

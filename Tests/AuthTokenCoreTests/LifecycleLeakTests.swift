@@ -46,7 +46,7 @@ import Testing
     private func useService(path: String, settings: AuthSettings) throws {
         let store = try SQLiteStore(path: path, readers: 2)
         let auth = AuthService(store: store, settings: settings)
-        #expect(try auth.checkToken(String(repeating: "a", count: 32), scope: nil, from: "127.0.0.1") == .invalidToken)
+        #expect(try auth.check.checkToken(String(repeating: "a", count: 32), scope: nil, from: "127.0.0.1") == .invalidToken)
         _ = try auth.hasher.hash("a password")
     }
 

@@ -19,7 +19,7 @@ import Testing
         ]
         #expect(try t.store.appliedMigrations() == expected)
         // Opening the same file again runs nothing twice and keeps the data.
-        _ = try t.auth.addAccount(email: "keep@example.com", displayName: nil, password: "password1", confirmed: true)
+        _ = try t.auth.accounts.addAccount(email: "keep@example.com", displayName: nil, password: "password1", confirmed: true)
         let again = try SQLiteStore(path: t.directory.appendingPathComponent("test.sqlite").path)
         #expect(try again.appliedMigrations() == expected)
         #expect(try again.account(email: "keep@example.com") != nil)

@@ -62,17 +62,17 @@ import Testing
 
     @Test func anAppPasswordCostsOneHashHoweverManyTheAccountHolds() throws {
         let t = try TestStore()
-        let account = try t.auth.addAccount(email: "many@example.com", displayName: nil, password: "password1", confirmed: true)
+        let account = try t.auth.accounts.addAccount(email: "many@example.com", displayName: nil, password: "password1", confirmed: true)
         var values: [String] = []
         for i in 0..<t.auth.settings.maxAppPasswordsPerAccount {
-            values.append(try t.auth.createAppPassword(
+            values.append(try t.auth.appPasswords.createAppPassword(
                 account: account, name: "device \(i)", currentPassword: "password1", client: .unknown).get().password)
         }
-        #expect(try t.auth.createAppPassword(
+        #expect(try t.auth.appPasswords.createAppPassword(
             account: account, name: "one too many", currentPassword: "password1", client: .unknown).failureValue
             == .limitReached(20))
         func create(_ password: String) throws -> TokenRefusal? {
-            try t.auth.createToken(
+            try t.auth.tokens.createToken(
                 TokenRequest(email: "many@example.com", password: password, scope: "ZohoCRM/crmapi", displayName: nil)
             ).failureValue
         }
@@ -90,18 +90,18 @@ import Testing
 
     @Test func appPasswordsOfOneAccountDoNotOpenAnother() throws {
         let t = try TestStore()
-        let ann = try t.auth.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
-        _ = try t.auth.addAccount(email: "bob@example.com", displayName: nil, password: "password2", confirmed: true)
-        let annsApp = try t.auth.createAppPassword(account: ann, name: "laptop", currentPassword: "password1", client: .unknown)
+        let ann = try t.auth.accounts.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
+        _ = try t.auth.accounts.addAccount(email: "bob@example.com", displayName: nil, password: "password2", confirmed: true)
+        let annsApp = try t.auth.appPasswords.createAppPassword(account: ann, name: "laptop", currentPassword: "password1", client: .unknown)
             .get().password
-        #expect(try t.auth.createToken(
+        #expect(try t.auth.tokens.createToken(
             TokenRequest(email: "bob@example.com", password: annsApp, scope: "ZohoCRM/crmapi", displayName: nil)
         ).failureValue == .invalidPassword)
     }
 
     @Test func aRefusalForLackOfCapacityIsNotAFailure() throws {
         let t = try TestStore(passwordQueue: .init(threads: 1, maxWaiting: 0, maxWait: 30))
-        _ = try t.auth.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
+        _ = try t.auth.accounts.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
         let release = DispatchSemaphore(value: 0)
         let started = DispatchSemaphore(value: 0)
         Self.holdThread(t.auth.hasher.queue, until: release, started: started)
@@ -109,7 +109,7 @@ import Testing
         let office = Client(address: "192.0.2.10", userAgent: nil)
         for _ in 0..<15 {
             #expect(throws: PasswordWorkBusy.self) {
-                try t.auth.createToken(
+                try t.auth.tokens.createToken(
                     TokenRequest(email: "ann@example.com", password: "password1", scope: "ZohoCRM/crmapi", displayName: nil),
                     client: office)
             }
@@ -118,7 +118,7 @@ import Testing
         release.signal()
         while t.auth.hasher.queue.counts.ran == ranBefore { usleep(1000) }
         // Fifteen refusals for lack of capacity are not fifteen failures: no block.
-        #expect(try t.auth.createToken(
+        #expect(try t.auth.tokens.createToken(
             TokenRequest(email: "ann@example.com", password: "password1", scope: "ZohoCRM/crmapi", displayName: nil),
             client: office).failureValue == nil)
     }

@@ -22,17 +22,17 @@ final class Mailbox: Sendable {
     init() throws {
         let clock = self.clock
         t = try TestStore(now: { clock.now })
-        ann = try t.auth.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true).id
+        ann = try t.auth.accounts.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true).id
         let mail = self.mail
         t.auth.notices.deliver { notice in mail.notices.withLock { $0.append(notice) } }
-        token = try t.auth.issueToken(
+        token = try t.auth.tokens.issueToken(
             accountID: ann, scopes: ["ZohoCRM/crmapi", "ZohoPC/docsapi"], displayName: "deploy", expiry: .days(90)).get()
     }
 
-    func check(_ value: String) throws -> TokenCheck { try t.auth.checkToken(value, scope: "crmapi", from: "203.0.113.5") }
+    func check(_ value: String) throws -> TokenCheck { try t.auth.check.checkToken(value, scope: "crmapi", from: "203.0.113.5") }
 
     func rotate(_ value: String) throws -> IssuedToken? {
-        guard case .rotated(let issued, _) = try t.auth.rotateToken(value: value) else { return nil }
+        guard case .rotated(let issued, _) = try t.auth.tokens.rotateToken(value: value) else { return nil }
         return issued
     }
 
@@ -47,7 +47,7 @@ final class Mailbox: Sendable {
         #expect(new.record.id == token.record.id && new.record.displayName == "deploy")
         #expect(new.record.scopes == ["ZohoCRM/crmapi", "ZohoPC/docsapi"])
         #expect(new.record.expiresAt == clock.now.addingTimeInterval(90 * day))
-        let stored = try #require(try t.auth.token(id: token.record.id, accountID: ann))
+        let stored = try #require(try t.auth.tokens.token(id: token.record.id, accountID: ann))
         #expect(stored.rotatedFrom == token.record.hint && stored.rotatedAt == clock.now)
         #expect(try t.store.tokens(accountID: ann).count == 1)  // the cap sees one token
         // The grace window's edges: the last second still works, its end does not.
@@ -60,7 +60,7 @@ final class Mailbox: Sendable {
         // Reuse: the successor is revoked too, the owner gets an entry and one e-mail.
         #expect(try check(new.secret.value) == .invalidToken)
         #expect(try t.store.tokens(accountID: ann).isEmpty)
-        let entry = try #require(try t.auth.activity(accountID: ann).first?.entry)
+        let entry = try #require(try t.auth.activity.list(accountID: ann).first?.entry)
         #expect(entry.kind == .tokenReused && entry.address == "203.0.113.5")
         #expect(entry.detail.contains("token check: rotated-out value …\(token.secret.value.suffix(4))"))
         let notices = sentMail()
@@ -77,13 +77,13 @@ final class Mailbox: Sendable {
         let new = try #require(try rotate(token.secret.value))
         clock.advance(60)
         #expect(try check(token.secret.value) != .invalidToken)
-        guard case .reused = try t.auth.rotateToken(value: token.secret.value) else {
+        guard case .reused = try t.auth.tokens.rotateToken(value: token.secret.value) else {
             Issue.record("a second rotation of the old value was not treated as reuse")
             return
         }
         #expect(try check(new.secret.value) == .invalidToken)
         #expect(try check(token.secret.value) == .invalidToken)
-        #expect(try t.auth.activity(accountID: ann).first?.entry.detail.hasPrefix("/apiauthtoken/rotate: rotated-out value") == true)
+        #expect(try t.auth.activity.list(accountID: ann).first?.entry.detail.hasPrefix("/apiauthtoken/rotate: rotated-out value") == true)
         #expect(sentMail().count == 1)
     }
 
@@ -104,32 +104,32 @@ final class Mailbox: Sendable {
     @Test func regeneratingEndsEveryRotatedOutValueAndTheirAlarm() throws {
         let v2 = try #require(try rotate(token.secret.value))
         clock.advance(60)
-        let v3 = try #require(try t.auth.regenerateToken(id: token.record.id, accountID: ann))
+        let v3 = try #require(try t.auth.tokens.regenerateToken(id: token.record.id, accountID: ann))
         for old in [token.secret.value, v2.secret.value] {
             #expect(try check(old) == .invalidToken)
-            guard case .deadToken = try t.auth.inspectToken(value: old) else { Issue.record("\(old.suffix(4)) alive"); continue }
-            guard case .deadToken = try t.auth.rotateToken(value: old) else { Issue.record("\(old.suffix(4)) rotated"); continue }
+            guard case .deadToken = try t.auth.tokens.inspectToken(value: old) else { Issue.record("\(old.suffix(4)) alive"); continue }
+            guard case .deadToken = try t.auth.tokens.rotateToken(value: old) else { Issue.record("\(old.suffix(4)) rotated"); continue }
         }
         clock.advance(3600)
         #expect(try check(token.secret.value) == .invalidToken)
-        guard case .deadToken = try t.auth.inspectToken(value: token.secret.value) else { Issue.record("alarm"); return }
+        guard case .deadToken = try t.auth.tokens.inspectToken(value: token.secret.value) else { Issue.record("alarm"); return }
         #expect(try check(v3.secret.value) == .allowed(
             try #require(try t.store.grant(digest: v3.secret.digest)), scope: "ZohoCRM/crmapi"))
-        #expect(try t.auth.activity(accountID: ann).allSatisfy { $0.entry.kind != .tokenReused })
+        #expect(try t.auth.activity.list(accountID: ann).allSatisfy { $0.entry.kind != .tokenReused })
         #expect(sentMail().isEmpty)
         // Removing: a value rotated out of v3 dies with it.
         let v4 = try #require(try rotate(v3.secret.value))
-        #expect(try t.auth.removeToken(id: token.record.id, accountID: ann, via: "test"))
+        #expect(try t.auth.tokens.removeToken(id: token.record.id, accountID: ann, via: "test"))
         for old in [v3.secret.value, v4.secret.value] { #expect(try check(old) == .invalidToken) }
         #expect(sentMail().isEmpty)
     }
 
     @Test func deadValuesAreNotRotated() throws {
         for bad in [nil, "", "zz", TokenSecret.generate().value] {
-            guard case .deadToken = try t.auth.rotateToken(value: bad) else { Issue.record("\(bad ?? "nil")"); continue }
+            guard case .deadToken = try t.auth.tokens.rotateToken(value: bad) else { Issue.record("\(bad ?? "nil")"); continue }
         }
         clock.advance(90 * day)  // expired
-        guard case .deadToken = try t.auth.rotateToken(value: token.secret.value) else { Issue.record("expired"); return }
+        guard case .deadToken = try t.auth.tokens.rotateToken(value: token.secret.value) else { Issue.record("expired"); return }
         #expect(try t.store.tokens(accountID: ann).first?.digest == token.secret.digest)
         #expect(sentMail().isEmpty)
     }
@@ -137,10 +137,10 @@ final class Mailbox: Sendable {
     /// A deactivated account's token is dead to rotation as to the check: no new value, and
     /// the stored one stays, so activating the account again brings the token back.
     @Test func aDeactivatedAccountsTokenIsNotRotated() throws {
-        try t.auth.setActive(accountID: ann, false)
-        guard case .deadToken = try t.auth.rotateToken(value: token.secret.value) else { Issue.record("rotated"); return }
+        try t.auth.accounts.setActive(accountID: ann, false)
+        guard case .deadToken = try t.auth.tokens.rotateToken(value: token.secret.value) else { Issue.record("rotated"); return }
         #expect(try t.store.tokens(accountID: ann).map(\.digest) == [token.secret.digest])
-        try t.auth.setActive(accountID: ann, true)
+        try t.auth.accounts.setActive(accountID: ann, true)
         #expect(try rotate(token.secret.value) != nil)
     }
 
@@ -150,30 +150,30 @@ final class Mailbox: Sendable {
         settings.rotationGrace = 0
         settings.maxTokenLifetimeDays = 30
         let strict = AuthService(store: t.store, settings: settings, now: { clock.now })
-        guard case .rotated(let new, let until) = try strict.rotateToken(value: token.secret.value) else {
+        guard case .rotated(let new, let until) = try strict.tokens.rotateToken(value: token.secret.value) else {
             Issue.record("not rotated")
             return
         }
         #expect(until == clock.now)
         #expect(new.record.expiresAt == clock.now.addingTimeInterval(30 * day))
-        #expect(try strict.checkToken(token.secret.value, scope: "crmapi", from: "") == .reused)
+        #expect(try strict.check.checkToken(token.secret.value, scope: "crmapi", from: "") == .reused)
     }
 
     @Test func selfInspectionSeesTheTokenAndRaisesTheSameAlarm() throws {
-        guard case .token(let record, nil) = try t.auth.inspectToken(value: token.secret.value) else {
+        guard case .token(let record, nil) = try t.auth.tokens.inspectToken(value: token.secret.value) else {
             Issue.record("not inspected")
             return
         }
         #expect(record.displayName == "deploy" && record.rotatedFrom == nil)
         let new = try #require(try rotate(token.secret.value))
-        guard case .token(let same, let until?) = try t.auth.inspectToken(value: token.secret.value) else {
+        guard case .token(let same, let until?) = try t.auth.tokens.inspectToken(value: token.secret.value) else {
             Issue.record("old value not inspected in its window")
             return
         }
         #expect(same.id == new.record.id && until == clock.now.addingTimeInterval(3600))
         clock.advance(3600)
-        guard case .reused = try t.auth.inspectToken(value: token.secret.value) else { Issue.record("no alarm"); return }
-        guard case .deadToken = try t.auth.inspectToken(value: new.secret.value) else { Issue.record("alive"); return }
+        guard case .reused = try t.auth.tokens.inspectToken(value: token.secret.value) else { Issue.record("no alarm"); return }
+        guard case .deadToken = try t.auth.tokens.inspectToken(value: new.secret.value) else { Issue.record("alive"); return }
     }
 }
 
@@ -184,12 +184,12 @@ final class Mailbox: Sendable {
         let t = try TestStore(creationNotices: true)
         let mail = Mailbox()
         t.auth.notices.deliver { notice in mail.notices.withLock { $0.append(notice) } }
-        let ann = try t.auth.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
+        let ann = try t.auth.accounts.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
         let client = Client(address: "198.51.100.4", userAgent: "curl/8.5")
-        let token = try t.auth.createToken(
+        let token = try t.auth.tokens.createToken(
             TokenRequest(email: "ann@example.com", password: "password1", scope: "ZohoCRM/crmapi", displayName: "sync",
                          expiresInDays: "30"), client: client).get()
-        let app = try t.auth.createAppPassword(account: ann, name: "laptop", currentPassword: "password1", client: client).get()
+        let app = try t.auth.appPasswords.createAppPassword(account: ann, name: "laptop", currentPassword: "password1", client: client).get()
         t.auth.notices.waitUntilSent()
         let sent = mail.notices.withLock { $0 }
         #expect(sent.map(\.to) == ["ann@example.com", "ann@example.com"])
@@ -204,9 +204,9 @@ final class Mailbox: Sendable {
         let t = try TestStore(creationNotices: false)
         let mail = Mailbox()
         t.auth.notices.deliver { notice in mail.notices.withLock { $0.append(notice) } }
-        let ann = try t.auth.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
-        _ = try t.auth.issueToken(accountID: ann.id, scopes: ["ZohoCRM/crmapi"], displayName: "x").get()
-        _ = try t.auth.createToken(
+        let ann = try t.auth.accounts.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
+        _ = try t.auth.tokens.issueToken(accountID: ann.id, scopes: ["ZohoCRM/crmapi"], displayName: "x").get()
+        _ = try t.auth.tokens.createToken(
             TokenRequest(email: "ann@example.com", password: "password1", scope: "ZohoCRM/crmapi", displayName: nil)).get()
         t.auth.notices.waitUntilSent()
         #expect(mail.notices.withLock { $0 }.isEmpty)

@@ -18,19 +18,19 @@ import Testing
     init() throws {
         let clock = self.clock
         t = try TestStore(now: { clock.now })
-        ann = try t.auth.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
-        _ = try t.auth.addAccount(email: "bob@example.com", displayName: nil, password: "password2", confirmed: true)
+        ann = try t.auth.accounts.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
+        _ = try t.auth.accounts.addAccount(email: "bob@example.com", displayName: nil, password: "password2", confirmed: true)
     }
 
     /// The refusal, or nil for an issued token.
     func create(_ email: String, _ password: String, _ client: Client) throws -> TokenRefusal? {
-        try Self.refusal(t.auth.createToken(
+        try Self.refusal(t.auth.tokens.createToken(
             TokenRequest(email: email, password: password, scope: "ZohoCRM/crmapi", displayName: nil), client: client))
     }
 
     /// The refusal, or nil for a session.
     func signIn(_ password: String, _ client: Client) throws -> SignInRefusal? {
-        try Self.refusal(t.auth.signIn(email: "ann@example.com", password: password, client: client))
+        try Self.refusal(t.auth.sessions.signIn(email: "ann@example.com", password: password, client: client))
     }
 
     /// Attempts still being checked fill the limit like failures: with a limit of 3, a
@@ -39,9 +39,9 @@ import Testing
     @Test func attemptsBeingCheckedFillTheLimit() throws {
         let strict = try TestStore(throttle: ThrottleRule(maxFailures: 3), now: { [clock] in clock.now })
         var checks = 0
-        var outcomes: [AuthService.ThrottleOutcome] = []
+        var outcomes: [Throttle.Outcome] = []
         func attempt(_ depth: Int) throws {
-            let outcome = try strict.auth.throttled(accountID: 7, client: office) {
+            let outcome = try strict.auth.throttle.attempt(accountID: 7, client: office) {
                 checks += 1
                 if depth < 4 { try attempt(depth + 1) }
                 return true
@@ -63,11 +63,11 @@ import Testing
         let strict = try TestStore(throttle: ThrottleRule(maxFailures: 3), now: { [clock] in clock.now })
         for _ in 0..<6 {
             #expect(throws: StoreDown.self) {
-                try strict.auth.throttled(accountID: 7, client: office) { throw StoreDown() }
+                try strict.auth.throttle.attempt(accountID: 7, client: office) { throw StoreDown() }
             }
         }
-        #expect(try strict.auth.throttled(accountID: 7, client: office) { false } == .failed)
-        #expect(try strict.auth.throttled(accountID: 7, client: office) { true } == .passed)
+        #expect(try strict.auth.throttle.attempt(accountID: 7, client: office) { false } == .failed)
+        #expect(try strict.auth.throttle.attempt(accountID: 7, client: office) { true } == .passed)
     }
 
     static func refusal<S, F>(_ result: Result<S, F>) -> F? {
@@ -88,7 +88,7 @@ import Testing
         clock.advance(1)
         #expect(try create("ann@example.com", "password1", attacker) == nil)
         // Both blocks are logged, as are the failures, with the client but not the password.
-        let entries = try t.auth.activity(accountID: ann.id, limit: 100).map(\.entry)
+        let entries = try t.auth.activity.list(accountID: ann.id, limit: 100).map(\.entry)
         #expect(entries.filter { $0.kind == .blocked }.map(\.detail).sorted().map { $0.prefix(7) } == ["account", "client "])
         // The refusals while blocked are not logged one by one: the block has its entry.
         #expect(entries.filter { $0.kind == .signInFailed }.count == 10)
@@ -121,14 +121,14 @@ import Testing
         #expect(try create("ann@example.com", "password1", Client(address: "192.0.2.99", userAgent: nil)) == .some(.blocked))
         // Successes alone never add up to a block.
         for _ in 0..<25 {
-            #expect(try t.auth.signIn(email: "bob@example.com", password: "password2", client: office).failureValue == nil)
+            #expect(try t.auth.sessions.signIn(email: "bob@example.com", password: "password2", client: office).failureValue == nil)
         }
     }
 
     @Test func aSuccessNeverLiftsABlock() throws {
         // Ann's right password is being checked when a block on her account begins.
         var started = false
-        let outcome = try t.auth.throttled(accountID: ann.id, client: office) {
+        let outcome = try t.auth.throttle.attempt(accountID: ann.id, client: office) {
             started = try t.store.startBlock(key: "account:\(ann.id)", until: clock.now + 600, now: clock.now)
             return true
         }
@@ -151,7 +151,7 @@ import Testing
         #expect(all.allSatisfy { $0 == .invalidPassword || $0 == .blocked })
         #expect(try create("ann@example.com", "password1", office) == .some(.blocked))
         // One `blocked` entry per block, however many requests the block refused.
-        let blocks = try t.auth.activity(accountID: ann.id, limit: 200).filter { $0.entry.kind == .blocked }
+        let blocks = try t.auth.activity.list(accountID: ann.id, limit: 200).filter { $0.entry.kind == .blocked }
         #expect(blocks.count == 1)
     }
 
@@ -162,7 +162,7 @@ import Testing
         #expect(ThrottleAddress.key("2001:DB8:1:2:aaaa:bbbb:cccc:dddd") == "2001:db8:1:2::/64")
         #expect(ThrottleAddress.key("::ffff:192.0.2.7") == "192.0.2.7")
         #expect(ThrottleAddress.key("192.0.2.7") == "192.0.2.7")
-        #expect(try t.auth.unblock(address: "2001:db8:1:2::77"))
+        #expect(try t.auth.throttle.unblock(address: "2001:db8:1:2::77"))
     }
 
     @Test func oneAddressIsBlockedAcrossAccountsAndUnknownEmailsCount() throws {
@@ -178,7 +178,7 @@ import Testing
         for i in 0..<10 { try fail(1, from: Client(address: "198.51.100.\(i)", userAgent: nil)) }
         #expect(try create("ann@example.com", "password1", office) == .some(.blocked))
         #expect(try signIn("password1", office) == .some(.blocked))
-        #expect(try t.auth.unblock(accountID: ann.id))
+        #expect(try t.auth.throttle.unblock(accountID: ann.id))
         #expect(try create("ann@example.com", "password1", office) == nil)
     }
 
@@ -187,7 +187,7 @@ import Testing
     /// application password, which is counted on a budget of its own; the per-address limit
     /// still holds for it, and the admin's unblock lifts both account counters.
     @Test func outsidersCannotBlockTheOwnersApplicationPassword() throws {
-        let app = try t.auth.createAppPassword(account: ann, name: "cron", currentPassword: "password1", client: office).get()
+        let app = try t.auth.appPasswords.createAppPassword(account: ann, name: "cron", currentPassword: "password1", client: office).get()
         for i in 0..<10 {
             let guess = i % 2 == 0 ? "wrong-\(i)" : "abcd efgh ij\(i)\(i)"
             #expect(try create("ann@example.com", guess, Client(address: "198.51.100.\(i)", userAgent: nil)) == .invalidPassword)
@@ -197,17 +197,17 @@ import Testing
         let before = t.auth.hasher.hashCount
         #expect(try create("ann@example.com", app.password, office) == nil)
         #expect(t.auth.hasher.hashCount == before + 1)
-        #expect(try t.auth.tokens(accountID: ann.id).last?.appPasswordID == app.record.id)
+        #expect(try t.auth.tokens.list(accountID: ann.id).last?.appPasswordID == app.record.id)
         // The address limit applies to everyone: a client that failed ten times (here at
         // unknown addresses) gets nothing, whichever password it sends.
         try fail(10, "nobody@example.com", from: attacker)
         #expect(try create("ann@example.com", app.password, attacker) == .some(.blocked))
         // The application-password counter blocks on its own failures, at the same limit.
         for _ in 0..<10 {
-            _ = try t.auth.throttled(accountID: ann.id, client: .unknown, appPassword: true) { false }
+            _ = try t.auth.throttle.attempt(accountID: ann.id, client: .unknown, appPassword: true) { false }
         }
         #expect(try create("ann@example.com", app.password, office) == .some(.blocked))
-        #expect(try t.auth.unblock(accountID: ann.id))
+        #expect(try t.auth.throttle.unblock(accountID: ann.id))
         #expect(try create("ann@example.com", app.password, office) == nil)
         #expect(try create("ann@example.com", "password1", office) == nil)
     }
@@ -215,10 +215,10 @@ import Testing
     @Test func theSignInFormCountsAndBlocksToo() throws {
         for _ in 0..<10 { _ = try signIn("nope", attacker) }
         #expect(try signIn("password1", attacker) == .some(.blocked))
-        #expect(try t.auth.unblock(address: attacker.address))
+        #expect(try t.auth.throttle.unblock(address: attacker.address))
         // Still blocked: the account was counted as well.
         #expect(try signIn("password1", attacker) == .some(.blocked))
-        #expect(try t.auth.unblock(accountID: ann.id))
+        #expect(try t.auth.throttle.unblock(accountID: ann.id))
         #expect(try signIn("password1", attacker) == nil)
     }
 
@@ -226,15 +226,15 @@ import Testing
         try fail(10, from: attacker)
         let store = try SQLiteStore(path: t.directory.appendingPathComponent("test.sqlite").path)
         let reopened = AuthService(store: store, settings: t.auth.settings, now: { [clock] in clock.now })
-        #expect(Self.refusal(try reopened.createToken(
+        #expect(Self.refusal(try reopened.tokens.createToken(
             TokenRequest(email: "ann@example.com", password: "password1", scope: "ZohoCRM/crmapi", displayName: nil),
             client: office)) == .blocked)
     }
 
     @Test func wrongTwoFactorCodesCountAndBlock() throws {
-        let setup = try #require(try t.auth.startTwoFactorSetup(account: ann))
+        let setup = try #require(try t.auth.twoFactor.startTwoFactorSetup(account: ann))
         let code = TOTP.code(secret: Base32.decode(setup.secret)!, step: TOTP.step(at: clock.now))
-        _ = try t.auth.confirmTwoFactorSetup(account: ann, keepSession: nil, password: "password1", code: code).get()
+        _ = try t.auth.twoFactor.confirmTwoFactorSetup(account: ann, keepSession: nil, password: "password1", code: code).get()
         clock.advance(60)
         // From ten addresses: the account is counted even though each password was right.
         for i in 0..<10 {
@@ -243,7 +243,7 @@ import Testing
                 Issue.record("no code step")
                 return
             }
-            let answer = try t.auth.completeSignIn(pending: pending.value, code: "000000", client: attacker)
+            let answer = try t.auth.sessions.completeSignIn(pending: pending.value, code: "000000", client: attacker)
             guard case .wrongCodeTryAgain = Self.refusal(answer) else { Issue.record("\(answer)"); return }
         }
         #expect(try signIn("password1", office) == .some(.blocked))

@@ -93,29 +93,29 @@ import Testing
     /// marks is one character, and refused with the answer for a too-long name.
     @Test func namesAreLimitedInBytes() throws {
         let t = try TestStore()
-        let ann = try t.auth.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
+        let ann = try t.auth.accounts.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
         let (token, tokenTime) = try Self.timed {
-            try t.auth.createToken(TokenRequest(
+            try t.auth.tokens.createToken(TokenRequest(
                 email: "ann@example.com", password: "password1", scope: "ZohoCRM/crmapi", displayName: Self.markedLetter))
         }
         guard case .failure(let refusal) = token else { Issue.record("a 60 KB name was accepted"); return }
         #expect(refusal == .invalidDisplayName)
         #expect(tokenTime < Self.bound)
         #expect(throws: AccountError.invalidDisplayName) {
-            _ = try t.auth.register(email: "bob@example.com", displayName: Self.markedLetter, password: "password1")
+            _ = try t.auth.accounts.register(email: "bob@example.com", displayName: Self.markedLetter, password: "password1")
         }
         #expect(throws: AccountError.invalidDisplayName) {
-            _ = try t.auth.addAccount(email: "cy@example.com", displayName: Self.markedLetter, password: "password1", confirmed: true)
+            _ = try t.auth.accounts.addAccount(email: "cy@example.com", displayName: Self.markedLetter, password: "password1", confirmed: true)
         }
-        let app = try t.auth.createAppPassword(
+        let app = try t.auth.appPasswords.createAppPassword(
             account: ann, name: Self.markedLetter, currentPassword: "password1", client: .unknown)
         guard case .failure(.invalidName) = app else { Issue.record("a 60 KB application password name"); return }
         // The limits themselves: 100 characters in 400 bytes pass; in 401 bytes, not.
         let wide = String(repeating: "😀", count: 100)  // 100 characters, 400 bytes
-        #expect(try t.auth.createToken(TokenRequest(
+        #expect(try t.auth.tokens.createToken(TokenRequest(
             email: "ann@example.com", password: "password1", scope: "ZohoCRM/crmapi", displayName: wide)).get()
             .record.displayName == wide)
-        guard case .failure(.invalidDisplayName) = try t.auth.createToken(TokenRequest(
+        guard case .failure(.invalidDisplayName) = try t.auth.tokens.createToken(TokenRequest(
             email: "ann@example.com", password: "password1", scope: "ZohoCRM/crmapi", displayName: "a\u{301}\u{301}" + wide.dropFirst()))
         else { Issue.record("401 bytes accepted"); return }
     }

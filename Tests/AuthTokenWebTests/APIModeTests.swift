@@ -13,7 +13,7 @@ import Testing
         t = try TestStore(maxTokens: 3)
         app = WebApp(auth: t.auth, logger: Logger(label: "test"))
         app.deliverNotices()
-        _ = try t.auth.addAccount(email: "ann+tag@example.com", displayName: "Ann", password: "pa ss&w=rd ü", confirmed: true)
+        _ = try t.auth.accounts.addAccount(email: "ann+tag@example.com", displayName: "Ann", password: "pa ss&w=rd ü", confirmed: true)
     }
 
     /// The body without its date line, which tests compare byte for byte.
@@ -50,7 +50,7 @@ import Testing
             #expect(lines[2] == "RESULT=TRUE")
             #expect(lines[3] == "")
         }
-        let account = try t.auth.existingAccount(email: "ann+tag@example.com")
+        let account = try t.auth.accounts.existingAccount(email: "ann+tag@example.com")
         #expect(try t.store.tokens(accountID: account.id).count == 3)
     }
 

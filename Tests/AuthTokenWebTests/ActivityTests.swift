@@ -44,7 +44,7 @@ import Testing
         // Application password: created (shown once) and revoked.
         let app = b.post("/app-passwords", [("csrf", csrf), ("name", "backup box"), ("password", "password1")])
         #expect(app.status == 200)
-        let appID = try #require(try b.t.auth.appPasswords(accountID: id).first?.id)
+        let appID = try #require(try b.t.auth.appPasswords.list(accountID: id).first?.id)
         let appPassword = try #require(app.bodyText.firstMatch(of: #/class="secret"[^>]*>([^<]+)</#)?.1)
         secrets.append(String(appPassword))
         #expect(b.post("/app-passwords/revoke", [("csrf", csrf), ("id", "\(appID)")]).status == 303)
@@ -72,7 +72,7 @@ import Testing
         #expect(!page.bodyText.contains("<b>"))
         #expect(b.post("/signout", [("csrf", csrf)]).status == 303)
 
-        let entries = try b.t.auth.activity(accountID: id, limit: 100).map(\.entry)
+        let entries = try b.t.auth.activity.list(accountID: id, limit: 100).map(\.entry)
         let kinds = Set(entries.map(\.kind))
         let expected: Set<ActivityKind> = [
             .signInFailed, .signIn, .tokenCreated, .tokenRefused, .tokenRegenerated, .tokenRemoved,

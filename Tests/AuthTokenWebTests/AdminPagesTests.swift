@@ -36,7 +36,7 @@ import Testing
                 }
             }
         }
-        #expect(try b.t.auth.account(id: ann)?.active == true)
+        #expect(try b.t.auth.admin.account(id: ann)?.active == true)
         #expect(try b.passes(token))
         #expect(!b.get("/tokens").bodyText.contains("/admin/accounts"))
     }
@@ -55,7 +55,7 @@ import Testing
         let post = b.post("/admin/account/action", [("csrf", b.sessionToken()), ("id", String(bob)),
                                                     ("action", "deactivate"), ("confirmed", "1")])
         #expect(post.status == 403)
-        #expect(try b.t.auth.account(id: bob)?.active == true)
+        #expect(try b.t.auth.admin.account(id: bob)?.active == true)
     }
 
     /// Two-factor turned on after this session began: the session took no code, so it is
@@ -64,10 +64,10 @@ import Testing
         let b = try BrowserHarness()
         let bob = try b.addAccount("bob@example.com")
         let root = try b.signInAsAdmin(twoFactor: false)
-        let setup = try #require(try b.t.auth.startTwoFactorSetup(account: root))
+        let setup = try #require(try b.t.auth.twoFactor.startTwoFactorSetup(account: root))
         let secret = try #require(Base32.decode(setup.secret))
         let session = RandomSecret(value: try #require(b.cookies["authtoken_session"])).digest
-        _ = try b.t.auth.confirmTwoFactorSetup(
+        _ = try b.t.auth.twoFactor.confirmTwoFactorSetup(
             account: root, keepSession: session, password: "password1", code: TOTP.code(secret: secret, step: TOTP.step(at: b.clock.now))).get()
         let page = b.get("/admin/accounts")
         #expect(page.status == 403)
@@ -75,7 +75,7 @@ import Testing
         let post = b.post("/admin/account/action", [("csrf", b.sessionToken()), ("id", String(bob)),
                                                     ("action", "deactivate"), ("confirmed", "1")])
         #expect(post.status == 403)
-        #expect(try b.t.auth.account(id: bob)?.active == true)
+        #expect(try b.t.auth.admin.account(id: bob)?.active == true)
     }
 
     @Test func everyAdminRouteAnswersOtherMethodsWith405AndItsAllow() throws {
@@ -115,11 +115,11 @@ import Testing
                 #expect(response.bodyText.contains("Form expired"))
             }
         }
-        #expect(try b.t.auth.account(id: ann)?.active == true)
+        #expect(try b.t.auth.admin.account(id: ann)?.active == true)
         #expect(try b.passes(token))
-        #expect(try b.t.auth.appPasswords(accountID: ann).count == 1)
+        #expect(try b.t.auth.appPasswords.list(accountID: ann).count == 1)
         #expect(try b.t.store.sessions(accountID: ann).count == 1)
-        #expect(try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1).isEmpty)
+        #expect(try b.t.auth.admin.activity(ActivityFilter(kind: .adminAudit), page: 1).isEmpty)
     }
 
     @Test func deactivatingAsksFirstThenStopsTheTokenAtOnceAndWritesBothTrails() throws {
@@ -146,12 +146,12 @@ import Testing
                                                     ("confirmed", "1")])
         #expect(done.header("Location") == "/admin/account?id=\(ann)&done=deactivate")
         #expect(try !b.passes(token))
-        #expect(try b.t.auth.account(id: ann)?.active == false)
-        let theirs = try b.t.auth.activity(accountID: ann).first?.entry
+        #expect(try b.t.auth.admin.account(id: ann)?.active == false)
+        let theirs = try b.t.auth.activity.list(accountID: ann).first?.entry
         #expect(theirs?.kind == .admin)
         #expect(theirs?.detail == "by an administrator (root@example.com): deactivated the account")
         #expect(theirs?.address == "192.0.2.9")
-        let audit = try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1)
+        let audit = try b.t.auth.admin.activity(ActivityFilter(kind: .adminAudit), page: 1)
         #expect(audit.map(\.entry.detail) == ["deactivated the account: ann@example.com (account \(ann))"])
         #expect(audit.first?.entry.accountID == root.id)
         #expect(audit.first?.entry.address == "192.0.2.9")
@@ -179,15 +179,15 @@ import Testing
         }
         #expect(b.post("/admin/account/action", [("csrf", csrf), ("id", String(ann)), ("action", "end-sessions"),
                                                  ("confirmed", "1")]).status == 303)
-        #expect(try b.t.auth.account(id: ann)?.confirmed == true)
+        #expect(try b.t.auth.admin.account(id: ann)?.confirmed == true)
         #expect(try b.t.store.blockedUntil(key: "account:\(ann)", now: b.clock.now) == nil)
         #expect(try b.t.store.sessions(accountID: ann).isEmpty)
-        #expect(try b.t.auth.activity(ActivityFilter(accountID: ann, kind: .admin), page: 1).map(\.entry.detail) == [
+        #expect(try b.t.auth.admin.activity(ActivityFilter(accountID: ann, kind: .admin), page: 1).map(\.entry.detail) == [
             "by an administrator (root@example.com): ended every session",
             "by an administrator (root@example.com): lifted the block",
             "by an administrator (root@example.com): confirmed the registration",
         ])
-        #expect(try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1).map(\.entry.detail) == [
+        #expect(try b.t.auth.admin.activity(ActivityFilter(kind: .adminAudit), page: 1).map(\.entry.detail) == [
             "ended every session: ann@example.com (account \(ann))",
             "lifted the block: ann@example.com (account \(ann))",
             "confirmed the registration: ann@example.com (account \(ann))",
@@ -224,8 +224,8 @@ import Testing
         #expect(try b.passes(bobToken, scope: "ZohoRecruit/recruitapi"))
         let again = b.post("/admin/tokens/revoke", [("csrf", BrowserHarness.formToken(ask)), ("id", String(annID))])
         #expect(again.status == 404)
-        #expect(try b.t.auth.activity(accountID: ann).first?.entry.kind == .tokenRemoved)
-        let audit = try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1).map(\.entry.detail)
+        #expect(try b.t.auth.activity.list(accountID: ann).first?.entry.kind == .tokenRemoved)
+        let audit = try b.t.auth.admin.activity(ActivityFilter(kind: .adminAudit), page: 1).map(\.entry.detail)
         #expect(audit.count == 1 && audit[0].hasPrefix("revoked token #\(annID) ") && audit[0].hasSuffix(": ann@example.com (account \(ann))"))
     }
 
@@ -249,15 +249,15 @@ import Testing
         // A count that no longer holds revokes nothing and asks again with the new one.
         let stale = b.post("/admin/tokens/revoke-all", [("csrf", csrf), ("unused", "90"), ("expected", "5")])
         #expect(stale.status == 409 && stale.bodyText.contains("Revoke 4 tokens?"))
-        #expect(try b.t.auth.tokens(accountID: ann).count == 6)
+        #expect(try b.t.auth.tokens.list(accountID: ann).count == 6)
         let done = b.post("/admin/tokens/revoke-all", [("csrf", csrf), ("unused", "90"), ("expected", "4")])
         #expect(done.header("Location") == "/admin/tokens?revoked=4")
-        #expect(try b.t.auth.tokens(accountID: ann).map(\.displayName).sorted() == ["fresh", "used recently"])
+        #expect(try b.t.auth.tokens.list(accountID: ann).map(\.displayName).sorted() == ["fresh", "used recently"])
         for token in old + [usedLongAgo] { #expect(try !b.passes(token.value)) }
         #expect(try b.passes(fresh.value) && b.passes(usedRecently.value))
-        let theirs = try #require(try b.t.auth.activity(accountID: ann).first?.entry.detail)
+        let theirs = try #require(try b.t.auth.activity.list(accountID: ann).first?.entry.detail)
         #expect(theirs.hasPrefix("by an administrator (root@example.com): 4 revoked at once: token #"))
-        let audit = try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1)
+        let audit = try b.t.auth.admin.activity(ActivityFilter(kind: .adminAudit), page: 1)
         #expect(audit.first?.entry.detail == "revoked 4 tokens at once (not used for 90 days)")
     }
 
@@ -265,7 +265,7 @@ import Testing
         let b = try BrowserHarness()
         try b.signInAsAdmin()
         let ann = try b.addAccount("ann@example.com")
-        for i in 0..<(AuthService.inventoryCountLimit + 1) {
+        for i in 0..<(AdminService.inventoryCountLimit + 1) {
             _ = try b.t.store.insertToken(NewToken(accountID: ann, digest: String(format: "%064x", i), hint: "…\(i)",
                                                    scopes: ["ZohoCRM/crmapi"], displayName: "t\(i)", createdAt: b.clock.now),
                                           limit: 100_000)
@@ -288,7 +288,7 @@ import Testing
         try b.signInAsAdmin()
         let ann = try b.addAccount("ann@example.com")
         func issue(_ name: String, _ expiry: TokenExpiry) throws -> TokenRecordSummary {
-            try b.t.auth.issueToken(accountID: ann, scopes: ["ZohoCRM/crmapi"], displayName: name, expiry: expiry).get().record
+            try b.t.auth.tokens.issueToken(accountID: ann, scopes: ["ZohoCRM/crmapi"], displayName: name, expiry: expiry).get().record
         }
         let gone = try issue("gone", .days(1))
         let week = try issue("week", .days(8))
@@ -322,11 +322,11 @@ import Testing
         let done = b.post("/admin/tokens/revoke-all", [("csrf", BrowserHarness.formToken(ask)), ("expiring", "7"),
                                                        ("expected", "2")])
         #expect(done.header("Location") == "/admin/tokens?revoked=2")
-        #expect(try b.t.auth.tokens(accountID: ann).map(\.displayName) == ["year", "forever"])
-        #expect(try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1).first?.entry.detail
+        #expect(try b.t.auth.tokens.list(accountID: ann).map(\.displayName) == ["year", "forever"])
+        #expect(try b.t.auth.admin.activity(ActivityFilter(kind: .adminAudit), page: 1).first?.entry.detail
             == "revoked 2 tokens at once (expired or expiring within 7 days)")
-        #expect(try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1).first?.entry.accountID
-            == b.t.auth.account(email: "root2@example.com")?.id)
+        #expect(try b.t.auth.admin.activity(ActivityFilter(kind: .adminAudit), page: 1).first?.entry.accountID
+            == b.t.auth.admin.account(email: "root2@example.com")?.id)
         let csv = b.get("/admin/tokens/csv?expiring=400").bodyText
         #expect(csv.split(separator: "\r\n").count == 2 && csv.contains("\"year\""))
     }
@@ -340,18 +340,18 @@ import Testing
         let second = try b.issue(ann, "plain, \"quoted\"", scopes: ["ZohoCRM/crmapi", "ZohoRecruit/recruitapi"])
         // One that expires in 30 days, one that expired yesterday (made 2 days ago for 1), one
         // made with an application password that is then revoked; and one use of the first.
-        let thirty = try b.t.auth.issueToken(accountID: ann, scopes: ["ZohoCRM/crmapi"], displayName: "thirty",
+        let thirty = try b.t.auth.tokens.issueToken(accountID: ann, scopes: ["ZohoCRM/crmapi"], displayName: "thirty",
                                              expiry: .days(30)).get().record
         let password = try b.t.store.insertAppPassword(accountID: ann, name: "laptop", passwordHash: "x",
                                                        lookupDigest: "d", createdAt: b.clock.now, limit: 5)
-        let expired = try b.t.auth.issueToken(accountID: ann, scopes: ["ZohoCRM/crmapi"], displayName: "expired",
+        let expired = try b.t.auth.tokens.issueToken(accountID: ann, scopes: ["ZohoCRM/crmapi"], displayName: "expired",
                                               appPasswordID: password.id, expiry: .days(1)).get().record
         b.clock.advance(2 * 86400)
         let kept = try b.t.store.insertAppPassword(accountID: ann, name: "phone", passwordHash: "y",
                                                    lookupDigest: "e", createdAt: b.clock.now, limit: 5)
-        let withKept = try b.t.auth.issueToken(accountID: ann, scopes: ["ZohoCRM/crmapi"], displayName: "with phone",
+        let withKept = try b.t.auth.tokens.issueToken(accountID: ann, scopes: ["ZohoCRM/crmapi"], displayName: "with phone",
                                                appPasswordID: kept.id).get().record
-        #expect(try b.t.auth.revokeAppPassword(id: password.id, accountID: ann))
+        #expect(try b.t.auth.appPasswords.revokeAppPassword(id: password.id, accountID: ann))
         try b.signInAsAdmin("root2@example.com")  // the first session has lapsed
         #expect(try b.passes(first.value))
         try b.t.auth.usage.flushAll()
@@ -360,7 +360,7 @@ import Testing
         #expect(csv.header("Content-Type") == "text/csv; charset=UTF-8")
         #expect(csv.header("Content-Disposition") == "attachment; filename=\"authtoken-tokens.csv\"")
         #expect(csv.header("Cache-Control") == "no-store")
-        let records = try b.t.auth.tokens(accountID: ann)
+        let records = try b.t.auth.tokens.list(accountID: ann)
         #expect(records.map(\.id) == [first.id, second.id, thirty.id, expired.id, withKept.id])
         func iso(_ date: Date) -> String { date.formatted(.iso8601) }
         let used = try #require(records[0].lastUsedAt)
@@ -412,9 +412,9 @@ import Testing
         let done = b.post("/admin/app-passwords/revoke", [("csrf", BrowserHarness.formToken(ask)),
                                                           ("id", String(password.id)), ("account", String(ann))])
         #expect(done.header("Location") == "/admin/app-passwords?revoked=1")
-        #expect(try b.t.auth.appPasswords(accountID: ann).isEmpty)
-        #expect(try b.t.auth.activity(accountID: ann).first?.entry.kind == .appPasswordRevoked)
-        #expect(try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1).map(\.entry.detail) == [
+        #expect(try b.t.auth.appPasswords.list(accountID: ann).isEmpty)
+        #expect(try b.t.auth.activity.list(accountID: ann).first?.entry.kind == .appPasswordRevoked)
+        #expect(try b.t.auth.admin.activity(ActivityFilter(kind: .adminAudit), page: 1).map(\.entry.detail) == [
             "revoked the application password #\(password.id) “laptop”: ann@example.com (account \(ann))",
         ])
     }
@@ -465,24 +465,24 @@ import Testing
             #expect(stale.bodyText.contains("changed since the last page; here is the new number."))
         }
         #expect(try b.t.store.appPasswordCount(ownerID: nil, unusedSince: nil) == 4)
-        #expect(try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1).isEmpty)
+        #expect(try b.t.auth.admin.activity(ActivityFilter(kind: .adminAudit), page: 1).isEmpty)
         let done = b.post("/admin/app-passwords/revoke-all", [("csrf", csrf), ("unused", "90"), ("expected", "2")])
         #expect(done.header("Location") == "/admin/app-passwords?revoked=2")
         #expect(b.get("/admin/app-passwords?revoked=2").bodyText.contains("2 application passwords were revoked."))
-        #expect(try b.t.auth.appPasswords(accountID: ann).map(\.id) == [fresh.id])
-        #expect(try b.t.auth.appPasswords(accountID: bob).map(\.id) == [bobUsed.id])
+        #expect(try b.t.auth.appPasswords.list(accountID: ann).map(\.id) == [fresh.id])
+        #expect(try b.t.auth.appPasswords.list(accountID: bob).map(\.id) == [bobUsed.id])
         // The token the revoked password got stays, and works, as when its owner revokes it.
         #expect(try b.t.store.token(id: madeByOld.id)?.appPasswordID == bobOld.id)
         #expect(try b.passes(String(repeating: "c", count: 32)))
         #expect(b.get("/admin/tokens?owner=bob%40example.com").bodyText.contains("<td>(revoked)</td>"))
         // Both trails: one entry per owner, one audit entry with the count and the filter.
         for (owner, record) in [(ann, annOld), (bob, bobOld)] {
-            let theirs = try #require(try b.t.auth.activity(accountID: owner).first?.entry)
+            let theirs = try #require(try b.t.auth.activity.list(accountID: owner).first?.entry)
             #expect(theirs.kind == .appPasswordRevoked)
             #expect(theirs.detail == "by an administrator (root@example.com): 1 revoked at once: #\(record.id) “\(record.name)”")
             #expect(theirs.address == "192.0.2.9")
         }
-        let audit = try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1)
+        let audit = try b.t.auth.admin.activity(ActivityFilter(kind: .adminAudit), page: 1)
         #expect(audit.map(\.entry.detail) == ["revoked 2 application passwords at once (got no token for 90 days)"])
         #expect(audit.first?.entry.address == "192.0.2.9")
         // Nothing matches any more: the same form now answers 409 with nothing to revoke.
@@ -494,7 +494,7 @@ import Testing
         let b = try BrowserHarness()
         try b.signInAsAdmin()
         let ann = try b.addAccount("ann@example.com")
-        try b.t.auth.log(.tokenCreated, accountID: ann, client: .unknown, detail: "ann-entry")
+        try b.t.auth.activity.record(.tokenCreated, accountID: ann, client: .unknown, detail: "ann-entry")
         let all = b.get("/admin/activity")
         #expect(!all.bodyText.contains("class=\"error\""))
         #expect(all.bodyText.contains("ann-entry"))
@@ -517,7 +517,7 @@ import Testing
         let page = b.get("/admin/account?id=\(ann)")
         #expect(page.status == 200)
         #expect(page.bodyText.contains("<dd class=\"blocked\">no</dd>"))
-        let hash = try #require(try b.t.auth.account(id: ann)?.passwordHash)
+        let hash = try #require(try b.t.auth.admin.account(id: ann)?.passwordHash)
         for secret in [token, TokenSecret.digest(of: token), hash, String(repeating: "ab", count: 16)] {
             #expect(!page.bodyText.contains(secret))
         }

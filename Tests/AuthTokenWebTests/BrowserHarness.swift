@@ -96,7 +96,7 @@ final class BrowserHarness: Sendable {
 
     @discardableResult
     func addAccount(_ email: String, password: String = "password1", confirmed: Bool = true) throws -> Int64 {
-        try t.auth.addAccount(email: email, displayName: nil, password: password, confirmed: confirmed).id
+        try t.auth.accounts.addAccount(email: email, displayName: nil, password: password, confirmed: confirmed).id
     }
 
     static func encode(_ text: String) -> String {

@@ -8,7 +8,7 @@ import Testing
         let b = try BrowserHarness()
         let account = try b.addAccount("ann@example.com")
         b.signIn("ann@example.com", "password1")
-        let issued = try b.t.auth.issueToken(accountID: account, scopes: ["ZohoCRM/crmapi"], displayName: "app").get()
+        let issued = try b.t.auth.tokens.issueToken(accountID: account, scopes: ["ZohoCRM/crmapi"], displayName: "app").get()
         return (b, issued.record.id)
     }
 

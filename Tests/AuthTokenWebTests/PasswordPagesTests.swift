@@ -44,9 +44,9 @@ import Testing
         let mail = try String(contentsOf: b.mailFile, encoding: .utf8)
         #expect(mail.hasPrefix("To: ann@example.com\nSubject: Your authtoken password was changed\n"))
         b.cookies = mine
-        #expect(try b.t.auth.createToken(TokenRequest(email: "ann@example.com", password: "password1", scope: "ZohoCRM/crmapi",
+        #expect(try b.t.auth.tokens.createToken(TokenRequest(email: "ann@example.com", password: "password1", scope: "ZohoCRM/crmapi",
                                                       displayName: nil)).failureValue == .invalidPassword)
-        #expect(try b.t.auth.activity(accountID: 1, limit: 5).contains { $0.entry.kind == .passwordChanged })
+        #expect(try b.t.auth.activity.list(accountID: 1, limit: 5).contains { $0.entry.kind == .passwordChanged })
     }
 
     @Test func aResetLinkSetsANewPasswordOnceAndEndsEverySession() throws {
@@ -59,7 +59,7 @@ import Testing
         #expect(asked.bodyText.contains("If an account has this address"))
         let mail = try waitForMail(b)
         #expect(mail.hasPrefix("To: ann@example.com\nSubject: Reset your authtoken password\n"))
-        #expect(try b.t.auth.activity(accountID: 1, limit: 1).first?.entry.kind == .passwordResetRequested)
+        #expect(try b.t.auth.activity.list(accountID: 1, limit: 1).first?.entry.kind == .passwordResetRequested)
         let token = String(try #require(mail.firstMatch(of: #/reset\?token=([0-9a-f]{64})/#)?.1))
         let page = b.get("/reset?token=\(token)")
         #expect(page.bodyText.contains("Choose a new password") && !page.bodyText.contains("name=\"code\""))
@@ -88,13 +88,13 @@ import Testing
     @Test func aResetOfATwoFactorAccountNeedsItsCode() throws {
         let b = try BrowserHarness()
         let id = try b.addAccount("ann@example.com")
-        let account = try #require(try b.t.auth.existingAccount(email: "ann@example.com"))
-        let setup = try #require(try b.t.auth.startTwoFactorSetup(account: account))
+        let account = try #require(try b.t.auth.accounts.existingAccount(email: "ann@example.com"))
+        let setup = try #require(try b.t.auth.twoFactor.startTwoFactorSetup(account: account))
         let secret = try #require(Base32.decode(setup.secret))
-        _ = try b.t.auth.confirmTwoFactorSetup(account: account, keepSession: nil, password: "password1",
+        _ = try b.t.auth.twoFactor.confirmTwoFactorSetup(account: account, keepSession: nil, password: "password1",
                                                code: TOTP.code(secret: secret, step: TOTP.step(at: b.clock.now))).get()
         b.clock.advance(60)
-        guard case .mail(_, let link) = try b.t.auth.requestPasswordReset(email: "ann@example.com", client: .unknown) else {
+        guard case .mail(_, let link) = try b.t.auth.accounts.requestPasswordReset(email: "ann@example.com", client: .unknown) else {
             Issue.record("no reset link for an active account"); return
         }
         let page = b.get("/reset?token=\(link.value)")
@@ -133,7 +133,7 @@ import Testing
         #expect(b.post("/sessions/end-others", [("csrf", csrf)]).header("Location") == "/sessions?done=others")
         #expect(b.get("/sessions").bodyText.components(separatedBy: "class=\"session card\"").count == 2)
         // Both acts are in the owner's activity, newest first.
-        let ended = try b.t.auth.activity(accountID: 1, limit: 2).map(\.entry)
+        let ended = try b.t.auth.activity.list(accountID: 1, limit: 2).map(\.entry)
         #expect(ended.map(\.kind) == [.sessionsEnded, .sessionsEnded])
         #expect(ended[0].detail == "1 other sessions" && ended[1].detail.hasPrefix("one session ("))
         b.cookies = first
@@ -163,7 +163,7 @@ extension Result {
     @Test func removingTheLastTokenSaysThereAreNone() throws {
         let b = try BrowserHarness()
         let ann = try b.addAccount("ann@example.com")
-        let token = try b.t.auth.issueToken(accountID: ann, scopes: ["ZohoCRM/crmapi"], displayName: "only").get()
+        let token = try b.t.auth.tokens.issueToken(accountID: ann, scopes: ["ZohoCRM/crmapi"], displayName: "only").get()
         b.signIn("ann@example.com", "password1")
         #expect(!b.get("/tokens").bodyText.contains("You have no tokens yet."))
         #expect(b.post("/tokens/remove", [("csrf", b.sessionToken()), ("id", "\(token.record.id)")]).status == 303)

@@ -102,7 +102,7 @@ import Testing
         #expect(mail.hasPrefix("To: eve@example.com\nSubject: Someone tried to register with your address\n"))
         #expect(!mail.contains("token="))
         #expect(try b.t.store.account(id: id) == before)
-        #expect(try b.t.auth.setConfirmed(accountID: id, true))
+        #expect(try b.t.auth.accounts.setConfirmed(accountID: id, true))
         #expect(b.signIn("eve@example.com", "outsider-password").header("Location") == nil)
         #expect(b.signIn("eve@example.com", "admin-given").header("Location") == "/tokens")
     }
@@ -111,7 +111,7 @@ import Testing
     /// same page for the rest; an hour later mails go again.
     @Test func registrationMailsPerAddressAreLimited() throws {
         let b = try BrowserHarness()
-        for _ in 0..<AuthService.registrationMailsPerHour {
+        for _ in 0..<AccountService.registrationMailsPerHour {
             try? FileManager.default.removeItem(at: b.mailFile)
             _ = register(b, "eve@example.com")
             #expect(FileManager.default.fileExists(atPath: b.mailFile.path))

@@ -16,8 +16,8 @@ import Testing
         t = try TestStore()
         app = WebApp(auth: t.auth, logger: Logger(label: "test"))
         app.deliverNotices()
-        let ann = try t.auth.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
-        token = try t.auth.issueToken(accountID: ann.id, scopes: ["ZohoCRM/crmapi"], displayName: "deploy").get()
+        let ann = try t.auth.accounts.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
+        token = try t.auth.tokens.issueToken(accountID: ann.id, scopes: ["ZohoCRM/crmapi"], displayName: "deploy").get()
     }
 
     func rotate(query: String = "", body: String = "", headers: [String: String] = [:]) -> HTTPResponse {

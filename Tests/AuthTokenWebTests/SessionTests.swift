@@ -24,8 +24,8 @@ import Testing
     /// password, and no session starts.
     @Test func anApplicationPasswordDoesNotOpenAWebSession() throws {
         let b = try BrowserHarness()
-        let ann = try b.t.auth.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
-        let (appPassword, _) = try b.t.auth.createAppPassword(
+        let ann = try b.t.auth.accounts.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
+        let (appPassword, _) = try b.t.auth.appPasswords.createAppPassword(
             account: ann, name: "laptop", currentPassword: "password1", client: .unknown).get()
         let answer = b.signIn("ann@example.com", appPassword)
         #expect(answer.status == 200)
@@ -33,7 +33,7 @@ import Testing
         #expect(b.cookies["authtoken_session"] == nil)
         #expect(b.get("/tokens").status == 303)
         // The same value does work where it belongs.
-        let token = try b.t.auth.createToken(
+        let token = try b.t.auth.tokens.createToken(
             TokenRequest(email: "ann@example.com", password: appPassword, scope: "ZohoCRM/crmapi", displayName: nil))
         #expect((try? token.get()) != nil)
     }

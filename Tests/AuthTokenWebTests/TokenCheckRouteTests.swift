@@ -13,8 +13,8 @@ import Testing
         t = try TestStore()
         app = WebApp(auth: t.auth, logger: Logger(label: "test"))
         app.deliverNotices()
-        let account = try t.auth.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
-        token = try t.auth.issueToken(accountID: account.id, scopes: ["ZohoRecruit/recruitapi"], displayName: "x").get().secret.value
+        let account = try t.auth.accounts.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
+        token = try t.auth.tokens.issueToken(accountID: account.id, scopes: ["ZohoRecruit/recruitapi"], displayName: "x").get().secret.value
     }
 
     func check(uri: String, headers: [String: String] = [:]) -> HTTPResponse {

@@ -43,13 +43,13 @@ import Testing
     @Test func anExpiredTokenStaysListedWithItsLastUseAndCanBeRenewed() throws {
         let b = try BrowserHarness()
         let ann = try b.addAccount("ann@example.com")
-        let issued = try b.t.auth.issueToken(
+        let issued = try b.t.auth.tokens.issueToken(
             accountID: ann, scopes: ["ZohoCRM/crmapi"], displayName: "nightly sync", expiry: .days(30)).get()
-        let soon = try b.t.auth.issueToken(
+        let soon = try b.t.auth.tokens.issueToken(
             accountID: ann, scopes: ["ZohoCRM/crmapi"], displayName: "weekly report",
             expiry: .until(b.clock.now.addingTimeInterval(36.5 * day))).get()
         b.clock.advance(29 * day)
-        #expect(try b.t.auth.checkToken(issued.secret.value, scope: "crmapi", from: "192.0.2.7") != .invalidToken)
+        #expect(try b.t.auth.check.checkToken(issued.secret.value, scope: "crmapi", from: "192.0.2.7") != .invalidToken)
         try b.t.auth.usage.flushAll()
         b.signIn("ann@example.com", "password1")
         let warned = b.get("/tokens").bodyText
@@ -69,8 +69,8 @@ import Testing
         #expect(ask.bodyText.contains("The new value expires on"))
         let renewed = b.post("/tokens/regenerate", [("csrf", BrowserHarness.formToken(ask)), ("id", "\(issued.record.id)")])
         let value = try #require(renewed.bodyText.firstMatch(of: #/id="token-value" class="secret">([0-9a-f]{32})</#)?.1)
-        #expect(try b.t.auth.checkToken(String(value), scope: "crmapi", from: "") != .invalidToken)
-        let row = try #require(try b.t.auth.token(id: issued.record.id, accountID: ann))
+        #expect(try b.t.auth.check.checkToken(String(value), scope: "crmapi", from: "") != .invalidToken)
+        let row = try #require(try b.t.auth.tokens.token(id: issued.record.id, accountID: ann))
         #expect(row.displayName == "nightly sync" && row.expiresAt == b.clock.now.addingTimeInterval(30 * day))
         #expect(!b.get("/tokens").bodyText.contains("expired on"))
     }

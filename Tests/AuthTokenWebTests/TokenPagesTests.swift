@@ -8,7 +8,7 @@ import Testing
         let b = try BrowserHarness()
         try b.addAccount("ann@example.com")
         let bob = try b.addAccount("bob@example.com")
-        let theirs = try b.t.auth.issueToken(accountID: bob, scopes: ["ZohoCRM/crmapi"], displayName: "bob's").get()
+        let theirs = try b.t.auth.tokens.issueToken(accountID: bob, scopes: ["ZohoCRM/crmapi"], displayName: "bob's").get()
         b.signIn("ann@example.com", "password1")
         let csrf = b.sessionToken()
         #expect(b.get("/tokens/remove?id=\(theirs.record.id)").status == 404)
@@ -27,7 +27,7 @@ import Testing
     @Test func regenerateKeepsIdNameAndScopesAndKillsTheOldValue() throws {
         let b = try BrowserHarness()
         let ann = try b.addAccount("ann@example.com")
-        let old = try b.t.auth.issueToken(accountID: ann, scopes: ["ZohoCRM/crmapi", "ZohoPC/docsapi"], displayName: "sync").get()
+        let old = try b.t.auth.tokens.issueToken(accountID: ann, scopes: ["ZohoCRM/crmapi", "ZohoPC/docsapi"], displayName: "sync").get()
         b.signIn("ann@example.com", "password1")
         let page = b.post("/tokens/regenerate", [("csrf", b.sessionToken()), ("id", "\(old.record.id)")])
         #expect(page.status == 200)
@@ -42,7 +42,7 @@ import Testing
     @Test func removeAsksFirstThenDeletes() throws {
         let b = try BrowserHarness()
         let ann = try b.addAccount("ann@example.com")
-        let token = try b.t.auth.issueToken(accountID: ann, scopes: ["ZohoCRM/crmapi"], displayName: "old job").get()
+        let token = try b.t.auth.tokens.issueToken(accountID: ann, scopes: ["ZohoCRM/crmapi"], displayName: "old job").get()
         b.signIn("ann@example.com", "password1")
         let ask = b.get("/tokens/remove?id=\(token.record.id)")
         #expect(ask.bodyText.contains("Remove this token?") && ask.bodyText.contains("old job"))
@@ -61,7 +61,7 @@ import Testing
         b.signIn("ann@example.com", "password1")
         func newest() throws -> (kind: ActivityKind?, detail: String?, mail: String) {
             b.t.auth.notices.waitUntilSent()
-            let entry = try b.t.auth.activity(accountID: ann, limit: 1).first?.entry
+            let entry = try b.t.auth.activity.list(accountID: ann, limit: 1).first?.entry
             return (entry?.kind, entry?.detail, (try? String(contentsOf: b.mailFile, encoding: .utf8)) ?? "")
         }
         let made = b.post("/tokens", [("csrf", b.sessionToken()), ("scope", "ZohoPC/docsapi"), ("name", "docs")])

@@ -18,7 +18,7 @@ public enum PasswordRefusal: Error, Equatable, Sendable {
 /// `set-password`. Every way ends the account's other sessions and half-done sign-ins and
 /// voids its reset links (`AuthStore.replacePassword`, one transaction). Tokens and
 /// application passwords stay: they are independent of the password.
-extension AuthService {
+extension AccountService {
     /// How long a reset link works.
     public static let passwordResetLifetime: TimeInterval = 3600
     /// Reset mails per hour from one client address (or /64), all recipients together, and
@@ -35,7 +35,7 @@ extension AuthService {
     {
         do { try Self.checkNewPassword(new) } catch { return .failure(.rejected(error)) }
         let account = session.account
-        switch try throttled(accountID: account.id, client: client, {
+        switch try throttle.attempt(accountID: account.id, client: client, {
             try hasher.verify(current, against: account.passwordHash)
         }) {
         case .blocked: return .failure(.blocked)
@@ -129,7 +129,7 @@ extension AuthService {
         guard RandomSecret.isWellFormed(secret),
               let accountID = try store.passwordReset(digest: RandomSecret(value: secret).digest, now: now())
         else { return nil }
-        return try hasTwoFactor(accountID: accountID)
+        return try twoFactor.hasTwoFactor(accountID: accountID)
     }
 
     /// Sets the new password from a reset link. With two-factor on, `code` (a current or
@@ -142,8 +142,8 @@ extension AuthService {
         let digest = RandomSecret(value: secret).digest
         guard let accountID = try store.passwordReset(digest: digest, now: now()) else { return .failure(.expired) }
         do { try Self.checkNewPassword(new) } catch { return .failure(.rejected(error)) }
-        if try hasTwoFactor(accountID: accountID) {
-            switch try throttled(accountID: accountID, client: client, { try checkSecondFactor(accountID: accountID, code: code) }) {
+        if try twoFactor.hasTwoFactor(accountID: accountID) {
+            switch try throttle.attempt(accountID: accountID, client: client, { try twoFactor.checkSecondFactor(accountID: accountID, code: code) }) {
             case .blocked: return .failure(.blocked)
             case .failed:
                 try log(.signInFailed, accountID: accountID, client: client, detail: "password reset: wrong two-factor code")

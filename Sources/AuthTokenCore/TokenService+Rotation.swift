@@ -18,7 +18,7 @@ public enum RotationOutcome: Sendable {
 /// means a copy is in hands that did not take part in the rotation, so the token is
 /// revoked with every value, the owner gets an activity entry and an e-mail, and the
 /// caller gets the ordinary dead-token answer.
-extension AuthService {
+extension TokenService {
     public func rotateToken(value: String?, client: Client = .unknown) throws -> RotationOutcome {
         guard let value, TokenSecret.isWellFormed(value) else { return .deadToken }
         let digest = TokenSecret.digest(of: value)
@@ -47,11 +47,13 @@ extension AuthService {
             return .deadToken
         }
         try log(.tokenRotated, accountID: record.accountID, client: client,
-                detail: "/apiauthtoken/rotate, \(Self.tokenDetail(id: record.id, hint: secret.hint)) replaces \(record.hint), "
+                detail: "/apiauthtoken/rotate, \(ActivityService.tokenDetail(id: record.id, hint: secret.hint)) replaces \(record.hint), "
                     + "which works until \(Self.logTime(worksUntil))")
         return .rotated(IssuedToken(secret: secret, record: TokenRecordSummary(rotated)), worksUntil: worksUntil)
     }
+}
 
+extension AuthFeature {
     /// A rotated-out value was presented after it stopped working (or was rotated again):
     /// revokes the token it came from, with all its values, writes the owner's activity
     /// entry and mails the owner. Only the request whose delete removed the token does
@@ -63,7 +65,7 @@ extension AuthService {
         usage.forget(tokenID: grant.tokenID)
         let presented = "…" + value.suffix(4)
         try log(.tokenReused, accountID: grant.accountID, client: client,
-                detail: "\(via): rotated-out value \(presented) of \(Self.tokenDetail(id: token.id, hint: token.hint)) "
+                detail: "\(via): rotated-out value \(presented) of \(ActivityService.tokenDetail(id: token.id, hint: token.hint)) "
                     + "“\(token.displayName)” used again; token revoked")
         let from = client.address.isEmpty ? "" : " from \(client.address)"
         notices.send(Notice(

@@ -4,7 +4,7 @@ import Foundation
 
 /// Turning TOTP on and off, and checking a second factor. Secrets are sealed with
 /// `settings.secretBox`; without one every method here throws `noKeyConfigured`.
-extension AuthService {
+extension TwoFactorService {
     static let recoveryCodeCount = 10
     static let recoveryCodeLength = 10
     /// 20 bytes (160 bits): RFC 4226's recommended secret length.
@@ -56,7 +56,7 @@ extension AuthService {
         let (secret, sealed) = try openSecretAndSealing(record)
         if let setupID, setupID != TwoFactorSetup.id(of: Base32.encode(secret)) { return .failure(.expired) }
         var step: Int64?
-        switch try throttled(accountID: accountID, client: client, {
+        switch try throttle.attempt(accountID: accountID, client: client, {
             guard try hasher.verify(password, against: account.passwordHash) else { return false }
             step = TOTP.matchingStep(secret: secret, code: code, at: now())
             return step != nil
@@ -82,7 +82,7 @@ extension AuthService {
     public func disableTwoFactor(account: Account, password: String, code: String, client: Client = .unknown) throws
         -> Result<Void, SecondFactorRefusal>
     {
-        switch try throttled(accountID: account.id, client: client, {
+        switch try throttle.attempt(accountID: account.id, client: client, {
             try hasher.verify(password, against: account.passwordHash)
                 && checkSecondFactor(accountID: account.id, code: code)
         }) {

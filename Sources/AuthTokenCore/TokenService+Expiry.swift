@@ -5,7 +5,7 @@ import Foundation
 /// unless `maxTokenLifetimeDays` caps every new value: then it gets the cap. The cap only
 /// ever applies when a value is made (created, renewed, rotated): tokens already stored
 /// keep the expiry they have.
-extension AuthService {
+extension TokenService {
     /// The lifetime in seconds a new value gets for `choice`, capped by the policy; nil is
     /// permanent. Throws `TokenRefusal.invalidExpiry` for a day count out of range or a
     /// date that is not in the future.
@@ -24,17 +24,6 @@ extension AuthService {
         return capped(asked)
     }
 
-    /// `lifetime` (nil: permanent) within the policy's cap.
-    func capped(_ lifetime: Int64?) -> Int64? {
-        guard let cap = settings.maxTokenLifetimeDays.map({ Int64($0) * 86400 }) else { return lifetime }
-        return min(lifetime ?? cap, cap)
-    }
-
-    /// The instant a value made now with this lifetime stops working.
-    func expiry(lifetime: Int64?) -> Date? {
-        lifetime.map { Date(timeIntervalSince1970: Double(Self.seconds(now()) + $0)) }
-    }
-
     /// When the token's value would expire if it were renewed (regenerated) now; nil: never.
     public func renewedExpiry(of token: TokenRecord) -> Date? {
         expiry(lifetime: capped(token.lifetime))
@@ -44,6 +33,19 @@ extension AuthService {
     /// works at 11:59:59 and fails at 12:00:00.
     public func hasExpired(_ token: TokenRecord) -> Bool {
         token.expiresAt.map { Self.seconds($0) <= Self.seconds(now()) } ?? false
+    }
+}
+
+extension AuthFeature {
+    /// `lifetime` (nil: permanent) within the policy's cap.
+    func capped(_ lifetime: Int64?) -> Int64? {
+        guard let cap = settings.maxTokenLifetimeDays.map({ Int64($0) * 86400 }) else { return lifetime }
+        return min(lifetime ?? cap, cap)
+    }
+
+    /// The instant a value made now with this lifetime stops working.
+    func expiry(lifetime: Int64?) -> Date? {
+        lifetime.map { Date(timeIntervalSince1970: Double(Self.seconds(now()) + $0)) }
     }
 
     static func seconds(_ date: Date) -> Int64 {

@@ -12,7 +12,7 @@ public enum TokenInspection: Sendable {
     case reused
 }
 
-extension AuthService {
+extension TokenService {
     /// The token a value belongs to, for the value's own holder. Accepts exactly what the
     /// token check accepts (and raises the same alarm), but needs no scope and notes no use.
     public func inspectToken(value: String?, client: Client = .unknown) throws -> TokenInspection {

@@ -4,7 +4,7 @@ import Foundation
 /// Expiry reminders: an e-mail 7 days and 1 day before a token expires, once each, for
 /// tokens used in the last 30 days (one nobody uses breaks nothing when it expires). Sent
 /// by the server's background task (`RetentionSweeper`), never by a request.
-extension AuthService {
+extension Housekeeping {
     /// The reminders, nearest first: a token first seen a day before its expiry gets the
     /// 1-day reminder only, not both at once.
     public static let reminderDays = [1, 7]

@@ -6,7 +6,7 @@ import Foundation
 /// half-done sign-ins and reset links, unconfirmed accounts past their time, activity
 /// entries older than `activityRetention`, and throttle counters a day past their window
 /// that block nobody.
-extension AuthService {
+extension Housekeeping {
     /// Tokens and web sessions in the store, for metrics.
     public func rowCounts() throws -> (tokens: Int, sessions: Int) {
         try store.rowCounts()
@@ -24,5 +24,18 @@ extension AuthService {
             idleBefore: time - sessions.idleTimeout, createdBefore: time - sessions.absoluteTimeout)
         counts.unconfirmedAccounts = try removeExpiredRegistrations()
         return counts
+    }
+}
+
+extension Housekeeping {
+    /// Removes unconfirmed accounts older than `unconfirmedLifetime` (with their links): the
+    /// sweep's work (`sweep`), never a registration's, since it scans the account table
+    /// under the write lock. A registration needs no sweep first: an address whose
+    /// self-registered account has not been swept yet takes a new registration's link like
+    /// any waiting one (`addRegistrationLink`). How many went.
+    @discardableResult
+    public func removeExpiredRegistrations() throws -> Int {
+        guard let lifetime = settings.sessions.unconfirmedLifetime else { return 0 }
+        return try store.deleteUnconfirmedAccounts(createdBefore: now() - lifetime)
     }
 }

@@ -12,7 +12,7 @@ struct FirstFactor {
     let appPassword: AppPasswordRecord?
 }
 
-extension AuthService {
+extension AuthFeature {
     /// The application password a typed value names: by its look-up digest under the
     /// current key, else (during a key rotation) under the previous one, in which case the
     /// row gets the current digest. Only the look-up; the caller verifies the hash.
@@ -64,7 +64,7 @@ extension AuthService {
         let found = try store.account(email: address.value)
         let appPassword = acceptAppPasswords ? try found.flatMap { try namedAppPassword(password, $0.id) } : nil
         let device = found.flatMap { deviceCookies?.device(in: deviceCookie, accountID: $0.id) }
-        let outcome = try throttled(
+        let outcome = try throttle.attempt(
             accountID: found?.id, client: client, device: device, appPassword: appPassword != nil
         ) {
             guard let account = found else {

@@ -3,7 +3,7 @@ import Foundation
 
 /// What the Active Authtokens page does besides issuing: always for one account, so a
 /// token id of another account behaves exactly like one that does not exist.
-extension AuthService {
+extension TokenService {
     /// Gives the token a new secret; every value it had before stops working with this
     /// write, the ones rotated out by `/apiauthtoken/rotate` included (still in their grace
     /// window or not), and none of them counts as reuse afterwards: the owner replaced the
@@ -29,12 +29,12 @@ extension AuthService {
         guard let token = try store.token(id: id, accountID: accountID),
               try store.deleteToken(id: id, accountID: accountID)
         else { return false }
-        try log(.tokenRemoved, accountID: accountID, client: client, detail: via + ", " + Self.tokenDetail(id: id, hint: token.hint))
+        try log(.tokenRemoved, accountID: accountID, client: client, detail: via + ", " + ActivityService.tokenDetail(id: id, hint: token.hint))
         return true
     }
 
     /// The account's tokens, oldest first (digests and hints, never secrets).
-    public func tokens(accountID: Int64) throws -> [TokenRecord] {
+    public func list(accountID: Int64) throws -> [TokenRecord] {
         try store.tokens(accountID: accountID)
     }
 
@@ -46,5 +46,22 @@ extension AuthService {
     /// Checks a browser's application name the way API mode checks `DISPLAY_NAME`.
     public static func applicationName(_ raw: String?, scopes: [String]) -> String? {
         displayName(raw, scopes: scopes)
+    }
+}
+
+extension TokenService {
+    /// Deletes a token given its value (`/apiauthtoken/delete`): holding a token is
+    /// authority enough to throw it away.
+    /// The deletion goes to the owner's activity log, named by id and hint.
+    public func deleteToken(value token: String?, client: Client = .unknown) throws -> Bool {
+        guard let token, TokenSecret.isWellFormed(token) else { return false }
+        let digest = TokenSecret.digest(of: token)
+        let record = try store.token(digest: digest)
+        guard try store.deleteToken(digest: digest) else { return false }
+        if let record {
+            try log(.tokenRemoved, accountID: record.accountID, client: client,
+                    detail: "/apiauthtoken/delete, " + ActivityService.tokenDetail(id: record.id, hint: record.hint))
+        }
+        return true
     }
 }

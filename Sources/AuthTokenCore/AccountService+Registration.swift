@@ -25,7 +25,7 @@ public enum Registration: Sendable {
 /// link ends. An account with a password (confirmed, or made by an administrator, confirmed
 /// or not) is never changed by registering its address; an administrator's `user confirm` of
 /// an account still waiting for its link confirms it without a password (its owner resets one).
-extension AuthService {
+extension AccountService {
     /// Registration mails (a link, or "someone tried") one address gets in an hour.
     public static let registrationMailsPerHour = 5
 
@@ -53,17 +53,6 @@ extension AuthService {
             expiresAt: now() + settings.sessions.confirmationLifetime, passwordHash: hash, displayName: name)
         else { return .alreadyRegistered(address) }
         return .confirmationLink(secret, address)
-    }
-
-    /// Removes unconfirmed accounts older than `unconfirmedLifetime` (with their links): the
-    /// sweep's work (`sweep`), never a registration's, since it scans the account table
-    /// under the write lock. A registration needs no sweep first: an address whose
-    /// self-registered account has not been swept yet takes a new registration's link like
-    /// any waiting one (`addRegistrationLink`). How many went.
-    @discardableResult
-    public func removeExpiredRegistrations() throws -> Int {
-        guard let lifetime = settings.sessions.unconfirmedLifetime else { return 0 }
-        return try store.deleteUnconfirmedAccounts(createdBefore: now() - lifetime)
     }
 
     /// Uses a confirmation link: true when it was valid, unused and not expired, and the

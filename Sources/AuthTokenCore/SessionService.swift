@@ -3,7 +3,7 @@ import Foundation
 
 /// Browser sign-in. The session id is a fresh `RandomSecret` on every sign-in (nothing the
 /// browser brought is reused, so no fixation), and only its digest is stored.
-extension AuthService {
+extension SessionService {
     /// Checks e-mail and password like API mode does, and on success starts a session.
     /// Deactivated and unconfirmed are told only after the password matched.
     public func signIn(email: String, password: String, client: Client = .unknown, deviceCookie: String? = nil) throws
@@ -25,8 +25,8 @@ extension AuthService {
         case .failure(.notConfirmed): return .failure(.notConfirmed)
         }
         try rehashIfNeeded(account, password: password)
-        if try hasTwoFactor(accountID: account.id) {
-            _ = try requireBox()  // fail clearly now, not after the person typed a code
+        if try twoFactor.hasTwoFactor(accountID: account.id) {
+            _ = try twoFactor.requireBox()  // fail clearly now, not after the person typed a code
             let pending = RandomSecret.generate()
             try store.createPendingSignIn(
                 digest: pending.digest, accountID: account.id, expiresAt: now() + Self.pendingSignInLifetime)
@@ -52,8 +52,8 @@ extension AuthService {
         // Through the throttle: a block that began after the password step (codes guessed
         // elsewhere) holds here too.
         let device = deviceCookies?.device(in: deviceCookie, accountID: accountID)
-        switch try throttled(accountID: accountID, client: client, device: device, {
-            try checkSecondFactor(accountID: accountID, code: code)
+        switch try throttle.attempt(accountID: accountID, client: client, device: device, {
+            try twoFactor.checkSecondFactor(accountID: accountID, code: code)
         }) {
         case .blocked: return .failure(.blocked)
         case .failed:

@@ -5,7 +5,7 @@ import Foundation
 /// one revoked, or every one a filter matches after a confirmation that says how many.
 /// Revoking deletes the password and nothing else: the tokens it got stay, as when its owner
 /// revokes it (tokens are permanent; the inventory names their password "(revoked)").
-extension AuthService {
+extension AdminService {
     public func appPasswordInventory(ownerID: Int64?, unusedSince: Date?, page: Int) throws
         -> (rows: [InventoryAppPassword], total: Int)
     {

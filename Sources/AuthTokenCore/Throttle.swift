@@ -10,13 +10,13 @@ import Foundation
 /// so only someone holding that value gets here) is counted on the account's application-
 /// password budget instead of the account's: guesses, which name no application password,
 /// block the main password and not the scripts of an owner who has one.
-extension AuthService {
+extension Throttle {
     static func accountKey(_ id: Int64) -> String { "account:\(id)" }
     static func appPasswordsKey(_ id: Int64) -> String { "app-passwords:\(id)" }
     static func addressKey(_ address: String) -> String { "address:" + ThrottleAddress.key(address) }
 
     /// What came of a throttled check.
-    @_spi(Testing) public enum ThrottleOutcome: Equatable, Sendable {
+    @_spi(Testing) public enum Outcome: Equatable, Sendable {
         case passed, failed, blocked
     }
 
@@ -35,9 +35,9 @@ extension AuthService {
     ///
     /// `appPassword`: the value names one of the account's application passwords; then the
     /// account's application-password counter stands in for the account's (same limit).
-    @_spi(Testing) public func throttled(
+    @_spi(Testing) public func attempt(
         accountID: Int64?, client: Client, device: String? = nil, appPassword: Bool = false, _ check: () throws -> Bool
-    ) throws -> ThrottleOutcome {
+    ) throws -> Outcome {
         // A full password queue refuses now, before the counters cost a write each.
         guard hasher.queue.hasRoom else {
             hasher.queue.countRefusal()
@@ -105,7 +105,7 @@ extension AuthService {
     private func block(_ key: ThrottleKey, accountID: Int64?, client: Client) throws {
         let until = now() + settings.throttle.blockFor
         guard try store.startBlock(key: key.key, until: until, now: now()) else { return }
-        blocksStarted.add(1, ordering: .relaxed)
+        core.blocksStarted.add(1, ordering: .relaxed)
         try log(.blocked, accountID: accountID, client: client, detail: "\(key.what), until \(Self.stamp(until))")
     }
 

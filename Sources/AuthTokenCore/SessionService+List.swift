@@ -6,7 +6,7 @@ import Foundation
 /// A session is named on the page by a handle, the first 16 hex digits of its digest:
 /// enough to tell them apart, and no more than the page needs (the digest itself cannot
 /// sign anyone in either; only the cookie's value can).
-extension AuthService {
+extension SessionService {
     public struct SessionEntry: Sendable, Equatable {
         public let handle: String
         public let createdAt: Date
@@ -19,7 +19,7 @@ extension AuthService {
     static func handle(_ digest: String) -> String { String(digest.prefix(16)) }
 
     /// The account's live sessions, the asking one marked, most recently seen first.
-    public func sessions(of session: WebSession) throws -> [SessionEntry] {
+    public func list(of session: WebSession) throws -> [SessionEntry] {
         let time = now()
         let limits = settings.sessions
         return try store.sessions(accountID: session.account.id).filter {

@@ -6,7 +6,7 @@ import AuthTokenStore
 /// means the same as another's keeps its old spelling and is reported, as is one whose
 /// address the rules refuse (an administrator renames or removes it; until then it cannot
 /// sign in, since what people type is parsed first).
-extension AuthService {
+extension AccountService {
     public struct EmailCheck: Sendable {
         /// Accounts whose address was rewritten: (id, old, new).
         public var rewritten: [(id: Int64, old: String, new: String)] = []

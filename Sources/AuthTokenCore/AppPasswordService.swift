@@ -14,7 +14,7 @@ public enum AppPasswordRefusal: Error, Equatable, Sendable {
 
 /// Application-specific passwords: for scripts and devices of people who sign in with two
 /// factors, whose main password API mode refuses.
-extension AuthService {
+extension AppPasswordService {
     /// A new application password, shown once grouped (`abcd efgh ijkl`). The current
     /// password is checked through the throttle, like every other password.
     public func createAppPassword(account: Account, name rawName: String, currentPassword: String, client: Client)
@@ -22,7 +22,7 @@ extension AuthService {
     {
         let name = rawName.trimmingSpaces()
         guard !name.isEmpty, NameRule.allows(name) else { return .failure(.invalidName) }
-        switch try throttled(accountID: account.id, client: client, {
+        switch try throttle.attempt(accountID: account.id, client: client, {
             try hasher.verify(currentPassword, against: account.passwordHash)
         }) {
         case .blocked: return .failure(.blocked)
@@ -46,7 +46,7 @@ extension AuthService {
         }
     }
 
-    public func appPasswords(accountID: Int64) throws -> [AppPasswordRecord] {
+    public func list(accountID: Int64) throws -> [AppPasswordRecord] {
         try store.appPasswords(accountID: accountID)
     }
 

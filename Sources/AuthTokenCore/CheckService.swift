@@ -14,7 +14,7 @@ public enum TokenCheck: Sendable, Equatable {
     case reused
 }
 
-extension AuthService {
+extension CheckService {
     /// Checks a token for a scope. Runs on every guarded request, so it does one indexed
     /// read and no write: the use is noted in memory for `usage` to write later.
     ///
@@ -46,21 +46,6 @@ extension AuthService {
         } catch {
             return false
         }
-    }
-
-    /// Deletes a token given its value (`/apiauthtoken/delete`): holding a token is
-    /// authority enough to throw it away.
-    /// The deletion goes to the owner's activity log, named by id and hint.
-    public func deleteToken(value token: String?, client: Client = .unknown) throws -> Bool {
-        guard let token, TokenSecret.isWellFormed(token) else { return false }
-        let digest = TokenSecret.digest(of: token)
-        let record = try store.token(digest: digest)
-        guard try store.deleteToken(digest: digest) else { return false }
-        if let record {
-            try log(.tokenRemoved, accountID: record.accountID, client: client,
-                    detail: "/apiauthtoken/delete, " + Self.tokenDetail(id: record.id, hint: record.hint))
-        }
-        return true
     }
 }
 

@@ -2,7 +2,7 @@ import AuthTokenStore
 import Foundation
 
 /// Account administration: what the admin CLI does and no web page does.
-extension AuthService {
+extension AccountService {
     /// Creates an account after checking the e-mail and password rules.
     public func addAccount(email: String, displayName: String?, password: String, confirmed: Bool) throws
         -> Account
@@ -21,7 +21,7 @@ extension AuthService {
     }
 
     /// Every account, oldest first.
-    public func accounts() throws -> [Account] {
+    public func list() throws -> [Account] {
         try store.accounts()
     }
 
@@ -48,23 +48,6 @@ extension AuthService {
     public func existingAccount(email: String) throws -> Account {
         guard let account = try store.account(email: try Self.address(email).value) else { throw AccountError.noSuchUser }
         return account
-    }
-
-    static func address(_ email: String) throws(AccountError) -> EmailAddress {
-        do { return try EmailAddress(parsing: email) } catch { throw .invalidEmail(error) }
-    }
-
-    /// The rules every new password meets, wherever it is set.
-    static func checkNewPassword(_ password: String) throws(AccountError) {
-        guard password.utf8.count <= 1024 else { throw .passwordTooLong }  // bytes first: counting characters is work
-        guard password.count >= 8 else { throw .weakPassword }
-    }
-
-    /// The name shown for the account: the one given, else the address's local part.
-    static func displayName(_ given: String?, email: EmailAddress) throws(AccountError) -> String {
-        let name = (given ?? "").trimmingSpaces()
-        guard NameRule.allows(name) else { throw .invalidDisplayName }
-        return name.isEmpty ? String(email.value.prefix { $0 != "@" }) : name
     }
 }
 

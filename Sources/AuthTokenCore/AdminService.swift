@@ -52,7 +52,7 @@ public enum AdminGate: Sendable, Equatable {
 
 /// The administrators' pages: lists across every account and acts on one, each act written
 /// to the target's activity and to the administrator's own (the audit trail).
-extension AuthService {
+extension AdminService {
     /// Rows per page on every administrators' list.
     public static let adminPageSize = 50
 
@@ -61,7 +61,7 @@ extension AuthService {
     /// session (a session from before two-factor was turned on, or a copied cookie of one,
     /// does not get in).
     public func adminGate(_ session: WebSession) throws -> AdminGate {
-        guard try hasTwoFactor(accountID: session.account.id) else { return .twoFactorOff }
+        guard try twoFactor.hasTwoFactor(accountID: session.account.id) else { return .twoFactorOff }
         return session.secondFactor ? .open : .signInWithCode
     }
 
@@ -73,8 +73,8 @@ extension AuthService {
     public func adminAccount(id: Int64) throws -> AdminAccountView? {
         guard let account = try store.account(id: id) else { return nil }
         return AdminAccountView(
-            account: account, twoFactor: try hasTwoFactor(accountID: id),
-            blockedUntil: try [Self.accountKey(id), Self.appPasswordsKey(id)]
+            account: account, twoFactor: try twoFactor.hasTwoFactor(accountID: id),
+            blockedUntil: try [Throttle.accountKey(id), Throttle.appPasswordsKey(id)]
                 .compactMap { try store.blockedUntil(key: $0, now: now()) }.max(),
             tokens: try store.tokens(accountID: id), appPasswords: try store.appPasswords(accountID: id),
             sessions: try store.sessions(accountID: id), activity: try store.activity(accountID: id, limit: 50))
@@ -87,8 +87,8 @@ extension AuthService {
         case .confirm: try store.setConfirmed(accountID: accountID, true)
         case .deactivate: try store.setActive(accountID: accountID, false)
         case .activate: try store.setActive(accountID: accountID, true)
-        case .resetTwoFactor: _ = try resetTwoFactor(accountID: accountID)
-        case .unblock: try unblock(accountID: accountID)
+        case .resetTwoFactor: _ = try twoFactor.resetTwoFactor(accountID: accountID)
+        case .unblock: try throttle.unblock(accountID: accountID)
         case .endSessions: try store.deleteSessions(accountID: accountID, except: nil)
         }
         try audit(admin: admin, client: client, target: target, action.label)
@@ -131,7 +131,7 @@ extension AuthService {
               let owner = try store.account(id: token.accountID)
         else { return nil }
         try audit(admin: admin, client: client, target: owner,
-                  "revoked " + Self.tokenDetail(id: token.id, hint: token.hint), kind: .tokenRemoved)
+                  "revoked " + ActivityService.tokenDetail(id: token.id, hint: token.hint), kind: .tokenRemoved)
         return token
     }
 
@@ -143,7 +143,7 @@ extension AuthService {
     {
         guard let tokens = try store.deleteTokens(filter, expected: expected) else { return nil }
         for (ownerID, theirs) in Dictionary(grouping: tokens, by: \.accountID).sorted(by: { $0.key < $1.key }) {
-            let names = theirs.prefix(5).map { Self.tokenDetail(id: $0.id, hint: $0.hint) }.joined(separator: ", ")
+            let names = theirs.prefix(5).map { ActivityService.tokenDetail(id: $0.id, hint: $0.hint) }.joined(separator: ", ")
             try log(.tokenRemoved, accountID: ownerID, client: client, detail: "by an administrator (\(admin.email)): "
                 + "\(theirs.count) revoked at once: \(names)\(theirs.count > 5 ? ", …" : "")")
         }

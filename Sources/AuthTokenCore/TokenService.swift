@@ -1,7 +1,7 @@
 import AuthTokenStore
 import Foundation
 
-extension AuthService {
+extension TokenService {
     /// API mode: checks the credentials and issues a token.
     ///
     /// The order of checks is part of the contract: cheap request checks first, then the
@@ -41,7 +41,7 @@ extension AuthService {
         }
         let mainPassword = appPassword == nil
         if mainPassword {
-            guard try !hasTwoFactor(accountID: account.id) else {
+            guard try !twoFactor.hasTwoFactor(accountID: account.id) else {
                 try log(.signInFailed, accountID: account.id, client: client,
                         detail: "API mode: two-factor account, application password needed")
                 return .failure(.webLoginRequired)
@@ -84,14 +84,6 @@ extension AuthService {
         }
     }
 
-    /// Replaces a stored hash made with older Argon2 parameters. Failing to store the new
-    /// hash must not fail the sign-in that already succeeded, so errors are swallowed here.
-    func rehashIfNeeded(_ account: Account, password: String) throws {
-        guard hasher.needsRehash(account.passwordHash),
-              let fresh = try? hasher.hash(password) else { return }
-        _ = try? store.setPasswordHash(accountID: account.id, fresh)
-    }
-
     /// The application name to store: trimmed, within `NameRule`. Missing means the scope
     /// list, so every token has some name.
     static func displayName(_ raw: String?, scopes: [String]) -> String? {
@@ -107,5 +99,15 @@ extension TokenRecordSummary {
         self.init(
             id: record.id, hint: record.hint, scopes: record.scopes, displayName: record.displayName,
             expiresAt: record.expiresAt)
+    }
+}
+
+extension AuthFeature {
+    /// Replaces a stored hash made with older Argon2 parameters. Failing to store the new
+    /// hash must not fail the sign-in that already succeeded, so errors are swallowed here.
+    func rehashIfNeeded(_ account: Account, password: String) throws {
+        guard hasher.needsRehash(account.passwordHash),
+              let fresh = try? hasher.hash(password) else { return }
+        _ = try? store.setPasswordHash(accountID: account.id, fresh)
     }
 }
