@@ -15,6 +15,7 @@ let package = Package(
         // For the fuzzing package in Tests/Fuzz, which can only depend on products.
         .library(name: "AuthTokenWeb", targets: ["AuthTokenWeb"]),
         .library(name: "FastCGI", targets: ["FastCGI"]),
+        .library(name: "WebAuthn", targets: ["WebAuthn"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -37,6 +38,8 @@ let package = Package(
         .target(name: "Lifecycle"),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "Lifecycle"]),
         .target(name: "AuthTokenStore"),
+        // WebAuthn (passkeys): a strict CBOR decoder, COSE keys, and the relying party's checks.
+        .target(name: "WebAuthn", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The SQL both backends share: statements written once, the row-reading and executor
         // protocols, and the store methods written once over either backend (docs/architecture.md).
         .target(name: "AuthTokenSQL", dependencies: ["AuthTokenStore"]),
@@ -97,6 +100,7 @@ let package = Package(
         .target(name: "AuthTokenTestKit", dependencies: ["AuthTokenCore", "AuthTokenStore", "AuthTokenSQLite"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"]),
+        .testTarget(name: "WebAuthnTests", dependencies: ["WebAuthn", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "AuthTokenConfigTests", dependencies: ["AuthTokenConfig"]),
         .testTarget(
             name: "AuthTokenCoreTests",

@@ -16,6 +16,7 @@ let package = Package(
         .executableTarget(name: "FuzzEmailAddress", dependencies: ["FuzzDriver", .product(name: "AuthTokenWeb", package: "authtoken")]),
         .executableTarget(name: "FuzzCookies", dependencies: ["FuzzDriver", .product(name: "AuthTokenWeb", package: "authtoken")]),
         .executableTarget(name: "FuzzLegacyAnswer", dependencies: ["FuzzDriver", .product(name: "AuthTokenWeb", package: "authtoken")]),
+        .executableTarget(name: "FuzzWebAuthn", dependencies: ["FuzzDriver", .product(name: "WebAuthn", package: "authtoken")]),
         .executableTarget(name: "FuzzFastCGIParams", dependencies: [
             "FuzzDriver", .product(name: "FastCGI", package: "authtoken"),
             .product(name: "AuthTokenWeb", package: "authtoken"),
