@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "AuthTokenCore",
             dependencies: [
-                "AuthTokenStore", "CArgon2", "Lifecycle",
+                "AuthTokenStore", "CArgon2", "Lifecycle", "WebAuthn",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -97,10 +97,15 @@ let package = Package(
             ]
         ),
 
-        .target(name: "AuthTokenTestKit", dependencies: ["AuthTokenCore", "AuthTokenStore", "AuthTokenSQLite"]),
+        .target(
+            name: "AuthTokenTestKit",
+            dependencies: [
+                "AuthTokenCore", "AuthTokenStore", "AuthTokenSQLite", "WebAuthn", .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"]),
-        .testTarget(name: "WebAuthnTests", dependencies: ["WebAuthn", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "WebAuthnTests", dependencies: ["WebAuthn", "AuthTokenTestKit", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "AuthTokenConfigTests", dependencies: ["AuthTokenConfig"]),
         .testTarget(
             name: "AuthTokenCoreTests",

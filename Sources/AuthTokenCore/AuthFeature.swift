@@ -22,4 +22,5 @@ extension AuthFeature {
     var deviceCookies: DeviceCookie? { core.deviceCookies }
     var throttle: Throttle { Throttle(core: core) }
     var twoFactor: TwoFactorService { TwoFactorService(core: core) }
+    var passkeys: PasskeyService { PasskeyService(core: core) }
 }

@@ -16,6 +16,8 @@ public final class AuthService: Sendable {
     public let sessions: SessionService
     /// TOTP and recovery codes.
     public let twoFactor: TwoFactorService
+    /// Security keys and passkeys (WebAuthn) as a second factor.
+    public let passkeys: PasskeyService
     /// An owner's application passwords.
     public let appPasswords: AppPasswordService
     /// Accounts, registration, passwords and their reset.
@@ -50,6 +52,7 @@ public final class AuthService: Sendable {
         sessions = SessionService(core: core)
         twoFactor = TwoFactorService(core: core)
         appPasswords = AppPasswordService(core: core)
+        passkeys = PasskeyService(core: core)
         accounts = AccountService(core: core)
         activity = ActivityService(core: core)
         admin = AdminService(core: core)
@@ -65,6 +68,7 @@ public struct TokenService: AuthFeature { let core: AuthCore }
 public struct SessionService: AuthFeature { let core: AuthCore }
 public struct TwoFactorService: AuthFeature { let core: AuthCore }
 public struct AppPasswordService: AuthFeature { let core: AuthCore }
+public struct PasskeyService: AuthFeature { let core: AuthCore }
 public struct AccountService: AuthFeature { let core: AuthCore }
 public struct ActivityService: AuthFeature { let core: AuthCore }
 public struct AdminService: AuthFeature { let core: AuthCore }

@@ -29,6 +29,8 @@ public struct AuthSettings: Sendable {
     /// Whether owners get an e-mail when a token or an application password is created
     /// (`AUTHTOKEN_CREATION_NOTICES`).
     public var creationNotices: Bool
+    /// Security keys and passkeys; nil without `AUTHTOKEN_PUBLIC_URL` (they are bound to it).
+    public var passkeys: PasskeySettings?
 
     public init(
         maxTokensPerAccount: Int = 10,
@@ -42,8 +44,10 @@ public struct AuthSettings: Sendable {
         activityRetention: TimeInterval? = 365 * 86400,
         maxTokenLifetimeDays: Int? = nil,
         rotationGrace: TimeInterval = 3600,
-        creationNotices: Bool = true
+        creationNotices: Bool = true,
+        passkeys: PasskeySettings? = nil
     ) {
+        self.passkeys = passkeys
         self.creationNotices = creationNotices
         self.rotationGrace = rotationGrace
         self.maxTokenLifetimeDays = maxTokenLifetimeDays

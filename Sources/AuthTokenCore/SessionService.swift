@@ -68,6 +68,39 @@ extension SessionService {
         return .success(try startSession(account, client: client, secondFactor: true))
     }
 
+    /// The key step's challenge for a half-done sign-in (left in place); nil when it is
+    /// unknown or expired, or the account has no key.
+    public func startKeySignIn(pending: String) throws -> PasskeyChallenge? {
+        guard RandomSecret.isWellFormed(pending),
+              let accountID = try store.pendingSignInAccount(digest: RandomSecret(value: pending).digest, now: now()),
+              try store.passkeyCount(accountID: accountID) > 0
+        else { return nil }
+        return try passkeys.startSignIn(accountID: accountID)
+    }
+
+    /// The second step with a security key instead of a code: as `completeSignIn`, the
+    /// half-done sign-in is used up whatever the outcome, and a refused key gets a new one.
+    public func completeSignIn(pending: String, key answer: PasskeyService.SignInAnswer, client: Client = .unknown)
+        throws -> Result<(RandomSecret, WebSession), SecondFactorRefusal>
+    {
+        guard RandomSecret.isWellFormed(pending),
+              let accountID = try store.takePendingSignIn(digest: RandomSecret(value: pending).digest, now: now()),
+              let account = try store.account(id: accountID), account.active
+        else { return .failure(.expired) }
+        switch try passkeys.verifySignIn(accountID: accountID, answer, client: client) {
+        case .blocked: return .failure(.blocked)
+        case .failed:
+            try log(.signInFailed, accountID: accountID, client: client, detail: "browser: security key refused")
+            let again = RandomSecret.generate()
+            try store.createPendingSignIn(
+                digest: again.digest, accountID: accountID, expiresAt: now() + Self.pendingSignInLifetime)
+            return .failure(.wrongCodeTryAgain(pending: again))
+        case .passed: break
+        }
+        try log(.signIn, accountID: accountID, client: client, detail: "browser, with security key")
+        return .success(try startSession(account, client: client, secondFactor: true))
+    }
+
     func startSession(_ account: Account, client: Client, secondFactor: Bool) throws -> (RandomSecret, WebSession) {
         let time = now()
         let limits = settings.sessions

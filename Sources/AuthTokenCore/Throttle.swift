@@ -16,7 +16,7 @@ extension Throttle {
     static func addressKey(_ address: String) -> String { "address:" + ThrottleAddress.key(address) }
 
     /// What came of a throttled check.
-    @_spi(Testing) public enum Outcome: Equatable, Sendable {
+    public enum Outcome: Equatable, Sendable {
         case passed, failed, blocked
     }
 

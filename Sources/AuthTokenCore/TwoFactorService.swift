@@ -10,9 +10,9 @@ extension TwoFactorService {
     /// 20 bytes (160 bits): RFC 4226's recommended secret length.
     static let totpSecretLength = 20
 
-    /// True when the account has two-factor sign-in on.
+    /// True when the account has two-factor sign-in on: TOTP, a security key, or both.
     public func hasTwoFactor(accountID: Int64) throws -> Bool {
-        try store.twoFactor(accountID: accountID)?.enabled ?? false
+        try store.twoFactor(accountID: accountID)?.enabled == true || store.passkeyCount(accountID: accountID) > 0
     }
 
     public func recoveryCodesLeft(accountID: Int64) throws -> Int {

@@ -192,6 +192,27 @@ enum PostgresMigrations {
             ALTER TABLE confirmation ADD COLUMN password_hash text;
             ALTER TABLE confirmation ADD COLUMN display_name text;
             """),
+        Step(name: "2026-12-02-passkeys", sql: """
+            CREATE TABLE passkey (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                account_id bigint NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                credential_id bytea NOT NULL UNIQUE,
+                public_key bytea NOT NULL,
+                sign_count bigint NOT NULL,
+                name text NOT NULL,
+                created_at bigint NOT NULL,
+                last_used_at bigint
+            );
+            CREATE INDEX passkey_account ON passkey(account_id);
+            CREATE TABLE passkey_challenge (
+                digest text PRIMARY KEY,
+                account_id bigint NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                purpose text NOT NULL,
+                expires_at bigint NOT NULL
+            );
+            CREATE INDEX passkey_challenge_account ON passkey_challenge(account_id);
+            CREATE INDEX passkey_challenge_expiry ON passkey_challenge(expires_at);
+            """),
     ]
 
     /// Applies the steps not yet recorded, each in its own transaction together with its

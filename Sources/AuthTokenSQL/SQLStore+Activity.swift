@@ -47,6 +47,7 @@ extension SQLStore {
             var counts = RetentionCounts()
             counts.confirmationLinks = try db.run(StoreSQL.deleteExpiredConfirmations, [.date(now)])
             counts.pendingSignIns = try db.run(StoreSQL.deleteExpiredPendingSignIns, [.date(now)])
+            counts.passkeyChallenges = try db.run(StoreSQL.deleteExpiredPasskeyChallenges, [.date(now)])
             counts.passwordResets = try db.run(StoreSQL.deleteExpiredPasswordResets, [.date(now)])
             if let activityBefore {
                 counts.activity = try db.run(StoreSQL.deleteOldActivity, [.date(activityBefore)])

@@ -44,6 +44,8 @@ extension StoreSQL {
     static let takePendingSignIn = SQLStatement(
         "DELETE FROM pending_sign_in WHERE digest = ? RETURNING account_id, expires_at")
     static let deleteExpiredPendingSignIns = SQLStatement("DELETE FROM pending_sign_in WHERE expires_at <= ?")
+    static let pendingSignInAccount = SQLStatement(
+        "SELECT account_id FROM pending_sign_in WHERE digest = ? AND expires_at > ?")
     static let deletePendingSignInsOfAccount = SQLStatement("DELETE FROM pending_sign_in WHERE account_id = ?")
 
     static let insertPasswordReset = SQLStatement(
@@ -179,6 +181,10 @@ extension SQLStore {
             try db.run(StoreSQL.deleteExpiredPendingSignIns, [.date(now)])
             return accountID
         }
+    }
+
+    public func pendingSignInAccount(digest: String, now: Date) throws -> Int64? {
+        try read { db in try db.row(StoreSQL.pendingSignInAccount, [.text(digest), .date(now)])?.int64(0) }
     }
 
     // MARK: Passwords

@@ -84,14 +84,17 @@ extension SQLStore {
         }
     }
 
-    /// One transaction: the secret, the recovery codes and the half-done sign-ins go together.
+    /// One transaction: the secret, the recovery codes, the passkeys, their challenges and
+    /// the half-done sign-ins go together.
     @discardableResult
     public func disableTwoFactor(accountID: Int64) throws -> Bool {
         try transaction { db in
             let removed = try db.changesRow(StoreSQL.deleteTwoFactor, [.integer(accountID)])
             try db.run(StoreSQL.deleteRecoveryCodes, [.integer(accountID)])
+            let keys = try db.run(StoreSQL.deletePasskeysOfAccount, [.integer(accountID)])
+            try db.run(StoreSQL.deletePasskeyChallengesOfAccount, [.integer(accountID)])
             try db.run(StoreSQL.deletePendingSignInsOfAccount, [.integer(accountID)])
-            return removed
+            return removed || keys > 0
         }
     }
 

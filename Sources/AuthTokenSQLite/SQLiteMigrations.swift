@@ -215,6 +215,31 @@ enum SQLiteMigrations {
                 ALTER TABLE confirmation ADD COLUMN display_name TEXT;
                 """)
         }
+        // Passkeys (WebAuthn) as a second factor: the public keys, and the single-use
+        // challenges of their ceremonies.
+        migrator.registerMigration("2026-12-02-passkeys") { db in
+            try db.execute(sql: """
+                CREATE TABLE passkey (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    credential_id BLOB NOT NULL UNIQUE,
+                    public_key BLOB NOT NULL,
+                    sign_count INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    last_used_at INTEGER
+                );
+                CREATE INDEX passkey_account ON passkey(account_id);
+                CREATE TABLE passkey_challenge (
+                    digest TEXT PRIMARY KEY,
+                    account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    purpose TEXT NOT NULL,
+                    expires_at INTEGER NOT NULL
+                );
+                CREATE INDEX passkey_challenge_account ON passkey_challenge(account_id);
+                CREATE INDEX passkey_challenge_expiry ON passkey_challenge(expires_at);
+                """)
+        }
         return migrator
     }
 }

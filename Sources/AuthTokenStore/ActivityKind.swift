@@ -22,6 +22,10 @@ public enum ActivityKind: String, Sendable, CaseIterable {
     /// The admin audit trail: written to the administrator's own account, one per act on
     /// the administrators' pages (the target's activity gets an `.admin` entry too).
     case adminAudit = "admin-audit"
+    case passkeyAdded = "passkey-added"
+    case passkeyRemoved = "passkey-removed"
+    /// A key answered with a signature counter it had passed already (a cloned key?).
+    case passkeyCounterRegression = "passkey-counter-regression"
 
     /// Words for the activity page and the admin CLI.
     public var label: String {
@@ -45,6 +49,9 @@ public enum ActivityKind: String, Sendable, CaseIterable {
         case .tokenRotated: "Token rotated"
         case .tokenReused: "Rotated-out token value used again: token revoked"
         case .adminAudit: "Acted as administrator"
+        case .passkeyAdded: "Security key added"
+        case .passkeyRemoved: "Security key removed"
+        case .passkeyCounterRegression: "Security key refused: its counter went backwards"
         }
     }
 }

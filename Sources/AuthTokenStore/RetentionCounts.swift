@@ -2,6 +2,7 @@
 public struct RetentionCounts: Sendable, Equatable {
     public var confirmationLinks = 0
     public var pendingSignIns = 0
+    public var passkeyChallenges = 0
     public var passwordResets = 0
     public var activity = 0
     public var throttleCounters = 0
@@ -11,6 +12,6 @@ public struct RetentionCounts: Sendable, Equatable {
     public init() {}
 
     public var total: Int {
-        confirmationLinks + pendingSignIns + passwordResets + activity + throttleCounters + sessions + unconfirmedAccounts
+        confirmationLinks + pendingSignIns + passkeyChallenges + passwordResets + activity + throttleCounters + sessions + unconfirmedAccounts
     }
 }

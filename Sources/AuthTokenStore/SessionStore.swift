@@ -62,4 +62,7 @@ public protocol SessionStore: Sendable {
     func createPendingSignIn(digest: String, accountID: Int64, expiresAt: Date) throws
     /// Deletes the record and returns its account when it has not expired.
     func takePendingSignIn(digest: String, now: Date) throws -> Int64?
+    /// The record's account when it has not expired, leaving it in place (the key step
+    /// asks for a challenge before it answers).
+    func pendingSignInAccount(digest: String, now: Date) throws -> Int64?
 }

@@ -7,6 +7,10 @@ public enum StoreError: Error, Equatable, Sendable {
     case tokenLimitReached(limit: Int)
     /// The account already holds `limit` application passwords; nothing was inserted.
     case appPasswordLimitReached(limit: Int)
+    /// The account already holds `limit` passkeys; nothing was inserted.
+    case passkeyLimitReached(limit: Int)
+    /// The passkey's credential id is registered already (to this or another account).
+    case duplicateCredential
     /// The account id does not exist.
     case noSuchAccount
 }

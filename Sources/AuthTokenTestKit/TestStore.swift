@@ -18,6 +18,7 @@ public struct TestStore: Sendable {
         passwordQueue: PasswordQueue.Limits = PasswordQueue.Limits(threads: 2),
         maxTokenLifetimeDays: Int? = nil,
         creationNotices: Bool = false,
+        passkeys: PasskeySettings? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("authtoken-test-\(UUID().uuidString)")
@@ -26,7 +27,7 @@ public struct TestStore: Sendable {
         let settings = AuthSettings(
             maxTokensPerAccount: maxTokens, scopes: try ScopeList(ScopeList.defaults), argon2: argon2,
             passwordQueue: passwordQueue, sessions: sessions, secretBox: secretBox, throttle: throttle,
-            maxTokenLifetimeDays: maxTokenLifetimeDays, creationNotices: creationNotices)
+            maxTokenLifetimeDays: maxTokenLifetimeDays, creationNotices: creationNotices, passkeys: passkeys)
         auth = AuthService(store: store, settings: settings, now: now)
     }
 

@@ -27,6 +27,12 @@ public struct RelyingParty: Sendable {
         self.requireUserVerification = requireUserVerification
     }
 
+    /// The challenge the client data names, decoded; nil when the client data is malformed.
+    /// (To find which stored challenge an answer claims; `verify…` still checks it.)
+    public static func challenge(in clientDataJSON: [UInt8]) -> [UInt8]? {
+        (try? ClientData.parse(clientDataJSON)).flatMap { Base64URL.decode($0.challenge) }
+    }
+
     /// A new credential, verified.
     public struct Registration: Sendable {
         public let credentialID: [UInt8]

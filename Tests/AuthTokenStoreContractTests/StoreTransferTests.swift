@@ -78,6 +78,9 @@ import Testing
         #expect(try from.addRegistrationLink(
             digest: "confirm-2", accountID: dan.id, expiresAt: at(3600), passwordHash: "$argon2id$dan", displayName: "Dan"))
         try from.createPendingSignIn(digest: "pending-1", accountID: ann.id, expiresAt: at(300))
+        let key = try from.insertPasskey(accountID: ann.id, credentialID: [7, 7], publicKey: [0xa5], signCount: 3, name: "key",
+                                         createdAt: t0, limit: 5)
+        try from.storePasskeyChallenge(digest: "challenge-1", accountID: ann.id, purpose: "sign-in", expiresAt: at(300))
         try from.createPasswordReset(digest: "reset-1", accountID: ann.id, expiresAt: at(3600))
         _ = try from.countAttempt(key: "address:192.0.2.9", now: t0, window: 900)
         _ = try from.recordFailure(key: "address:192.0.2.9", now: t0)
@@ -88,7 +91,9 @@ import Testing
         let counts = try to.importRows { insert in try (from as! SQLiteStore).exportRows(insert) }
         #expect(counts == ["account": 3, "token": 2, "retired_token": 1, "app_password": 1, "two_factor": 1, "recovery_code": 2,
                            "web_session": 1, "confirmation": 2, "pending_sign_in": 1, "password_reset": 1, "throttle": 1,
-                           "activity": 1])
+                           "activity": 1, "passkey": 1, "passkey_challenge": 1])
+        #expect(try to.passkeys(accountID: ann.id) == [key])
+        #expect(try to.takePasskeyChallenge(digest: "challenge-1", accountID: ann.id, purpose: "sign-in", now: t0))
 
         #expect(try to.account(id: ann.id) == from.account(id: ann.id))
         #expect(try to.account(email: "bob@example.com") == from.account(id: bob.id))
@@ -172,6 +177,6 @@ import Testing
         #expect(names == ["b"])
         #expect(counts.copyable["app_password"] == 1)
         #expect(counts.leftOut == ["app_password": 1])
-        #expect(counts.lastIDs == ["account": ann.id, "token": 0, "app_password": 2, "activity": 0])
+        #expect(counts.lastIDs == ["account": ann.id, "token": 0, "app_password": 2, "activity": 0, "passkey": 0])
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import AuthTokenTestKit
 import WebAuthn
 
 @Suite struct CBORDecoderTests {

@@ -1,5 +1,6 @@
 import Crypto
 import Testing
+import AuthTokenTestKit
 import WebAuthn
 
 @Suite struct RelyingPartyTests {

@@ -1,8 +1,8 @@
 import WebAuthn
 
 /// A canonical CBOR encoder, for building what authenticators send in tests.
-enum CBOREncoder {
-    static func encode(_ item: CBOR) -> [UInt8] {
+public enum CBOREncoder {
+    public static func encode(_ item: CBOR) -> [UInt8] {
         switch item {
         case .unsigned(let n): head(0, n)
         case .negative(let n): head(1, n)
@@ -15,7 +15,7 @@ enum CBOREncoder {
         }
     }
 
-    static func head(_ major: UInt8, _ n: UInt64) -> [UInt8] {
+    public static func head(_ major: UInt8, _ n: UInt64) -> [UInt8] {
         let m = major << 5
         switch n {
         case 0..<24: return [m | UInt8(n)]
@@ -26,11 +26,11 @@ enum CBOREncoder {
         }
     }
 
-    static func bigEndian(_ n: UInt64, _ width: Int) -> [UInt8] {
+    public static func bigEndian(_ n: UInt64, _ width: Int) -> [UInt8] {
         (0..<width).reversed().map { UInt8(truncatingIfNeeded: n >> (8 * UInt64($0))) }
     }
 }
 
 extension CBOR {
-    static func int(_ n: Int64) -> CBOR { n >= 0 ? .unsigned(UInt64(n)) : .negative(UInt64(-1 - n)) }
+    public static func int(_ n: Int64) -> CBOR { n >= 0 ? .unsigned(UInt64(n)) : .negative(UInt64(-1 - n)) }
 }

@@ -4,18 +4,18 @@ import WebAuthn
 
 /// A security key in software: makes the answers a browser would pass on, with knobs to
 /// make each one wrong in a single way.
-struct SoftwareAuthenticator {
-    enum KeyKind { case p256, ed25519 }
+public struct SoftwareAuthenticator {
+    public enum KeyKind: Sendable { case p256, ed25519 }
 
-    let kind: KeyKind
-    let p256 = P256.Signing.PrivateKey()
-    let ed25519 = Curve25519.Signing.PrivateKey()
-    let credentialID: [UInt8] = (0..<16).map { _ in UInt8.random(in: 0...255) }
-    var signCount: UInt32 = 0
+    public let kind: KeyKind
+    public let p256 = P256.Signing.PrivateKey()
+    public let ed25519 = Curve25519.Signing.PrivateKey()
+    public let credentialID: [UInt8] = (0..<16).map { _ in UInt8.random(in: 0...255) }
+    public var signCount: UInt32 = 0
 
-    init(_ kind: KeyKind = .p256) { self.kind = kind }
+    public init(_ kind: KeyKind = .p256) { self.kind = kind }
 
-    var coseKey: CBOR {
+    public var coseKey: CBOR {
         switch kind {
         case .p256:
             let raw = Array(p256.publicKey.rawRepresentation)
@@ -27,22 +27,22 @@ struct SoftwareAuthenticator {
         }
     }
 
-    var algorithm: Int64 { kind == .p256 ? -7 : -8 }
+    public var algorithm: Int64 { kind == .p256 ? -7 : -8 }
 
-    func sign(_ data: [UInt8]) -> [UInt8] {
+    public func sign(_ data: [UInt8]) -> [UInt8] {
         switch kind {
         case .p256: Array(try! p256.signature(for: data).derRepresentation)
         case .ed25519: Array(try! ed25519.signature(for: data))
         }
     }
 
-    static func clientData(type: String, challenge: [UInt8], origin: String, crossOrigin: Bool? = nil) -> [UInt8] {
+    public static func clientData(type: String, challenge: [UInt8], origin: String, crossOrigin: Bool? = nil) -> [UInt8] {
         var json = #"{"type":"\#(type)","challenge":"\#(Base64URL.encode(challenge))","origin":"\#(origin)""#
         if let crossOrigin { json += #","crossOrigin":\#(crossOrigin)"# }
         return Array((json + "}").utf8)
     }
 
-    func authenticatorData(rpID: String, flags: UInt8, count: UInt32, credential: Bool) -> [UInt8] {
+    public func authenticatorData(rpID: String, flags: UInt8, count: UInt32, credential: Bool) -> [UInt8] {
         var data = Array(SHA256.hash(data: Array(rpID.utf8)))
         data.append(flags | (credential ? 0x40 : 0))
         data += CBOREncoder.bigEndian(UInt64(count), 4)
@@ -53,13 +53,17 @@ struct SoftwareAuthenticator {
         return data
     }
 
-    struct Registration {
-        var clientData: [UInt8]
-        var attestationObject: [UInt8]
+    public struct Registration {
+        public var clientData: [UInt8]
+        public var attestationObject: [UInt8]
+        public init(clientData: [UInt8], attestationObject: [UInt8]) {
+            self.clientData = clientData
+            self.attestationObject = attestationObject
+        }
     }
 
     /// `format`: "none", "packed" (self-attestation) or anything else as given.
-    func register(
+    public func register(
         challenge: [UInt8], rpID: String = "tokens.example.com", origin: String = "https://tokens.example.com",
         type: String = "webauthn.create", flags: UInt8 = 0x05, format: String = "none", statement: CBOR? = nil
     ) -> Registration {
@@ -74,13 +78,18 @@ struct SoftwareAuthenticator {
         return Registration(clientData: clientData, attestationObject: CBOREncoder.encode(object))
     }
 
-    struct Assertion {
-        var clientData: [UInt8]
-        var authenticatorData: [UInt8]
-        var signature: [UInt8]
+    public struct Assertion {
+        public var clientData: [UInt8]
+        public var authenticatorData: [UInt8]
+        public var signature: [UInt8]
+        public init(clientData: [UInt8], authenticatorData: [UInt8], signature: [UInt8]) {
+            self.clientData = clientData
+            self.authenticatorData = authenticatorData
+            self.signature = signature
+        }
     }
 
-    mutating func assert(
+    public mutating func assert(
         challenge: [UInt8], rpID: String = "tokens.example.com", origin: String = "https://tokens.example.com",
         type: String = "webauthn.get", flags: UInt8 = 0x05, crossOrigin: Bool? = nil
     ) -> Assertion {
