@@ -45,10 +45,8 @@ extension SessionService {
     public func completeSignIn(pending: String, code: String, client: Client = .unknown, deviceCookie: String? = nil) throws
         -> Result<(RandomSecret, WebSession), SecondFactorRefusal>
     {
-        guard RandomSecret.isWellFormed(pending),
-              let accountID = try store.takePendingSignIn(digest: RandomSecret(value: pending).digest, now: now()),
-              let account = try store.account(id: accountID), account.active
-        else { return .failure(.expired) }
+        guard let account = try takePendingSignIn(pending) else { return .failure(.expired) }
+        let accountID = account.id
         // Through the throttle: a block that began after the password step (codes guessed
         // elsewhere) holds here too.
         let device = deviceCookies?.device(in: deviceCookie, accountID: accountID)
@@ -83,10 +81,8 @@ extension SessionService {
     public func completeSignIn(pending: String, key answer: PasskeyService.SignInAnswer, client: Client = .unknown)
         throws -> Result<(RandomSecret, WebSession), SecondFactorRefusal>
     {
-        guard RandomSecret.isWellFormed(pending),
-              let accountID = try store.takePendingSignIn(digest: RandomSecret(value: pending).digest, now: now()),
-              let account = try store.account(id: accountID), account.active
-        else { return .failure(.expired) }
+        guard let account = try takePendingSignIn(pending) else { return .failure(.expired) }
+        let accountID = account.id
         switch try passkeys.verifySignIn(accountID: accountID, answer, client: client) {
         case .blocked: return .failure(.blocked)
         case .failed:
@@ -99,6 +95,15 @@ extension SessionService {
         }
         try log(.signIn, accountID: accountID, client: client, detail: "browser, with security key")
         return .success(try startSession(account, client: client, secondFactor: true))
+    }
+
+    /// Uses the half-done sign-in up; its account if it had not expired and is still active.
+    private func takePendingSignIn(_ pending: String) throws -> Account? {
+        guard RandomSecret.isWellFormed(pending),
+              let accountID = try store.takePendingSignIn(digest: RandomSecret(value: pending).digest, now: now()),
+              let account = try store.account(id: accountID), account.active
+        else { return nil }
+        return account
     }
 
     func startSession(_ account: Account, client: Client, secondFactor: Bool) throws -> (RandomSecret, WebSession) {
