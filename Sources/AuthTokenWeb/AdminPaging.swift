@@ -15,7 +15,7 @@ struct AdminPaging {
         self.path = path
         self.page = page
         self.total = total
-        self.query = query.filter { !$0.1.isEmpty }.map { "\($0.0)=\(WebApp.formEncode($0.1))" }.joined(separator: "&")
+        self.query = query.filter { !$0.1.isEmpty }.map { "\($0.0)=\(FormData.encode($0.1))" }.joined(separator: "&")
         hasNext = total.map { page * pageSize < $0 } ?? (shown > pageSize)
     }
 

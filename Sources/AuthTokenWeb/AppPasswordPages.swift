@@ -1,17 +1,32 @@
 import AuthTokenCore
 import AuthTokenStore
 import Foundation
+import Logging
 
 /// `/app-passwords`: list, generate (shown once) and revoke application-specific passwords.
-extension WebApp {
-    func appPasswordsPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
-        var values = try appPasswordValues(user)
-        if form["done"] == "revoked" { values["notice"] = "The application password was revoked." }
-        return page("app-passwords", browser, user: user, values)
+struct AppPasswordPages {
+    let appPasswords: AppPasswordService
+    let twoFactor: TwoFactorService
+    let activity: ActivityService
+    let view: PageRenderer
+    let logger: Logger
+
+    init(_ kit: PageKit) {
+        appPasswords = kit.auth.appPasswords
+        twoFactor = kit.auth.twoFactor
+        activity = kit.auth.activity
+        view = kit.view
+        logger = kit.logger
     }
 
-    func createAppPassword(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
-        let result = try auth.appPasswords.createAppPassword(
+    func list(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
+        var values = try appPasswordValues(user)
+        if form["done"] == "revoked" { values["notice"] = "The application password was revoked." }
+        return view.page("app-passwords", user: user, values)
+    }
+
+    func create(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
+        let result = try appPasswords.createAppPassword(
             account: user.account, name: form["name"] ?? "", currentPassword: form["password"] ?? "", client: user.client)
         guard case .success(let (password, record)) = result else {
             logger.notice("application password refused", metadata: ["account.id": "\(user.account.id)"])
@@ -19,7 +34,7 @@ extension WebApp {
             var status = 400
             switch result {
             case .failure(.blocked):
-                values["error"] = Self.blockedMessage
+                values["error"] = RefusalText.blocked
                 status = 429
             case .failure(.limitReached(let limit)):
                 values["error"] = "You have \(limit) application passwords, the most allowed. Revoke one you no longer use first."
@@ -29,33 +44,29 @@ extension WebApp {
                 values["error"] = "Give a name of at most 100 characters and your current password."
             }
             values["nameValue"] = form["name"] ?? ""
-            return page("app-passwords", browser, user: user, status: status, values)
+            return view.page("app-passwords", user: user, status: status, values)
         }
         logger.info("application password created", metadata: ["app_password.id": "\(record.id)"])
-        try auth.activity.record(.appPasswordCreated, accountID: user.account.id, client: user.client,
-                     detail: "#\(record.id) “\(record.name)”")
-        return page("app-password-created", browser, user: user, [
+        try activity.record(.appPasswordCreated, accountID: user.account.id, client: user.client,
+                            detail: "#\(record.id) “\(record.name)”")
+        return view.page("app-password-created", user: user, [
             "title": "New application password", "name": record.name, "password": password,
         ])
     }
 
-    func revokeAppPassword(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
-        guard let id = form["id"].flatMap(Int64.init), try auth.appPasswords.revokeAppPassword(id: id, accountID: user.account.id)
-        else {
-            return page("message", browser, user: user, status: 404, [
-                "title": "No such application password", "text": "You have no application password with this number.",
-            ])
-        }
+    func revoke(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
+        guard let id = form["id"].flatMap(Int64.init), try appPasswords.revokeAppPassword(id: id, accountID: user.account.id)
+        else { throw PageRefusal.noSuchAppPassword }
         logger.info("application password revoked", metadata: ["app_password.id": "\(id)"])
-        try auth.activity.record(.appPasswordRevoked, accountID: user.account.id, client: user.client, detail: "#\(id)")
+        try activity.record(.appPasswordRevoked, accountID: user.account.id, client: user.client, detail: "#\(id)")
         return .redirect("/app-passwords?done=revoked")
     }
 
     func appPasswordValues(_ user: SignedIn) throws -> [String: Any] {
-        let list = try auth.appPasswords.list(accountID: user.account.id)
+        let list = try appPasswords.list(accountID: user.account.id)
         return [
             "title": "Application passwords", "hasPasswords": !list.isEmpty,
-            "twoFactorOn": try auth.twoFactor.hasTwoFactor(accountID: user.account.id),
+            "twoFactorOn": try twoFactor.hasTwoFactor(accountID: user.account.id),
             "passwords": list.map { record -> [String: Any] in
                 var row: [String: Any] = [
                     "id": String(record.id), "name": record.name,

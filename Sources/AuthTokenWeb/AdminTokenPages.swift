@@ -1,19 +1,36 @@
 import AuthTokenCore
 import AuthTokenStore
 import Foundation
+import Logging
 
 /// The credentials inventory (`/admin/tokens`): every token of every account, filtered,
 /// sorted and paged; one revoked, or every one the filter matches after a confirmation that
 /// says how many; the list as CSV. No page shows a token's value (the store has only its
 /// digest): a hint names it.
-extension WebApp {
-    func inventory(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws
+struct AdminTokenPages {
+    let admin: AdminService
+    let view: PageRenderer
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let tokens: TokenService
+    let scopes: [String]
+
+    init(_ kit: PageKit) {
+        admin = kit.auth.admin
+        view = kit.view
+        logger = kit.logger
+        now = kit.now
+        tokens = kit.auth.tokens
+        scopes = kit.auth.settings.scopes.scopes
+    }
+
+    func inventory(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws
         -> HTTPResponse
     {
-        let query = try InventoryQuery(form, auth: auth, now: now())
+        let query = try InventoryQuery(form, scopes: scopes, admin: admin, now: now())
         let page = AdminPaging.page(form)
         let (found, total) = query.problem == nil
-            ? try auth.admin.tokenInventory(query.filter, sort: query.sort, page: page) : ([], 0)
+            ? try admin.tokenInventory(query.filter, sort: query.sort, page: page) : ([], 0)
         var paging = AdminPaging(path: "/admin/tokens", query: query.fields(), page: page, shown: found.count,
                                  total: total, pageSize: AdminService.adminPageSize)
         paging.more = "more than \(AdminService.inventoryCountLimit)"
@@ -24,25 +41,25 @@ extension WebApp {
         values["owner"] = query.owner
         values["unused"] = query.unused
         values["expiring"] = query.expiring
-        values["scopes"] = auth.settings.scopes.scopes.map { ["name": $0, "selected": $0 == query.scope] }
+        values["scopes"] = scopes.map { ["name": $0, "selected": $0 == query.scope] }
         values["sorts"] = TokenSort.allCases.map {
             ["value": $0.rawValue, "label": Self.sortLabel($0), "selected": $0 == query.sort]
         }
         values["described"] = query.description
         values["hasRows"] = !rows.isEmpty
         values["tokens"] = rows.map { row -> [String: Any] in
-            var token = Self.tokenValues(row.token)
+            var token = AdminAccountPages.tokenValues(row.token)
             token["owner"] = row.ownerEmail
             token["ownerID"] = String(row.token.accountID)
             token["appPassword"] = row.appPasswordName ?? (row.token.appPasswordID == nil ? "" : "(revoked)")
             token["expires"] = expiryText(row.token, date: PageDate.string(from:))
-            token["expired"] = auth.tokens.hasExpired(row.token)
+            token["expired"] = tokens.hasExpired(row.token)
             return token
         }
         if let revoked = form["revoked"].flatMap({ Int($0) }) {
             values["notice"] = revoked == 1 ? "1 token was revoked." : "\(revoked) tokens were revoked."
         }
-        return self.page("admin-tokens", browser, user: user, status: query.problem == nil ? 200 : 400, values)
+        return view.page("admin-tokens", user: user, status: query.problem == nil ? 200 : 400, values)
     }
 
     static func sortLabel(_ sort: TokenSort) -> String {
@@ -56,14 +73,14 @@ extension WebApp {
     }
 
     /// The filtered list as CSV, every row (not one page), in the page's order.
-    func inventoryCSV(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws
+    func csv(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws
         -> HTTPResponse
     {
-        let query = try InventoryQuery(form, auth: auth, now: now())
+        let query = try InventoryQuery(form, scopes: scopes, admin: admin, now: now())
         if let problem = query.problem {
-            return page("message", browser, user: user, status: 400, ["title": "Unusable filter", "text": problem])
+            throw PageRefusal.unusableFilter(problem)
         }
-        let rows = try auth.admin.allTokens(query.filter, sort: query.sort)
+        let rows = try admin.allTokens(query.filter, sort: query.sort)
         return HTTPResponse(status: 200, headers: [
             ("Content-Type", "text/csv; charset=UTF-8"),
             ("Content-Disposition", "attachment; filename=\"authtoken-tokens.csv\""),
@@ -74,16 +91,16 @@ extension WebApp {
     /// A token's expiry in the inventory's words: "never", the date, or "expired on" it.
     func expiryText(_ token: TokenRecord, date: (Date) -> String) -> String {
         guard let expires = token.expiresAt else { return "never" }
-        return auth.tokens.hasExpired(token) ? "expired on " + date(expires) : date(expires)
+        return tokens.hasExpired(token) ? "expired on " + date(expires) : date(expires)
     }
 
-    func confirmRevokeToken(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws
+    func confirmRevoke(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws
         -> HTTPResponse
     {
-        guard let id = form["id"].flatMap({ Int64($0) }), let token = try auth.admin.token(id: id),
-              let owner = try auth.admin.account(id: token.accountID)
-        else { return tokenGone(user, browser) }
-        return page("admin-confirm", browser, user: user, [
+        guard let id = form["id"].flatMap({ Int64($0) }), let token = try admin.token(id: id),
+              let owner = try admin.account(id: token.accountID)
+        else { throw PageRefusal.adminTokenGone }
+        return view.page("admin-confirm", user: user, [
             "title": "Revoke this token?", "heading": "Revoke the token “\(token.displayName)” of \(owner.email)?",
             "text": "Token \(token.hint), scopes \(token.scopes.joined(separator: ", ")). Revocation is permanent: "
                 + "every program that uses this token is refused from its next request on.",
@@ -92,33 +109,33 @@ extension WebApp {
         ])
     }
 
-    func revokeToken(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws
+    func revoke(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws
         -> HTTPResponse
     {
         guard let id = form["id"].flatMap({ Int64($0) }),
-              let token = try auth.admin.revokeToken(id: id, admin: user.account, client: user.client)
-        else { return tokenGone(user, browser) }
+              let token = try admin.revokeToken(id: id, admin: user.account, client: user.client)
+        else { throw PageRefusal.adminTokenGone }
         logger.notice("token revoked by an administrator", metadata: [
             "admin.id": "\(user.account.id)", "token.id": "\(token.id)", "token.hint": "\(token.hint)",
         ])
         return .redirect("/admin/tokens?revoked=1")
     }
 
-    func confirmRevokeTokens(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws
+    func confirmRevokeAll(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws
         -> HTTPResponse
     {
-        let query = try InventoryQuery(form, auth: auth, now: now())
+        let query = try InventoryQuery(form, scopes: scopes, admin: admin, now: now())
         if let problem = query.problem {
-            return page("message", browser, user: user, status: 400, ["title": "Unusable filter", "text": problem])
+            throw PageRefusal.unusableFilter(problem)
         }
-        return try bulkConfirmation(query, count: try auth.admin.tokenCount(query.filter), changed: false, user, browser)
+        return try bulkConfirmation(query, count: try admin.tokenCount(query.filter), changed: false, user)
     }
 
-    func bulkConfirmation(_ query: InventoryQuery, count: Int, changed: Bool, _ user: SignedIn, _ browser: BrowserSettings)
+    func bulkConfirmation(_ query: InventoryQuery, count: Int, changed: Bool, _ user: SignedIn)
         throws -> HTTPResponse
     {
         guard count > 0 else {
-            return page("message", browser, user: user, status: changed ? 409 : 200, [
+            return view.page("message", user: user, status: changed ? 409 : 200, [
                 "title": "No token matches", "text": "No token matches this filter (\(query.description)); nothing to revoke.",
                 "link": "/admin/tokens?" + query.query, "linkText": "Back to the inventory",
             ])
@@ -126,7 +143,7 @@ extension WebApp {
         let noun = count == 1 ? "1 token" : "\(count) tokens"
         var fields = query.fields(sorted: false).filter { !$0.1.isEmpty }.map { ["name": $0.0, "value": $0.1] }
         fields.append(["name": "expected", "value": String(count)])
-        return page("admin-confirm", browser, user: user, status: changed ? 409 : 200, [
+        return view.page("admin-confirm", user: user, status: changed ? 409 : 200, [
             "title": "Revoke \(noun)?", "heading": "Revoke \(noun)?",
             "notice": changed ? "The tokens matching this filter changed since the last page; here is the new number." : false,
             "text": "Every token matching \(query.description) will be revoked: \(noun), of every account they belong to. "
@@ -136,20 +153,20 @@ extension WebApp {
         ])
     }
 
-    func revokeTokens(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws
+    func revokeAll(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws
         -> HTTPResponse
     {
-        let query = try InventoryQuery(form, auth: auth, now: now())
+        let query = try InventoryQuery(form, scopes: scopes, admin: admin, now: now())
         if let problem = query.problem {
-            return page("message", browser, user: user, status: 400, ["title": "Unusable filter", "text": problem])
+            throw PageRefusal.unusableFilter(problem)
         }
         guard let expected = form["expected"].flatMap({ Int($0) }), expected > 0 else {
-            return try bulkConfirmation(query, count: try auth.admin.tokenCount(query.filter), changed: true, user, browser)
+            return try bulkConfirmation(query, count: try admin.tokenCount(query.filter), changed: true, user)
         }
-        guard let revoked = try auth.admin.revokeTokens(query.filter, expected: expected, described: query.description,
+        guard let revoked = try admin.revokeTokens(query.filter, expected: expected, described: query.description,
                                                  admin: user.account, client: user.client)
         else {
-            return try bulkConfirmation(query, count: try auth.admin.tokenCount(query.filter), changed: true, user, browser)
+            return try bulkConfirmation(query, count: try admin.tokenCount(query.filter), changed: true, user)
         }
         logger.notice("tokens revoked at once by an administrator", metadata: [
             "admin.id": "\(user.account.id)", "count": "\(revoked)",
@@ -157,10 +174,4 @@ extension WebApp {
         return .redirect("/admin/tokens?revoked=\(revoked)")
     }
 
-    func tokenGone(_ user: SignedIn, _ browser: BrowserSettings) -> HTTPResponse {
-        page("message", browser, user: user, status: 404, [
-            "title": "No such token", "text": "This token does not exist (any more); perhaps it was revoked already.",
-            "link": "/admin/tokens", "linkText": "Back to the inventory",
-        ])
-    }
 }

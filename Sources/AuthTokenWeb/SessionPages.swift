@@ -2,33 +2,41 @@ import AuthTokenCore
 import Foundation
 
 /// `/sessions`: where the person is signed in, and ending one session or all the others.
-extension WebApp {
-    func sessionsPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+struct SessionPages {
+    let sessions: SessionService
+    let view: PageRenderer
+
+    init(_ kit: PageKit) {
+        sessions = kit.auth.sessions
+        view = kit.view
+    }
+
+    func list(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
         var values = try sessionValues(user)
         switch form["done"] {
         case "one": values["notice"] = "That session was signed out."
         case "others": values["notice"] = "Every other session was signed out."
         default: break
         }
-        return page("sessions", browser, user: user, values)
+        return view.page("sessions", user: user, values)
     }
 
-    func endSession(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
-        guard try auth.sessions.endSession(handle: form["id"] ?? "", of: user.session, client: user.client) else {
+    func end(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
+        guard try sessions.endSession(handle: form["id"] ?? "", of: user.session, client: user.client) else {
             var values = try sessionValues(user)
             values["error"] = "That session had already ended."
-            return page("sessions", browser, user: user, status: 404, values)
+            return view.page("sessions", user: user, status: 404, values)
         }
         return .redirect("/sessions?done=one")
     }
 
-    func endOtherSessions(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
-        _ = try auth.sessions.endOtherSessions(of: user.session, client: user.client)
+    func endOthers(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
+        _ = try sessions.endOtherSessions(of: user.session, client: user.client)
         return .redirect("/sessions?done=others")
     }
 
     func sessionValues(_ user: SignedIn) throws -> [String: Any] {
-        let sessions = try auth.sessions.list(of: user.session)
+        let sessions = try sessions.list(of: user.session)
         return [
             "title": "Where you are signed in", "hasOthers": sessions.contains { !$0.isCurrent },
             "sessions": sessions.map { entry -> [String: Any] in

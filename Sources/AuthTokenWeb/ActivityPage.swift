@@ -3,13 +3,21 @@ import AuthTokenStore
 
 /// `/activity`: the signed-in person's own newest activity-log entries. Mustache's `{{…}}`
 /// escapes every value, so a hostile user agent or application name renders as text.
-extension WebApp {
-    static let activityPageSize = 50
+struct ActivityPage {
+    static let pageSize = 50
 
-    func activityPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
-        let entries = try auth.activity.list(accountID: user.account.id, limit: Self.activityPageSize)
-        return page("activity", browser, user: user, [
-            "title": "Recent activity", "limit": String(Self.activityPageSize), "hasEntries": !entries.isEmpty,
+    let activity: ActivityService
+    let view: PageRenderer
+
+    init(_ kit: PageKit) {
+        activity = kit.auth.activity
+        view = kit.view
+    }
+
+    func page(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
+        let entries = try activity.list(accountID: user.account.id, limit: Self.pageSize)
+        return view.page("activity", user: user, [
+            "title": "Recent activity", "limit": String(Self.pageSize), "hasEntries": !entries.isEmpty,
             "entries": entries.map { record -> [String: Any] in
                 let entry = record.entry
                 return [

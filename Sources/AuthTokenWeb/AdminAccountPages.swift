@@ -1,12 +1,25 @@
 import AuthTokenCore
 import AuthTokenStore
 import Foundation
+import Logging
 
 /// `/admin/accounts` (search, filters, paging), `/admin/account?id=` (one account and what
 /// it holds) and `/admin/account/action` (confirm, deactivate/activate, reset two-factor,
 /// unblock, end all sessions; the destructive ones asked about first on a GET page).
-extension WebApp {
-    func adminAccounts(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws
+struct AdminAccountPages {
+    let admin: AdminService
+    let view: PageRenderer
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    init(_ kit: PageKit) {
+        admin = kit.auth.admin
+        view = kit.view
+        logger = kit.logger
+        now = kit.now
+    }
+
+    func list(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws
         -> HTTPResponse
     {
         let search = String((form["q"] ?? "").prefix(200))
@@ -15,7 +28,7 @@ extension WebApp {
             search: search, unconfirmedOnly: flags.contains("unconfirmed"), deactivatedOnly: flags.contains("deactivated"),
             blockedOnly: flags.contains("blocked"), twoFactorOnly: flags.contains("twofactor"), now: now())
         let page = AdminPaging.page(form)
-        let (rows, total) = try auth.admin.accountList(filter, page: page)
+        let (rows, total) = try admin.accountList(filter, page: page)
         let paging = AdminPaging(path: "/admin/accounts", query: [("q", search)] + flags.map { ($0, "1") },
                                  page: page, shown: rows.count, total: total, pageSize: AdminService.adminPageSize)
         var values = paging.values
@@ -31,42 +44,42 @@ extension WebApp {
                 "created": PageDate.string(from: row.account.createdAt),
             ]
         }
-        return self.page("admin-accounts", browser, user: user, values)
+        return view.page("admin-accounts", user: user, values)
     }
 
-    func adminAccount(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws
+    func account(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws
         -> HTTPResponse
     {
-        guard let id = form["id"].flatMap({ Int64($0) }), let view = try auth.admin.adminAccount(id: id) else {
-            return noSuchAccount(user, browser)
+        guard let id = form["id"].flatMap({ Int64($0) }), let found = try admin.adminAccount(id: id) else {
+            throw PageRefusal.noSuchAccount
         }
-        let account = view.account
+        let account = found.account
         var values: [String: Any] = [
             "title": account.email, "id": String(account.id), "accountID": String(account.id),
-            "ownerQuery": Self.formEncode(account.email), "accountEmail": account.email, "name": account.displayName,
+            "ownerQuery": FormData.encode(account.email), "accountEmail": account.email, "name": account.displayName,
             "confirmed": account.confirmed, "active": account.active, "admin": account.admin,
-            "twoFactor": view.twoFactor, "created": PageDate.string(from: account.createdAt),
-            "blockedUntil": view.blockedUntil.map(PageDate.string(from:)) ?? false,
-            "tokens": view.tokens.map { token -> [String: Any] in Self.tokenValues(token) },
-            "hasTokens": !view.tokens.isEmpty,
-            "appPasswords": view.appPasswords.map { password -> [String: Any] in
+            "twoFactor": found.twoFactor, "created": PageDate.string(from: account.createdAt),
+            "blockedUntil": found.blockedUntil.map(PageDate.string(from:)) ?? false,
+            "tokens": found.tokens.map { token -> [String: Any] in Self.tokenValues(token) },
+            "hasTokens": !found.tokens.isEmpty,
+            "appPasswords": found.appPasswords.map { password -> [String: Any] in
                 [
                     "id": String(password.id), "name": password.name, "created": PageDate.string(from: password.createdAt),
                     "lastUsed": password.lastUsedAt.map(PageDate.string(from:)) ?? "never",
                 ]
             },
-            "hasAppPasswords": !view.appPasswords.isEmpty,
-            "sessions": view.sessions.map { session -> [String: Any] in
+            "hasAppPasswords": !found.appPasswords.isEmpty,
+            "sessions": found.sessions.map { session -> [String: Any] in
                 [
                     "browser": session.userAgent.isEmpty ? "Unknown browser" : SessionService.browserName(session.userAgent),
                     "address": session.address.isEmpty ? "—" : session.address,
                     "started": PageDate.string(from: session.createdAt), "lastSeen": PageDate.string(from: session.lastSeenAt),
                 ]
             },
-            "hasSessions": !view.sessions.isEmpty,
-            "activity": view.activity.map(Self.activityValues),
-            "hasActivity": !view.activity.isEmpty,
-            "actions": availableActions(view).map { action -> [String: Any] in
+            "hasSessions": !found.sessions.isEmpty,
+            "activity": found.activity.map(Self.activityValues),
+            "hasActivity": !found.activity.isEmpty,
+            "actions": availableActions(found).map { action -> [String: Any] in
                 ["action": action.rawValue, "label": Self.buttonLabel(action), "destructive": action.isDestructive]
             },
         ]
@@ -77,7 +90,7 @@ extension WebApp {
         case "revoked-app-password": values["notice"] = "The application password was revoked."
         default: break
         }
-        return page("admin-account", browser, user: user, values)
+        return view.page("admin-account", user: user, values)
     }
 
     /// What makes sense for the account as it is now.
@@ -114,14 +127,14 @@ extension WebApp {
         }
     }
 
-    func confirmAdminAction(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws
+    func confirmAction(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws
         -> HTTPResponse
     {
-        guard let action = form["action"].flatMap(AdminAction.init(rawValue:)) else { return unknownAction(user, browser) }
-        guard let id = form["id"].flatMap({ Int64($0) }), let target = try auth.admin.account(id: id) else {
-            return noSuchAccount(user, browser)
+        guard let action = form["action"].flatMap(AdminAction.init(rawValue:)) else { throw PageRefusal.unknownAction }
+        guard let id = form["id"].flatMap({ Int64($0) }), let target = try admin.account(id: id) else {
+            throw PageRefusal.noSuchAccount
         }
-        return page("admin-confirm", browser, user: user, [
+        return view.page("admin-confirm", user: user, [
             "title": Self.buttonLabel(action) + "?", "heading": Self.buttonLabel(action) + ": " + target.email + "?",
             "text": Self.consequence(action), "action": "/admin/account/action", "button": Self.buttonLabel(action),
             "cancel": "/admin/account?id=\(target.id)",
@@ -130,24 +143,20 @@ extension WebApp {
         ])
     }
 
-    func adminAction(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws
+    func perform(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws
         -> HTTPResponse
     {
-        guard let action = form["action"].flatMap(AdminAction.init(rawValue:)) else { return unknownAction(user, browser) }
-        guard let id = form["id"].flatMap({ Int64($0) }) else { return noSuchAccount(user, browser) }
+        guard let action = form["action"].flatMap(AdminAction.init(rawValue:)) else { throw PageRefusal.unknownAction }
+        guard let id = form["id"].flatMap({ Int64($0) }) else { throw PageRefusal.noSuchAccount }
         // A destructive act needs the POST from its confirmation page.
         if action.isDestructive && form["confirmed"] != "1" {
             return .redirect("/admin/account/action?id=\(id)&action=\(action.rawValue)")
         }
         if id == user.account.id && action == .deactivate {
-            return page("message", browser, user: user, status: 409, [
-                "title": "Not your own account",
-                "text": "You cannot deactivate the account you are signed in with. Another administrator can.",
-                "link": "/admin/account?id=\(id)", "linkText": "Back to the account",
-            ])
+            throw PageRefusal.notOwnAccount(id: id)
         }
-        guard try auth.admin.perform(action, accountID: id, admin: user.account, client: user.client) else {
-            return noSuchAccount(user, browser)
+        guard try admin.perform(action, accountID: id, admin: user.account, client: user.client) else {
+            throw PageRefusal.noSuchAccount
         }
         logger.notice("administrator action", metadata: [
             "admin.id": "\(user.account.id)", "target.id": "\(id)", "action": "\(action.rawValue)",
@@ -155,19 +164,7 @@ extension WebApp {
         return .redirect("/admin/account?id=\(id)&done=\(action.rawValue)")
     }
 
-    func noSuchAccount(_ user: SignedIn, _ browser: BrowserSettings) -> HTTPResponse {
-        page("message", browser, user: user, status: 404, [
-            "title": "No such account", "text": "There is no account with this number (any more).",
-            "link": "/admin/accounts", "linkText": "Back to the accounts",
-        ])
-    }
 
-    func unknownAction(_ user: SignedIn, _ browser: BrowserSettings) -> HTTPResponse {
-        page("message", browser, user: user, status: 400, [
-            "title": "Unknown action", "text": "This page does not know that action; nothing was changed.",
-            "link": "/admin/accounts", "linkText": "Back to the accounts",
-        ])
-    }
 
     static func activityValues(_ record: ActivityRecord) -> [String: Any] {
         let entry = record.entry

@@ -1,30 +1,44 @@
 import AuthTokenCore
 import Foundation
+import Logging
 
 /// `/password`: a signed-in person changes their password. Every other session ends; the
-/// owner gets a mail saying so; tokens and application passwords keep working.
-extension WebApp {
-    func passwordPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
-        var values: [String: Any] = ["title": "Change your password"]
-        if form["done"] != nil { values["notice"] = "Your password was changed. Your other sessions were signed out." }
-        return page("password", browser, user: user, values)
+/// owner gets a mail saying so; tokens and application passwords keep working. Forgotten
+/// passwords are in `PasswordPages+Reset.swift`.
+struct PasswordPages {
+    let accounts: AccountService
+    let view: PageRenderer
+    let logger: Logger
+
+    init(_ kit: PageKit) {
+        accounts = kit.auth.accounts
+        view = kit.view
+        logger = kit.logger
     }
 
-    func changePassword(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
+    var browser: BrowserSettings { view.browser }
+
+    func page(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
+        var values: [String: Any] = ["title": "Change your password"]
+        if form["done"] != nil { values["notice"] = "Your password was changed. Your other sessions were signed out." }
+        return view.page("password", user: user, values)
+    }
+
+    func change(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
         let new = form["new"] ?? ""
         var refusal: PasswordRefusal?
         if new != form["new2"] {
             refusal = .rejected(.weakPassword)
-        } else if case .failure(let why) = try auth.accounts.changePassword(
+        } else if case .failure(let why) = try accounts.changePassword(
             session: user.session, current: form["current"] ?? "", new: new, client: user.client)
         {
             refusal = why
         }
         if let refusal {
-            let message = new != form["new2"] ? "The two new passwords differ." : Self.message(refusal)
+            let message = new != form["new2"] ? "The two new passwords differ." : RefusalText.password(refusal)
             logger.notice("password change refused", metadata: ["account.id": "\(user.account.id)"])
-            return page("password", browser, user: user, status: refusal == .blocked ? 429 : 400,
-                        ["title": "Change your password", "error": message])
+            return view.page("password", user: user, status: refusal == .blocked ? 429 : 400,
+                             ["title": "Change your password", "error": message])
         }
         logger.info("password changed", metadata: ["account.id": "\(user.account.id)"])
         if let to = try? EmailAddress(parsing: user.account.email) {
@@ -40,15 +54,5 @@ extension WebApp {
                     """, link: nil, logger: logger)
         }
         return .redirect("/password?done=1")
-    }
-
-    static func message(_ refusal: PasswordRefusal) -> String {
-        switch refusal {
-        case .wrongPassword: "Your current password was wrong."
-        case .expired: "This reset link does not work: it is wrong, was used already, or is older than an hour. Ask for a new one."
-        case .wrongCode: "The two-factor code was wrong. Enter the code your app shows now, or a recovery code."
-        case .blocked: blockedMessage
-        case .rejected(let rule): "That password cannot be used: \(rule)."
-        }
     }
 }
