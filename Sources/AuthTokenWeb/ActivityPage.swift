@@ -16,16 +16,9 @@ struct ActivityPage {
 
     func page(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
         let entries = try activity.list(accountID: user.account.id, limit: Self.pageSize)
-        return view.page("activity", user: user, [
-            "title": "Recent activity", "limit": String(Self.pageSize), "hasEntries": !entries.isEmpty,
-            "entries": entries.map { record -> [String: Any] in
-                let entry = record.entry
-                return [
-                    "kind": entry.kind.rawValue, "label": entry.kind.label, "detail": entry.detail,
-                    "at": PageDate.string(from: entry.at), "atISO": PageDate.iso(entry.at),
-                    "address": entry.address.isEmpty ? "—" : entry.address, "userAgent": entry.userAgent,
-                ]
-            },
-        ])
+        let page = ActivityView(
+            limit: String(Self.pageSize), hasEntries: !entries.isEmpty,
+            entries: entries.map { ActivityRow($0, withAccount: false) })
+        return view.page(page, user: user)
     }
 }

@@ -31,20 +31,19 @@ struct AdminAccountPages {
         let (rows, total) = try admin.accountList(filter, page: page)
         let paging = AdminPaging(path: "/admin/accounts", query: [("q", search)] + flags.map { ($0, "1") },
                                  page: page, shown: rows.count, total: total, pageSize: AdminService.adminPageSize)
-        var values = paging.values
-        values["title"] = "Accounts"
-        values["search"] = search
-        for flag in flags { values[flag] = true }
-        values["hasRows"] = !rows.isEmpty
-        values["accounts"] = rows.map { row -> [String: Any] in
-            [
-                "id": String(row.account.id), "email": row.account.email, "name": row.account.displayName,
-                "confirmed": row.account.confirmed, "active": row.account.active, "admin": row.account.admin,
-                "twoFactor": row.twoFactor, "blocked": row.blockedUntil != nil, "tokens": String(row.tokenCount),
-                "created": PageDate.string(from: row.account.createdAt),
-            ]
-        }
-        return view.page("admin-accounts", user: user, values)
+        func flag(_ name: String) -> Bool? { flags.contains(name) ? true : nil }
+        var list = AdminAccountsView(
+            search: search, unconfirmed: flag("unconfirmed"), deactivated: flag("deactivated"), blocked: flag("blocked"),
+            twofactor: flag("twofactor"), hasRows: !rows.isEmpty,
+            accounts: rows.map { row in
+                AdminAccountsView.Row(
+                    id: String(row.account.id), email: row.account.email, name: row.account.displayName,
+                    confirmed: row.account.confirmed, active: row.account.active, admin: row.account.admin,
+                    twoFactor: row.twoFactor, blocked: row.blockedUntil != nil, tokens: String(row.tokenCount),
+                    created: PageDate.string(from: row.account.createdAt))
+            })
+        paging.fill(&list)
+        return view.page(list, user: user)
     }
 
     func account(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws
@@ -54,43 +53,38 @@ struct AdminAccountPages {
             throw PageRefusal.noSuchAccount
         }
         let account = found.account
-        var values: [String: Any] = [
-            "title": account.email, "id": String(account.id), "accountID": String(account.id),
-            "ownerQuery": FormData.encode(account.email), "accountEmail": account.email, "name": account.displayName,
-            "confirmed": account.confirmed, "active": account.active, "admin": account.admin,
-            "twoFactor": found.twoFactor, "created": PageDate.string(from: account.createdAt),
-            "blockedUntil": found.blockedUntil.map(PageDate.string(from:)) ?? false,
-            "tokens": found.tokens.map { token -> [String: Any] in Self.tokenValues(token) },
-            "hasTokens": !found.tokens.isEmpty,
-            "appPasswords": found.appPasswords.map { password -> [String: Any] in
-                [
-                    "id": String(password.id), "name": password.name, "created": PageDate.string(from: password.createdAt),
-                    "lastUsed": password.lastUsedAt.map(PageDate.string(from:)) ?? "never",
-                ]
+        var page = AdminAccountDetailView(
+            title: account.email, id: String(account.id), accountID: String(account.id),
+            ownerQuery: FormData.encode(account.email), accountEmail: account.email, name: account.displayName,
+            confirmed: account.confirmed, active: account.active, admin: account.admin,
+            twoFactor: found.twoFactor, created: PageDate.string(from: account.createdAt),
+            blockedUntil: found.blockedUntil.map(PageDate.string(from:)),
+            tokens: found.tokens.map { AdminTokenRow($0) }, hasTokens: !found.tokens.isEmpty,
+            appPasswords: found.appPasswords.map { password in
+                AdminAccountDetailView.AppPassword(
+                    id: String(password.id), name: password.name, created: PageDate.string(from: password.createdAt),
+                    lastUsed: password.lastUsedAt.map(PageDate.string(from:)) ?? "never")
             },
-            "hasAppPasswords": !found.appPasswords.isEmpty,
-            "sessions": found.sessions.map { session -> [String: Any] in
-                [
-                    "browser": session.userAgent.isEmpty ? "Unknown browser" : SessionService.browserName(session.userAgent),
-                    "address": session.address.isEmpty ? "—" : session.address,
-                    "started": PageDate.string(from: session.createdAt), "lastSeen": PageDate.string(from: session.lastSeenAt),
-                ]
+            hasAppPasswords: !found.appPasswords.isEmpty,
+            sessions: found.sessions.map { session in
+                AdminAccountDetailView.Session(
+                    browser: session.userAgent.isEmpty ? "Unknown browser" : SessionService.browserName(session.userAgent),
+                    address: session.address.isEmpty ? "—" : session.address,
+                    started: PageDate.string(from: session.createdAt), lastSeen: PageDate.string(from: session.lastSeenAt))
             },
-            "hasSessions": !found.sessions.isEmpty,
-            "activity": found.activity.map(Self.activityValues),
-            "hasActivity": !found.activity.isEmpty,
-            "actions": availableActions(found).map { action -> [String: Any] in
-                ["action": action.rawValue, "label": Self.buttonLabel(action), "destructive": action.isDestructive]
-            },
-        ]
+            hasSessions: !found.sessions.isEmpty,
+            activity: found.activity.map { ActivityRow($0, withAccount: true) }, hasActivity: !found.activity.isEmpty,
+            actions: availableActions(found).map { action in
+                AdminAccountDetailView.Action(action: action.rawValue, label: Self.buttonLabel(action), destructive: action.isDestructive)
+            })
         switch form["done"] {
         case let done? where AdminAction(rawValue: done) != nil:
-            values["notice"] = "Done: " + AdminAction(rawValue: done)!.label + "."
-        case "revoked": values["notice"] = "The token was revoked."
-        case "revoked-app-password": values["notice"] = "The application password was revoked."
+            page.notice = "Done: " + AdminAction(rawValue: done)!.label + "."
+        case "revoked": page.notice = "The token was revoked."
+        case "revoked-app-password": page.notice = "The application password was revoked."
         default: break
         }
-        return view.page("admin-account", user: user, values)
+        return view.page(page, user: user)
     }
 
     /// What makes sense for the account as it is now.
@@ -134,13 +128,12 @@ struct AdminAccountPages {
         guard let id = form["id"].flatMap({ Int64($0) }), let target = try admin.account(id: id) else {
             throw PageRefusal.noSuchAccount
         }
-        return view.page("admin-confirm", user: user, [
-            "title": Self.buttonLabel(action) + "?", "heading": Self.buttonLabel(action) + ": " + target.email + "?",
-            "text": Self.consequence(action), "action": "/admin/account/action", "button": Self.buttonLabel(action),
-            "cancel": "/admin/account?id=\(target.id)",
-            "fields": [["name": "id", "value": String(target.id)], ["name": "action", "value": action.rawValue],
-                       ["name": "confirmed", "value": "1"]],
-        ])
+        return view.page(AdminConfirmView(
+            title: Self.buttonLabel(action) + "?", heading: Self.buttonLabel(action) + ": " + target.email + "?",
+            text: Self.consequence(action), action: "/admin/account/action", button: Self.buttonLabel(action),
+            cancel: "/admin/account?id=\(target.id)",
+            fields: [.init(name: "id", value: String(target.id)), .init(name: "action", value: action.rawValue),
+                     .init(name: "confirmed", value: "1")]), user: user)
     }
 
     func perform(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws
@@ -164,25 +157,4 @@ struct AdminAccountPages {
         return .redirect("/admin/account?id=\(id)&done=\(action.rawValue)")
     }
 
-
-
-    static func activityValues(_ record: ActivityRecord) -> [String: Any] {
-        let entry = record.entry
-        return [
-            "kind": entry.kind.rawValue, "label": entry.kind.label, "detail": entry.detail,
-            "at": PageDate.string(from: entry.at), "atISO": PageDate.iso(entry.at),
-            "address": entry.address.isEmpty ? "—" : entry.address, "userAgent": entry.userAgent,
-            "accountID": entry.accountID.map { String($0) as Any } ?? false,
-        ]
-    }
-
-    static func tokenValues(_ token: TokenRecord) -> [String: Any] {
-        [
-            "id": String(token.id), "name": token.displayName, "scopes": token.scopes.joined(separator: ", "),
-            "hint": token.hint, "created": PageDate.string(from: token.createdAt),
-            "lastUsed": token.lastUsedAt.map(PageDate.string(from:)) ?? "never", "lastUsedFrom": token.lastUsedFrom ?? "",
-            "wasUsed": token.lastUsedAt != nil,
-            "appPasswordID": token.appPasswordID.map { String($0) } ?? "",
-        ]
-    }
 }

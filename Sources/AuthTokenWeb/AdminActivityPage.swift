@@ -39,17 +39,13 @@ struct AdminActivityPage {
         let paging = AdminPaging(path: "/admin/activity", query: [("account", account), ("kind", kind), ("from", from),
                                                                   ("until", until)],
                                  page: page, shown: entries.count, total: nil, pageSize: AdminService.adminPageSize)
-        var values = paging.values
-        values["title"] = "Activity"
-        if !problems.isEmpty { values["error"] = problems.joined(separator: " ") }
-        values["account"] = account
-        values["from"] = from
-        values["until"] = until
-        values["kinds"] = ActivityKind.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": $0.rawValue == kind] }
         let shown = entries.prefix(AdminService.adminPageSize)
-        values["hasEntries"] = !shown.isEmpty
-        values["entries"] = shown.map(AdminAccountPages.activityValues)
-        return view.page("admin-activity", user: user, status: problems.isEmpty ? 200 : 400, values)
+        var list = AdminActivityView(
+            error: problems.isEmpty ? nil : problems.joined(separator: " "), account: account, from: from, until: until,
+            kinds: ActivityKind.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: $0.rawValue == kind) },
+            hasEntries: !shown.isEmpty, entries: shown.map { ActivityRow($0, withAccount: true) })
+        paging.fill(&list)
+        return view.page(list, user: user, status: problems.isEmpty ? 200 : 400)
     }
 
     /// Midnight UTC of a `YYYY-MM-DD` day, or nil.

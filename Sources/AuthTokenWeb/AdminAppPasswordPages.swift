@@ -31,26 +31,21 @@ struct AdminAppPasswordPages {
             ? try admin.appPasswordInventory(ownerID: filter.ownerID, unusedSince: filter.unusedSince, page: page) : ([], 0)
         let paging = AdminPaging(path: "/admin/app-passwords", query: filter.fields, page: page,
                                  shown: rows.count, total: total, pageSize: AdminService.adminPageSize)
-        var values = paging.values
-        values["title"] = "Application passwords"
-        values["owner"] = filter.owner
-        values["unused"] = filter.unused
-        if let problem = filter.problem { values["error"] = problem }
-        values["hasRows"] = !rows.isEmpty
-        values["appPasswords"] = rows.map { row -> [String: Any] in
-            [
-                "id": String(row.appPassword.id), "ownerID": String(row.appPassword.accountID), "owner": row.ownerEmail,
-                "name": row.appPassword.name, "created": PageDate.string(from: row.appPassword.createdAt),
-                "lastUsed": row.appPassword.lastUsedAt.map(PageDate.string(from:)) ?? "never",
-                "tokens": String(row.tokenCount),
-            ]
-        }
-        values["described"] = filter.description
-        if let revoked = form["revoked"].flatMap({ Int($0) }) {
-            values["notice"] = revoked == 1 ? "The application password was revoked."
-                : "\(revoked) application passwords were revoked."
-        }
-        return view.page("admin-app-passwords", user: user, status: filter.problem == nil ? 200 : 400, values)
+        var list = AdminAppPasswordsView(
+            owner: filter.owner, unused: filter.unused, error: filter.problem, hasRows: !rows.isEmpty,
+            appPasswords: rows.map { row in
+                AdminAppPasswordsView.Row(
+                    id: String(row.appPassword.id), ownerID: String(row.appPassword.accountID), owner: row.ownerEmail,
+                    name: row.appPassword.name, created: PageDate.string(from: row.appPassword.createdAt),
+                    lastUsed: row.appPassword.lastUsedAt.map(PageDate.string(from:)) ?? "never",
+                    tokens: String(row.tokenCount))
+            },
+            described: filter.description,
+            notice: form["revoked"].flatMap { Int($0) }.map {
+                $0 == 1 ? "The application password was revoked." : "\($0) application passwords were revoked."
+            })
+        paging.fill(&list)
+        return view.page(list, user: user, status: filter.problem == nil ? 200 : 400)
     }
 
     func csv(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws
@@ -75,13 +70,12 @@ struct AdminAppPasswordPages {
               let owner = try admin.account(id: accountID),
               let record = try appPasswords.list(accountID: accountID).first(where: { $0.id == id })
         else { throw PageRefusal.adminAppPasswordGone }
-        return view.page("admin-confirm", user: user, [
-            "title": "Revoke this application password?",
-            "heading": "Revoke the application password “\(record.name)” of \(owner.email)?",
-            "text": "It can no longer get tokens in API mode. Tokens it got earlier stay; revoke those in the inventory.",
-            "action": "/admin/app-passwords/revoke", "button": "Revoke permanently", "cancel": "/admin/app-passwords",
-            "fields": [["name": "id", "value": String(id)], ["name": "account", "value": String(accountID)]],
-        ])
+        return view.page(AdminConfirmView(
+            title: "Revoke this application password?",
+            heading: "Revoke the application password “\(record.name)” of \(owner.email)?",
+            text: "It can no longer get tokens in API mode. Tokens it got earlier stay; revoke those in the inventory.",
+            action: "/admin/app-passwords/revoke", button: "Revoke permanently", cancel: "/admin/app-passwords",
+            fields: [.init(name: "id", value: String(id)), .init(name: "account", value: String(accountID))]), user: user)
     }
 
     func revoke(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn)
@@ -110,26 +104,25 @@ struct AdminAppPasswordPages {
     func bulkAppPasswordConfirmation(_ filter: AppPasswordQuery, count: Int, changed: Bool, _ user: SignedIn) -> HTTPResponse
     {
         guard count > 0 else {
-            return view.page("message", user: user, status: changed ? 409 : 200, [
-                "title": "No application password matches",
-                "text": "No application password matches this filter (\(filter.description)); nothing to revoke.",
-                "link": "/admin/app-passwords?" + filter.query, "linkText": "Back to the application passwords",
-            ])
+            return view.page(MessageView(
+                title: "No application password matches",
+                text: "No application password matches this filter (\(filter.description)); nothing to revoke.",
+                link: "/admin/app-passwords?" + filter.query, linkText: "Back to the application passwords"),
+                user: user, status: changed ? 409 : 200)
         }
         let noun = count == 1 ? "1 application password" : "\(count) application passwords"
-        var fields = filter.fields.filter { !$0.1.isEmpty }.map { ["name": $0.0, "value": $0.1] }
-        fields.append(["name": "expected", "value": String(count)])
-        return view.page("admin-confirm", user: user, status: changed ? 409 : 200, [
-            "title": "Revoke \(noun)?", "heading": "Revoke \(noun)?",
-            "notice": changed
-                ? "The application passwords matching this filter changed since the last page; here is the new number."
-                : false,
-            "text": "Every application password matching \(filter.description) will be revoked: \(noun), of every "
+        var fields = filter.fields.filter { !$0.1.isEmpty }.map { AdminConfirmView.Field(name: $0.0, value: $0.1) }
+        fields.append(.init(name: "expected", value: String(count)))
+        return view.page(AdminConfirmView(
+            title: "Revoke \(noun)?", heading: "Revoke \(noun)?",
+            text: "Every application password matching \(filter.description) will be revoked: \(noun), of every "
                 + "account they belong to. They can no longer get tokens in API mode. Tokens they got earlier stay; "
                 + "revoke those in the credentials inventory.",
-            "action": "/admin/app-passwords/revoke-all", "button": "Revoke \(noun)",
-            "cancel": "/admin/app-passwords?" + filter.query, "fields": fields,
-        ])
+            action: "/admin/app-passwords/revoke-all", button: "Revoke \(noun)",
+            cancel: "/admin/app-passwords?" + filter.query, fields: fields,
+            notice: changed
+                ? "The application passwords matching this filter changed since the last page; here is the new number."
+                : nil), user: user, status: changed ? 409 : 200)
     }
 
     func revokeAll(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn)

@@ -35,31 +35,23 @@ struct AdminTokenPages {
                                  total: total, pageSize: AdminService.adminPageSize)
         paging.more = "more than \(AdminService.inventoryCountLimit)"
         let rows = found.prefix(AdminService.adminPageSize)
-        var values = paging.values
-        values["title"] = "Credentials inventory"
-        if let problem = query.problem { values["error"] = problem }
-        values["owner"] = query.owner
-        values["unused"] = query.unused
-        values["expiring"] = query.expiring
-        values["scopes"] = scopes.map { ["name": $0, "selected": $0 == query.scope] }
-        values["sorts"] = TokenSort.allCases.map {
-            ["value": $0.rawValue, "label": Self.sortLabel($0), "selected": $0 == query.sort]
-        }
-        values["described"] = query.description
-        values["hasRows"] = !rows.isEmpty
-        values["tokens"] = rows.map { row -> [String: Any] in
-            var token = AdminAccountPages.tokenValues(row.token)
-            token["owner"] = row.ownerEmail
-            token["ownerID"] = String(row.token.accountID)
-            token["appPassword"] = row.appPasswordName ?? (row.token.appPasswordID == nil ? "" : "(revoked)")
-            token["expires"] = expiryText(row.token, date: PageDate.string(from:))
-            token["expired"] = tokens.hasExpired(row.token)
-            return token
-        }
-        if let revoked = form["revoked"].flatMap({ Int($0) }) {
-            values["notice"] = revoked == 1 ? "1 token was revoked." : "\(revoked) tokens were revoked."
-        }
-        return view.page("admin-tokens", user: user, status: query.problem == nil ? 200 : 400, values)
+        var list = AdminTokensView(
+            error: query.problem, owner: query.owner, unused: query.unused, expiring: query.expiring,
+            scopes: scopes.map { .init(name: $0, selected: $0 == query.scope) },
+            sorts: TokenSort.allCases.map { Choice(value: $0.rawValue, label: Self.sortLabel($0), selected: $0 == query.sort) },
+            described: query.description, hasRows: !rows.isEmpty,
+            tokens: rows.map { row in
+                var token = AdminTokenRow(row.token)
+                token.owner = row.ownerEmail
+                token.ownerID = String(row.token.accountID)
+                token.appPassword = row.appPasswordName ?? (row.token.appPasswordID == nil ? "" : "(revoked)")
+                token.expires = expiryText(row.token, date: PageDate.string(from:))
+                token.expired = tokens.hasExpired(row.token)
+                return token
+            },
+            notice: form["revoked"].flatMap { Int($0) }.map { $0 == 1 ? "1 token was revoked." : "\($0) tokens were revoked." })
+        paging.fill(&list)
+        return view.page(list, user: user, status: query.problem == nil ? 200 : 400)
     }
 
     static func sortLabel(_ sort: TokenSort) -> String {
@@ -100,13 +92,12 @@ struct AdminTokenPages {
         guard let id = form["id"].flatMap({ Int64($0) }), let token = try admin.token(id: id),
               let owner = try admin.account(id: token.accountID)
         else { throw PageRefusal.adminTokenGone }
-        return view.page("admin-confirm", user: user, [
-            "title": "Revoke this token?", "heading": "Revoke the token “\(token.displayName)” of \(owner.email)?",
-            "text": "Token \(token.hint), scopes \(token.scopes.joined(separator: ", ")). Revocation is permanent: "
+        return view.page(AdminConfirmView(
+            title: "Revoke this token?", heading: "Revoke the token “\(token.displayName)” of \(owner.email)?",
+            text: "Token \(token.hint), scopes \(token.scopes.joined(separator: ", ")). Revocation is permanent: "
                 + "every program that uses this token is refused from its next request on.",
-            "action": "/admin/tokens/revoke", "button": "Revoke permanently", "cancel": "/admin/tokens",
-            "fields": [["name": "id", "value": String(id)]],
-        ])
+            action: "/admin/tokens/revoke", button: "Revoke permanently", cancel: "/admin/tokens",
+            fields: [.init(name: "id", value: String(id))]), user: user)
     }
 
     func revoke(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws
@@ -135,22 +126,21 @@ struct AdminTokenPages {
         throws -> HTTPResponse
     {
         guard count > 0 else {
-            return view.page("message", user: user, status: changed ? 409 : 200, [
-                "title": "No token matches", "text": "No token matches this filter (\(query.description)); nothing to revoke.",
-                "link": "/admin/tokens?" + query.query, "linkText": "Back to the inventory",
-            ])
+            return view.page(MessageView(
+                title: "No token matches", text: "No token matches this filter (\(query.description)); nothing to revoke.",
+                link: "/admin/tokens?" + query.query, linkText: "Back to the inventory"), user: user, status: changed ? 409 : 200)
         }
         let noun = count == 1 ? "1 token" : "\(count) tokens"
-        var fields = query.fields(sorted: false).filter { !$0.1.isEmpty }.map { ["name": $0.0, "value": $0.1] }
-        fields.append(["name": "expected", "value": String(count)])
-        return view.page("admin-confirm", user: user, status: changed ? 409 : 200, [
-            "title": "Revoke \(noun)?", "heading": "Revoke \(noun)?",
-            "notice": changed ? "The tokens matching this filter changed since the last page; here is the new number." : false,
-            "text": "Every token matching \(query.description) will be revoked: \(noun), of every account they belong to. "
+        var fields = query.fields(sorted: false).filter { !$0.1.isEmpty }.map { AdminConfirmView.Field(name: $0.0, value: $0.1) }
+        fields.append(.init(name: "expected", value: String(count)))
+        return view.page(AdminConfirmView(
+            title: "Revoke \(noun)?", heading: "Revoke \(noun)?",
+            text: "Every token matching \(query.description) will be revoked: \(noun), of every account they belong to. "
                 + "Revocation is permanent; each program using one of them is refused from its next request on.",
-            "action": "/admin/tokens/revoke-all", "button": "Revoke \(noun)", "cancel": "/admin/tokens?" + query.query,
-            "fields": fields,
-        ])
+            action: "/admin/tokens/revoke-all", button: "Revoke \(noun)", cancel: "/admin/tokens?" + query.query,
+            fields: fields,
+            notice: changed ? "The tokens matching this filter changed since the last page; here is the new number." : nil),
+            user: user, status: changed ? 409 : 200)
     }
 
     func revokeAll(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws

@@ -20,9 +20,9 @@ struct AppPasswordPages {
     }
 
     func list(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
-        var values = try appPasswordValues(user)
-        if form["done"] == "revoked" { values["notice"] = "The application password was revoked." }
-        return view.page("app-passwords", user: user, values)
+        var page = try listView(user)
+        if form["done"] == "revoked" { page.notice = "The application password was revoked." }
+        return view.page(page, user: user)
     }
 
     func create(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
@@ -30,28 +30,26 @@ struct AppPasswordPages {
             account: user.account, name: form["name"] ?? "", currentPassword: form["password"] ?? "", client: user.client)
         guard case .success(let (password, record)) = result else {
             logger.notice("application password refused", metadata: ["account.id": "\(user.account.id)"])
-            var values = try appPasswordValues(user)
+            var page = try listView(user)
             var status = 400
             switch result {
             case .failure(.blocked):
-                values["error"] = RefusalText.blocked
+                page.error = RefusalText.blocked
                 status = 429
             case .failure(.limitReached(let limit)):
-                values["error"] = "You have \(limit) application passwords, the most allowed. Revoke one you no longer use first."
+                page.error = "You have \(limit) application passwords, the most allowed. Revoke one you no longer use first."
             case .failure(.wrongPassword):
-                values["error"] = "Your current password was wrong."
+                page.error = "Your current password was wrong."
             default:
-                values["error"] = "Give a name of at most 100 characters and your current password."
+                page.error = "Give a name of at most 100 characters and your current password."
             }
-            values["nameValue"] = form["name"] ?? ""
-            return view.page("app-passwords", user: user, status: status, values)
+            page.nameValue = form["name"] ?? ""
+            return view.page(page, user: user, status: status)
         }
         logger.info("application password created", metadata: ["app_password.id": "\(record.id)"])
         try activity.record(.appPasswordCreated, accountID: user.account.id, client: user.client,
                             detail: "#\(record.id) “\(record.name)”")
-        return view.page("app-password-created", user: user, [
-            "title": "New application password", "name": record.name, "password": password,
-        ])
+        return view.page(AppPasswordCreatedView(name: record.name, password: password), user: user)
     }
 
     func revoke(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
@@ -62,22 +60,15 @@ struct AppPasswordPages {
         return .redirect("/app-passwords?done=revoked")
     }
 
-    func appPasswordValues(_ user: SignedIn) throws -> [String: Any] {
+    func listView(_ user: SignedIn) throws -> AppPasswordsView {
         let list = try appPasswords.list(accountID: user.account.id)
-        return [
-            "title": "Application passwords", "hasPasswords": !list.isEmpty,
-            "twoFactorOn": try twoFactor.hasTwoFactor(accountID: user.account.id),
-            "passwords": list.map { record -> [String: Any] in
-                var row: [String: Any] = [
-                    "id": String(record.id), "name": record.name,
-                    "created": PageDate.string(from: record.createdAt), "createdISO": PageDate.iso(record.createdAt),
-                ]
-                if let used = record.lastUsedAt {
-                    row["lastUsed"] = PageDate.string(from: used)
-                    row["lastUsedISO"] = PageDate.iso(used)
-                }
-                return row
-            },
-        ]
+        return AppPasswordsView(
+            hasPasswords: !list.isEmpty, twoFactorOn: try twoFactor.hasTwoFactor(accountID: user.account.id),
+            passwords: list.map { record in
+                AppPasswordsView.Row(
+                    id: String(record.id), name: record.name,
+                    created: PageDate.string(from: record.createdAt), createdISO: PageDate.iso(record.createdAt),
+                    lastUsed: record.lastUsedAt.map(PageDate.string(from:)), lastUsedISO: record.lastUsedAt.map(PageDate.iso))
+            })
     }
 }

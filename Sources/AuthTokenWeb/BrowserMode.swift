@@ -12,6 +12,22 @@ struct BrowserMode {
         tokens = TokenPages(kit)
     }
 
+    /// No `EMAIL_ID` and no `PASSWORD` at all (on a server with pages); either one present
+    /// means API mode, whose answers stay exactly as they were.
+    static func isAsked(_ form: FormData) -> Bool {
+        form["EMAIL_ID"] == nil && form["PASSWORD"] == nil
+    }
+
+    /// Where sign-in leads back to: a signed-out GET comes back to exactly what was asked
+    /// for (nil: the request itself); a POST to the GET that shows it.
+    static func back(_ request: HTTPRequest, _ form: FormData) -> String? {
+        guard request.method == "POST" else { return nil }
+        var back = request.path + "?SCOPE=" + FormData.encode(form["SCOPE"] ?? "")
+        if let name = form["DISPLAY_NAME"] { back += "&DISPLAY_NAME=" + FormData.encode(name) }
+        if let days = form["EXPIRES_IN_DAYS"] { back += "&EXPIRES_IN_DAYS=" + FormData.encode(days) }
+        return back
+    }
+
     func page(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
         let settings = tokens.settings
         guard let scopes = try? settings.scopes.resolve(form["SCOPE"]) else {
@@ -26,12 +42,11 @@ struct BrowserMode {
         if request.method == "GET" {
             let held = try tokens.tokens.list(accountID: user.account.id).count
             if held >= settings.maxTokensPerAccount { throw PageRefusal.tooManyTokens(max: settings.maxTokensPerAccount) }
-            var values: [String: Any] = [
-                "title": "Create an auth token", "action": request.path, "scopes": scopes.joined(separator: ", "),
-                "name": name, "scopeValue": form["SCOPE"] ?? "", "nameValue": form["DISPLAY_NAME"] ?? "",
-            ]
-            values.merge(tokens.expiryOptions(selected: linked ?? "never")) { $1 }
-            return tokens.view.page("browser-confirm", user: user, values)
+            let expiry = tokens.expiryOptions(selected: linked ?? "never")
+            return tokens.view.page(BrowserConfirmView(
+                action: request.path, scopes: scopes.joined(separator: ", "), name: name,
+                scopeValue: form["SCOPE"] ?? "", nameValue: form["DISPLAY_NAME"] ?? "",
+                expiryOptions: expiry.expiryOptions, minDate: expiry.minDate, maxLifetime: expiry.maxLifetime), user: user)
         }
         var choice = form
         if choice["expiry"] == nil, let linked { choice = choice.merging(FormData(pairs: [("expiry", linked)])) }

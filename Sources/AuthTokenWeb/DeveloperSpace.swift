@@ -17,18 +17,16 @@ struct DeveloperSpace {
         let scope = scopes.first ?? "ZohoRecruit/recruitapi"
         let api = scope.split(separator: "/").last.map(String.init) ?? "recruitapi"
         let email = user.account.email
-        return view.page("developer", user: user, [
-            "title": "Developer Space",
-            "apiMode": "\(base)/apiauthtoken/nb/create?SCOPE=\(scope)&EMAIL_ID=\(FormData.encode(email))"
+        return view.page(DeveloperView(
+            apiMode: "\(base)/apiauthtoken/nb/create?SCOPE=\(scope)&EMAIL_ID=\(FormData.encode(email))"
                 + "&PASSWORD=YOUR_PASSWORD&DISPLAY_NAME=my%20script",
-            "browserMode": "\(base)/apiauthtoken/create?SCOPE=\(scope)&DISPLAY_NAME=my%20script",
-            "apiCall": "\(base)/recruit/private/xml/JobOpenings/getRecords?authtoken=YOUR_AUTHTOKEN&scope=\(api)",
-            "curlCreate": "read -rs PASSWORD; curl --data-urlencode \(Self.shellQuoted("EMAIL_ID=" + email)) "
+            browserMode: "\(base)/apiauthtoken/create?SCOPE=\(scope)&DISPLAY_NAME=my%20script",
+            apiCall: "\(base)/recruit/private/xml/JobOpenings/getRecords?authtoken=YOUR_AUTHTOKEN&scope=\(api)",
+            curlCreate: "read -rs PASSWORD; curl --data-urlencode \(Self.shellQuoted("EMAIL_ID=" + email)) "
                 + "--data-urlencode \"PASSWORD=$PASSWORD\" --data-urlencode 'SCOPE=\(scope)' "
                 + "--data-urlencode 'DISPLAY_NAME=my script' '\(base)/apiauthtoken/nb/create'",
-            "curlCall": "curl \"\(base)/recruit/private/json/JobOpenings/getRecords?authtoken=$AUTHTOKEN&scope=\(api)\"",
-            "scopes": scopes.map { ["value": $0] },
-        ])
+            curlCall: "curl \"\(base)/recruit/private/json/JobOpenings/getRecords?authtoken=$AUTHTOKEN&scope=\(api)\"",
+            scopes: scopes.map { ValueRow(value: $0) }), user: user)
     }
 
     /// This server as browsers reach it, for this page only: `AUTHTOKEN_PUBLIC_URL`, else the

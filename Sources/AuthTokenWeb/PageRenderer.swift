@@ -11,25 +11,21 @@ import AuthTokenCore
 struct PageRenderer: Sendable {
     let browser: BrowserSettings
 
-    /// Renders `name` in the layout, with what every page needs to know about its viewer.
-    func page(_ name: String, user: SignedIn?, status: Int = 200, _ values: [String: Any] = [:]) -> HTTPResponse {
-        var context = values
-        context["signedIn"] = user != nil
-        context["registration"] = browser.registration
-        if let user {
-            context["email"] = user.account.email
-            context["csrf"] = user.formToken
-            context["isAdmin"] = user.account.admin
-        }
-        return .html(status, browser.pages.render(name, context))
+    /// Renders `model` in the layout, with what every page needs to know about its viewer.
+    func page(_ model: some PageModel, user: SignedIn?, status: Int = 200) -> HTTPResponse {
+        let viewer = Viewer(
+            signedIn: user != nil, registration: browser.registration, email: user?.account.email,
+            csrf: user?.formToken, isAdmin: user?.account.admin)
+        return .html(status, browser.pages.render(model.template, PageContext(viewer: viewer, model: model)))
     }
 
-    /// A page with a pre-session form (sign-in, registration, confirmation).
-    func preSessionPage(_ name: String, _ request: HTTPRequest, status: Int = 200, _ values: [String: Any]) -> HTTPResponse {
+    /// A page with a pre-session form (sign-in, registration, confirmation, reset).
+    func preSessionPage(_ model: some PageModel, _ request: HTTPRequest, status: Int = 200) -> HTTPResponse {
         let pre = preSession(request)
-        var values = values
-        values["formToken"] = FormToken.make(secret: pre.secret, purpose: FormToken.signInPurpose)
-        var response = page(name, user: nil, status: status, values)
+        let viewer = Viewer(
+            signedIn: false, registration: browser.registration,
+            formToken: FormToken.make(secret: pre.secret, purpose: FormToken.signInPurpose))
+        var response = HTTPResponse.html(status, browser.pages.render(model.template, PageContext(viewer: viewer, model: model)))
         if let header = pre.header { response.headers.append(header) }
         return response
     }

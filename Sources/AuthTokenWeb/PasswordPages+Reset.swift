@@ -8,22 +8,22 @@ import Foundation
 /// timing does not tell whether a mail went out.
 extension PasswordPages {
     func forgotForm(_ request: HTTPRequest, _ form: FormData) throws -> HTTPResponse {
-        view.preSessionPage("forgot", request, ["title": "Reset your password"])
+        view.preSessionPage(ForgotView(), request)
     }
 
     func forgot(_ request: HTTPRequest, _ form: FormData) throws -> HTTPResponse {
         let email = form["email"] ?? ""
-        var values: [String: Any] = ["title": "Reset your password", "emailValue": email]
+        var page = ForgotView(emailValue: email)
         guard view.hasPreSessionToken(request, form) else {
-            values["error"] = "The form had expired. Please try again."
-            return view.preSessionPage("forgot", request, status: 403, values)
+            page.error = "The form had expired. Please try again."
+            return view.preSessionPage(page, request, status: 403)
         }
         guard let base = browser.publicURL else { throw PageRefusal.noMailLinks }
         switch try accounts.requestPasswordReset(
             email: email, client: request.client, deviceCookie: browser.cookie(.device, in: request)) {
         case .invalidEmail(let reason):
-            values["error"] = "That is not an e-mail address: \(reason)."
-            return view.preSessionPage("forgot", request, status: 400, values)
+            page.error = "That is not an e-mail address: \(reason)."
+            return view.preSessionPage(page, request, status: 400)
         case .mail(let to, let secret):
             let link = base + "/reset?token=" + secret.value
             let text = """
@@ -42,31 +42,29 @@ extension PasswordPages {
         case .nothing:
             break
         }
-        return view.page("message", user: nil, [
-            "title": "Check your e-mail",
-            "text": "If an account has this address, a link to choose a new password is on its way. It works once, "
-                + "within an hour.",
-        ])
+        return view.page(MessageView(
+            title: "Check your e-mail",
+            text: "If an account has this address, a link to choose a new password is on its way. It works once, "
+                + "within an hour."), user: nil)
     }
 
     func resetForm(_ request: HTTPRequest, _ form: FormData) throws -> HTTPResponse {
         let token = form["token"] ?? ""
         guard let needsCode = try accounts.passwordResetNeedsCode(secret: token) else { throw PageRefusal.deadResetLink }
-        return view.preSessionPage("reset", request, ["title": "Choose a new password", "token": token, "needsCode": needsCode])
+        return view.preSessionPage(ResetView(token: token, needsCode: needsCode), request)
     }
 
     func reset(_ request: HTTPRequest, _ form: FormData) throws -> HTTPResponse {
         let token = form["token"] ?? ""
-        var values: [String: Any] = ["title": "Choose a new password", "token": token,
-                                     "needsCode": try accounts.passwordResetNeedsCode(secret: token) ?? false]
+        var page = ResetView(token: token, needsCode: try accounts.passwordResetNeedsCode(secret: token) ?? false)
         guard view.hasPreSessionToken(request, form) else {
-            values["error"] = "The form had expired. Please try again."
-            return view.preSessionPage("reset", request, status: 403, values)
+            page.error = "The form had expired. Please try again."
+            return view.preSessionPage(page, request, status: 403)
         }
         let new = form["new"] ?? ""
         guard new == form["new2"] else {
-            values["error"] = "The two new passwords differ."
-            return view.preSessionPage("reset", request, status: 400, values)
+            page.error = "The two new passwords differ."
+            return view.preSessionPage(page, request, status: 400)
         }
         switch try accounts.resetPassword(secret: token, new: new, code: form["code"] ?? "", client: request.client) {
         case .success:
@@ -75,8 +73,8 @@ extension PasswordPages {
         case .failure(.expired):
             throw PageRefusal.deadResetLink
         case .failure(let refusal):
-            values["error"] = RefusalText.password(refusal)
-            return view.preSessionPage("reset", request, status: refusal == .blocked ? 429 : 400, values)
+            page.error = RefusalText.password(refusal)
+            return view.preSessionPage(page, request, status: refusal == .blocked ? 429 : 400)
         }
     }
 }

@@ -19,9 +19,9 @@ struct PasswordPages {
     var browser: BrowserSettings { view.browser }
 
     func page(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
-        var values: [String: Any] = ["title": "Change your password"]
-        if form["done"] != nil { values["notice"] = "Your password was changed. Your other sessions were signed out." }
-        return view.page("password", user: user, values)
+        var page = PasswordView()
+        if form["done"] != nil { page.notice = "Your password was changed. Your other sessions were signed out." }
+        return view.page(page, user: user)
     }
 
     func change(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
@@ -37,8 +37,7 @@ struct PasswordPages {
         if let refusal {
             let message = new != form["new2"] ? "The two new passwords differ." : RefusalText.password(refusal)
             logger.notice("password change refused", metadata: ["account.id": "\(user.account.id)"])
-            return view.page("password", user: user, status: refusal == .blocked ? 429 : 400,
-                             ["title": "Change your password", "error": message])
+            return view.page(PasswordView(error: message), user: user, status: refusal == .blocked ? 429 : 400)
         }
         logger.info("password changed", metadata: ["account.id": "\(user.account.id)"])
         if let to = try? EmailAddress(parsing: user.account.email) {

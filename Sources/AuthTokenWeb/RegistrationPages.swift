@@ -19,40 +19,40 @@ struct RegistrationPages {
     var browser: BrowserSettings { view.browser }
 
     func form(_ request: HTTPRequest, _ form: FormData) throws -> HTTPResponse {
-        view.preSessionPage("register", request, ["title": "Create an account"])
+        view.preSessionPage(RegisterView(), request)
     }
 
     func register(_ request: HTTPRequest, _ form: FormData) throws -> HTTPResponse {
         let email = (form["email"] ?? "").trimmingCharacters(in: " ")
-        var values: [String: Any] = ["title": "Create an account", "emailValue": email, "nameValue": form["name"] ?? ""]
+        var page = RegisterView(emailValue: email, nameValue: form["name"] ?? "")
         guard view.hasPreSessionToken(request, form) else {
-            values["error"] = "The form had expired. Please try again."
-            return view.preSessionPage("register", request, status: 403, values)
+            page.error = "The form had expired. Please try again."
+            return view.preSessionPage(page, request, status: 403)
         }
         guard let base = browser.publicURL else { throw PageRefusal.noMailLinks }
         guard let password = form["password"], password == form["password2"] else {
-            values["error"] = "The two passwords differ."
-            return view.preSessionPage("register", request, values)
+            page.error = "The two passwords differ."
+            return view.preSessionPage(page, request)
         }
         let registration: Registration
         do {
             registration = try accounts.register(email: email, displayName: form["name"], password: password)
         } catch let error as AccountError {
-            values["error"] = "That did not work: \(error)."
-            return view.preSessionPage("register", request, values)
+            page.error = "That did not work: \(error)."
+            return view.preSessionPage(page, request)
         }
         // The same page in every case: the form must not tell strangers which addresses have
         // accounts. The mail tells the address's owner which case it was.
         guard let mail = Self.mail(registration, base) else {
             WebApp.countMail("registration", "limited")
             logger.notice("registration mail not sent: the address had its registration mails for this hour")
-            return view.page("registered", user: nil, ["title": "Check your e-mail", "emailValue": email])
+            return view.page(RegisteredView(emailValue: email), user: nil)
         }
         let sent = browser.mailer.send(to: mail.to, subject: mail.subject, text: mail.text, link: mail.link, logger: logger)
         WebApp.countMail("registration", sent ? "sent" : "failed")
         guard sent else { throw PageRefusal.mailNotSent }
         logger.info("registration mail sent")
-        return view.page("registered", user: nil, ["title": "Check your e-mail", "emailValue": email])
+        return view.page(RegisteredView(emailValue: email), user: nil)
     }
 
     /// The mail a registration sends, or nil when the address had its mails for this hour.
@@ -88,15 +88,13 @@ struct RegistrationPages {
     }
 
     func confirmForm(_ request: HTTPRequest, _ form: FormData) throws -> HTTPResponse {
-        view.preSessionPage("confirm", request, ["title": "Confirm your account", "token": form["token"] ?? ""])
+        view.preSessionPage(ConfirmView(token: form["token"] ?? ""), request)
     }
 
     func confirm(_ request: HTTPRequest, _ form: FormData) throws -> HTTPResponse {
         guard view.hasPreSessionToken(request, form) else {
-            return view.preSessionPage("confirm", request, status: 403, [
-                "title": "Confirm your account", "token": form["token"] ?? "",
-                "error": "The form had expired. Please press the button again.",
-            ])
+            let page = ConfirmView(token: form["token"] ?? "", error: "The form had expired. Please press the button again.")
+            return view.preSessionPage(page, request, status: 403)
         }
         guard try accounts.confirm(secret: form["token"] ?? "") else { throw PageRefusal.deadConfirmationLink }
         logger.info("account confirmed through its link")

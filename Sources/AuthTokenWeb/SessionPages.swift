@@ -12,20 +12,20 @@ struct SessionPages {
     }
 
     func list(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
-        var values = try sessionValues(user)
+        var page = try listView(user)
         switch form["done"] {
-        case "one": values["notice"] = "That session was signed out."
-        case "others": values["notice"] = "Every other session was signed out."
+        case "one": page.notice = "That session was signed out."
+        case "others": page.notice = "Every other session was signed out."
         default: break
         }
-        return view.page("sessions", user: user, values)
+        return view.page(page, user: user)
     }
 
     func end(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
         guard try sessions.endSession(handle: form["id"] ?? "", of: user.session, client: user.client) else {
-            var values = try sessionValues(user)
-            values["error"] = "That session had already ended."
-            return view.page("sessions", user: user, status: 404, values)
+            var page = try listView(user)
+            page.error = "That session had already ended."
+            return view.page(page, user: user, status: 404)
         }
         return .redirect("/sessions?done=one")
     }
@@ -35,19 +35,17 @@ struct SessionPages {
         return .redirect("/sessions?done=others")
     }
 
-    func sessionValues(_ user: SignedIn) throws -> [String: Any] {
+    func listView(_ user: SignedIn) throws -> SessionsView {
         let sessions = try sessions.list(of: user.session)
-        return [
-            "title": "Where you are signed in", "hasOthers": sessions.contains { !$0.isCurrent },
-            "sessions": sessions.map { entry -> [String: Any] in
-                [
-                    "id": entry.handle, "current": entry.isCurrent,
-                    "browser": entry.userAgent.isEmpty ? "Unknown browser" : SessionService.browserName(entry.userAgent),
-                    "userAgent": entry.userAgent, "address": entry.address.isEmpty ? "—" : entry.address,
-                    "started": PageDate.string(from: entry.createdAt), "startedISO": PageDate.iso(entry.createdAt),
-                    "lastSeen": PageDate.string(from: entry.lastSeenAt), "lastSeenISO": PageDate.iso(entry.lastSeenAt),
-                ]
-            },
-        ]
+        return SessionsView(
+            hasOthers: sessions.contains { !$0.isCurrent },
+            sessions: sessions.map { entry in
+                SessionsView.Row(
+                    id: entry.handle, current: entry.isCurrent,
+                    browser: entry.userAgent.isEmpty ? "Unknown browser" : SessionService.browserName(entry.userAgent),
+                    userAgent: entry.userAgent, address: entry.address.isEmpty ? "—" : entry.address,
+                    started: PageDate.string(from: entry.createdAt), startedISO: PageDate.iso(entry.createdAt),
+                    lastSeen: PageDate.string(from: entry.lastSeenAt), lastSeenISO: PageDate.iso(entry.lastSeenAt))
+            })
     }
 }

@@ -8,26 +8,22 @@ import AuthTokenCore
 /// the failure counted by the throttle, so a guesser is blocked after a few tries.
 extension SignInPages {
     func codeForm(_ request: HTTPRequest, _ form: FormData) throws -> HTTPResponse {
-        var values: [String: Any] = ["title": "Two-factor sign-in"]
-        if let next = form["next"], LocalPath.isSafe(next) { values["next"] = next }
-        return view.preSessionPage("signin-code", request, values)
+        return view.preSessionPage(CodeView(next: form["next"].flatMap { LocalPath.isSafe($0) ? $0 : nil }), request)
     }
 
     func signInWithCode(_ request: HTTPRequest, _ form: FormData) throws -> HTTPResponse {
-        var values: [String: Any] = ["title": "Sign in"]
-        if let next = form["next"], LocalPath.isSafe(next) { values["next"] = next }
+        let next = form["next"].flatMap { LocalPath.isSafe($0) ? $0 : nil }
         guard view.hasPreSessionToken(request, form) else {
-            values["error"] = "The sign-in form had expired. Please sign in again."
-            return view.preSessionPage("signin", request, status: 403, values)
+            let page = SignInView(next: next, error: "The sign-in form had expired. Please sign in again.")
+            return view.preSessionPage(page, request, status: 403)
         }
         let pending = browser.cookie(.pending, in: request) ?? ""
         switch try sessions.completeSignIn(pending: pending, code: form["code"] ?? "", client: request.client,
                                            deviceCookie: browser.cookie(.device, in: request)) {
         case .failure(.wrongCodeTryAgain(let again)):
             logger.notice("second factor refused", metadata: ["reason": "wrong code"])
-            values["title"] = "Two-factor sign-in"
-            values["error"] = "That code was wrong or already used. Enter the code your app shows now."
-            var response = view.preSessionPage("signin-code", request, values)  // 200, like a wrong password
+            let page = CodeView(next: next, error: "That code was wrong or already used. Enter the code your app shows now.")
+            var response = view.preSessionPage(page, request)  // 200, like a wrong password
             response.headers.append(browser.setCookie(.pending, again.value, maxAge: 300))
             return response
         case .failure(let refusal):
@@ -37,8 +33,8 @@ extension SignInPages {
             case .expired: "The sign-in took too long. Please sign in again."
             case .blocked: RefusalText.blocked
             }
-            values["error"] = message
-            var response = view.preSessionPage("signin", request, status: refusal == .blocked ? 429 : 200, values)
+            var response = view.preSessionPage(SignInView(next: next, error: message), request,
+                                               status: refusal == .blocked ? 429 : 200)
             response.headers.append(browser.setCookie(.pending, "", maxAge: 0))
             return response
         case .success(let (secret, session)):

@@ -31,35 +31,28 @@ struct SignInPages {
 
     func form(_ request: HTTPRequest, _ form: FormData) throws -> HTTPResponse {
         if try SignedIn.current(request, browser, sessions: sessions) != nil { return .redirect(LocalPath.target(form["next"])) }
-        var values: [String: Any] = ["title": "Sign in"]
-        if let next = form["next"], LocalPath.isSafe(next) {
-            values["next"] = next
-            values["asking"] = Self.askingFor(next)
-        }
-        if form["signedout"] != nil { values["notice"] = "You are signed out." }
-        if form["confirmed"] != nil { values["notice"] = "Your account is confirmed. You can sign in now." }
-        if form["reset"] != nil { values["notice"] = "Your password was changed. Sign in with the new one." }
-        return view.preSessionPage("signin", request, values)
+        var page = Self.view(next: form["next"])
+        if form["signedout"] != nil { page.notice = "You are signed out." }
+        if form["confirmed"] != nil { page.notice = "Your account is confirmed. You can sign in now." }
+        if form["reset"] != nil { page.notice = "Your password was changed. Sign in with the new one." }
+        return view.preSessionPage(page, request)
     }
 
     func signIn(_ request: HTTPRequest, _ form: FormData) throws -> HTTPResponse {
-        var values: [String: Any] = ["title": "Sign in", "emailValue": form["email"] ?? ""]
-        if let next = form["next"], LocalPath.isSafe(next) {
-            values["next"] = next
-            values["asking"] = Self.askingFor(next)
-        }
+        var page = Self.view(next: form["next"])
+        page.emailValue = form["email"] ?? ""
         guard view.hasPreSessionToken(request, form) else {
-            values["error"] = "The sign-in form had expired. Please sign in again."
-            return view.preSessionPage("signin", request, status: 403, values)
+            page.error = "The sign-in form had expired. Please sign in again."
+            return view.preSessionPage(page, request, status: 403)
         }
         switch try sessions.signIn(email: form["email"] ?? "", password: form["password"] ?? "", client: request.client,
                                    deviceCookie: browser.cookie(.device, in: request)) {
         case .failure(.secondFactorNeeded(let pending)):
             return askForCode(pending, next: form["next"])
         case .failure(let refusal):
-            values["error"] = RefusalText.signIn(refusal)
+            page.error = RefusalText.signIn(refusal)
             logger.info("sign-in refused", metadata: ["reason": "\(refusal)"])
-            return view.preSessionPage("signin", request, status: refusal == .blocked ? 429 : 200, values)
+            return view.preSessionPage(page, request, status: refusal == .blocked ? 429 : 200)
         case .success(let (secret, session)):
             logger.info("signed in", metadata: ["account.id": "\(session.account.id)"])
             return try signedIn(request, form, secret, session, clearPending: false)
@@ -93,6 +86,12 @@ struct SignInPages {
         var response = HTTPResponse.redirect("/signin?signedout=1")
         response.headers.append(browser.setCookie(.session, "", maxAge: 0))
         return response
+    }
+
+    /// The sign-in form, with a safe `next` and what it asks for.
+    static func view(next: String?) -> SignInView {
+        guard let next, LocalPath.isSafe(next) else { return SignInView() }
+        return SignInView(next: next, asking: askingFor(next))
     }
 
     /// What a browser-mode link that led here asks for ("a token for ZohoCRM/crmapi, for

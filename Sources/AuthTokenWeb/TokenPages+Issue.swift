@@ -22,16 +22,12 @@ extension TokenPages {
 
     /// The page that shows a token's value, the only time it is ever shown.
     func shownOnce(_ issued: IssuedToken, _ user: SignedIn, regenerated: Bool) -> HTTPResponse {
-        var values: [String: Any] = [
-            "title": regenerated ? "Token regenerated" : "Token created", "regenerated": regenerated,
-            "token": issued.secret.value, "name": issued.record.displayName,
-            "scopes": issued.record.scopes.joined(separator: ", "), "hint": issued.record.hint,
-            "answer": LegacyAnswer.token(issued.secret.value).body(date: JavaDate.localString(from: now())),
-        ]
-        if let expires = issued.record.expiresAt {
-            values["expires"] = PageDate.string(from: expires)
-            values["expiresISO"] = PageDate.iso(expires)
-        }
-        return view.page("token-created", user: user, values)
+        let page = TokenCreatedView(
+            title: regenerated ? "Token regenerated" : "Token created", regenerated: regenerated,
+            token: issued.secret.value, name: issued.record.displayName,
+            scopes: issued.record.scopes.joined(separator: ", "), hint: issued.record.hint,
+            answer: LegacyAnswer.token(issued.secret.value).body(date: JavaDate.localString(from: now())),
+            expires: issued.record.expiresAt.map(PageDate.string(from:)), expiresISO: issued.record.expiresAt.map(PageDate.iso))
+        return view.page(page, user: user)
     }
 }

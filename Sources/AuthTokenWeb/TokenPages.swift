@@ -33,19 +33,18 @@ struct TokenPages {
         let max = settings.maxTokensPerAccount
         let appPasswords = Dictionary(
             uniqueKeysWithValues: try appPasswords.list(accountID: user.account.id).map { ($0.id, $0.name) })
-        let rows = held.map { Self.row($0, appPasswords: appPasswords).merging(expiryFacts($0)) { $1 } }
-        var soon = rows.filter { $0["expiresSoon"] != nil }
-        if !soon.isEmpty { soon[soon.count - 1]["last"] = true }
-        var values: [String: Any] = [
-            "title": "Active Authtokens", "tokens": rows, "hasTokens": !held.isEmpty,
-            "count": held.count, "max": max, "full": held.count >= max,
-            "scopeOptions": settings.scopes.scopes.map { ["value": $0] },
-            "expiringSoon": soon, "hasExpiringSoon": !soon.isEmpty,
-        ]
-        values.merge(expiryOptions()) { $1 }
-        // Absent rather than empty: an empty string still opens a Mustache section here.
-        if let notice = form["done"].flatMap({ Self.doneMessages[$0] }) { values["notice"] = notice }
-        return view.page("tokens", user: user, values)
+        let rows = held.map { row($0, appPasswords: appPasswords) }
+        var soon = rows.filter { $0.expiresSoon != nil }
+        if !soon.isEmpty { soon[soon.count - 1].last = true }
+        let expiry = expiryOptions()
+        let page = TokensView(
+            tokens: rows, hasTokens: !held.isEmpty, count: held.count, max: max, full: held.count >= max,
+            scopeOptions: settings.scopes.scopes.map { ValueRow(value: $0) },
+            expiringSoon: soon, hasExpiringSoon: !soon.isEmpty,
+            expiryOptions: expiry.expiryOptions, minDate: expiry.minDate, maxLifetime: expiry.maxLifetime,
+            // Absent rather than empty: an empty string still opens a Mustache section here.
+            notice: form["done"].flatMap { Self.doneMessages[$0] })
+        return view.page(page, user: user)
     }
 
     /// The create form on the token page: one scope from the configured list and a name.
@@ -62,12 +61,11 @@ struct TokenPages {
         else { throw PageRefusal.noSuchToken }
         let remove = request.path == "/tokens/remove"
         let renew = tokens.hasExpired(token)
-        var row = Self.row(token).merging(expiryFacts(token)) { $1 }
-        if let next = tokens.renewedExpiry(of: token) { row["newExpiry"] = PageDate.string(from: next) }
-        return view.page(remove ? "token-remove" : "token-regenerate", user: user, [
-            "title": remove ? "Remove token" : renew ? "Renew token" : "Regenerate token", "token": row,
-            "renew": renew,
-        ])
+        var row = row(token)
+        row.newExpiry = tokens.renewedExpiry(of: token).map(PageDate.string(from:))
+        return view.page(TokenActionView(
+            remove: remove, title: remove ? "Remove token" : renew ? "Renew token" : "Regenerate token", token: row,
+            renew: renew), user: user)
     }
 
     func remove(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
@@ -89,24 +87,23 @@ struct TokenPages {
         return shownOnce(issued, user, regenerated: true)
     }
 
-    /// What a template shows of a stored token (never its digest).
+    /// What a template shows of a stored token (never its digest), with its expiry facts.
     /// `appPasswords` (id to name) says which application password got the token; one
     /// revoked since is named as such, since its tokens live on.
-    static func row(_ token: TokenRecord, appPasswords: [Int64: String] = [:]) -> [String: Any] {
-        var row: [String: Any] = [
-            "id": String(token.id), "name": token.displayName, "scopes": token.scopes.joined(separator: ", "),
-            "created": PageDate.string(from: token.createdAt), "createdISO": PageDate.iso(token.createdAt),
-            "hint": token.hint, "hasExpiry": token.expiresAt != nil,
-        ]
+    func row(_ token: TokenRecord, appPasswords: [Int64: String] = [:]) -> TokenRow {
+        var row = TokenRow(
+            id: String(token.id), name: token.displayName, scopes: token.scopes.joined(separator: ", "),
+            created: PageDate.string(from: token.createdAt), createdISO: PageDate.iso(token.createdAt),
+            hint: token.hint, hasExpiry: token.expiresAt != nil)
         if let used = token.lastUsedAt {
-            row["lastUsed"] = PageDate.string(from: used)
-            row["lastUsedISO"] = PageDate.iso(used)
-            row["lastUsedFrom"] = token.lastUsedFrom ?? ""
+            row.lastUsed = PageDate.string(from: used)
+            row.lastUsedISO = PageDate.iso(used)
+            row.lastUsedFrom = token.lastUsedFrom ?? ""
         }
-        if let id = token.appPasswordID {
-            row["appPassword"] = appPasswords[id].map { "application password “\($0)”" }
-                ?? "an application password revoked since"
+        row.appPassword = token.appPasswordID.map { id in
+            appPasswords[id].map { "application password “\($0)”" } ?? "an application password revoked since"
         }
+        addExpiryFacts(token, to: &row)
         return row
     }
 }

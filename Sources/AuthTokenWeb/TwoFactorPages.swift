@@ -22,13 +22,13 @@ struct TwoFactorPages {
     /// `/twofactor`: whether it is on, and the way to turn it on or off.
     func page(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
         guard hasSecretKey else { throw PageRefusal.noSecretKey }
-        var values: [String: Any] = ["title": "Two-factor sign-in"]
+        var page = TwoFactorView()
         if try twoFactor.hasTwoFactor(accountID: user.account.id) {
-            values["enabled"] = true
-            values["codesLeft"] = String(try twoFactor.recoveryCodesLeft(accountID: user.account.id))
+            page.enabled = true
+            page.codesLeft = String(try twoFactor.recoveryCodesLeft(accountID: user.account.id))
         }
-        if form["done"] == "off" { values["notice"] = "Two-factor sign-in is off." }
-        return view.page("twofactor", user: user, values)
+        if form["done"] == "off" { page.notice = "Two-factor sign-in is off." }
+        return view.page(page, user: user)
     }
 
     /// POST `/twofactor/setup`: a new secret, shown with its QR code until a code confirms it.
@@ -52,20 +52,16 @@ struct TwoFactorPages {
             logger.info("two-factor turned on", metadata: ["account.id": "\(user.account.id)"])
             try activity.record(
                 .twoFactorOn, accountID: user.account.id, client: user.client, detail: "other sessions ended")
-            return view.page("twofactor-codes", user: user, [
-                "title": "Recovery codes", "codes": codes.map { ["code": $0] },
-            ])
+            return view.page(RecoveryCodesView(codes: codes.map { .init(code: $0) }), user: user)
         }
         guard let setup = try twoFactor.pendingTwoFactorSetup(account: user.account) else { return .redirect("/twofactor") }
         if result == .failure(.expired) || (seen != nil && seen != setup.id) {
             logger.notice("two-factor confirmation refused: the set-up changed",
                           metadata: ["account.id": "\(user.account.id)"])
-            return view.page("twofactor", user: user, status: 409, [
-                "title": "Two-factor sign-in",
-                "error": "The set-up was started again elsewhere (another window or session) before you "
+            return view.page(TwoFactorView(
+                error: "The set-up was started again elsewhere (another window or session) before you "
                     + "confirmed it, so nothing was turned on. If that was not you, change your password. "
-                    + "Then set it up again.",
-            ])
+                    + "Then set it up again."), user: user, status: 409)
         }
         logger.notice("two-factor confirmation refused", metadata: ["account.id": "\(user.account.id)"])
         return setupPage(setup, user, error: result == .failure(.blocked)
@@ -79,12 +75,11 @@ struct TwoFactorPages {
             account: user.account, password: form["password"] ?? "", code: form["code"] ?? "", client: user.client)
         if case .failure(let refusal) = result {
             logger.notice("two-factor turn-off refused", metadata: ["account.id": "\(user.account.id)"])
-            return view.page("twofactor", user: user, status: refusal == .blocked ? 429 : 400, [
-                "title": "Two-factor sign-in", "enabled": true,
-                "codesLeft": String(try twoFactor.recoveryCodesLeft(accountID: user.account.id)),
-                "error": refusal == .blocked
-                    ? RefusalText.blocked : "The password or the code was wrong. Two-factor sign-in is still on.",
-            ])
+            return view.page(TwoFactorView(
+                enabled: true, codesLeft: String(try twoFactor.recoveryCodesLeft(accountID: user.account.id)),
+                error: refusal == .blocked
+                    ? RefusalText.blocked : "The password or the code was wrong. Two-factor sign-in is still on."),
+                user: user, status: refusal == .blocked ? 429 : 400)
         }
         logger.info("two-factor turned off", metadata: ["account.id": "\(user.account.id)"])
         try activity.record(.twoFactorOff, accountID: user.account.id, client: user.client)
@@ -92,12 +87,9 @@ struct TwoFactorPages {
     }
 
     func setupPage(_ setup: TwoFactorSetup, _ user: SignedIn, error: String?) -> HTTPResponse {
-        var values: [String: Any] = [
-            "title": "Turn on two-factor sign-in", "secret": setup.secret,
-            "groupedSecret": RandomCode.grouped(setup.secret), "uri": setup.uri, "setup": setup.id,
-        ]
-        if let qr = QRCode(setup.uri) { values["qr"] = qr.templateValues }
-        if let error { values["error"] = error }
-        return view.page("twofactor-setup", user: user, status: error == nil ? 200 : 400, values)
+        let page = TwoFactorSetupView(
+            secret: setup.secret, groupedSecret: RandomCode.grouped(setup.secret), uri: setup.uri, setup: setup.id,
+            qr: QRCode(setup.uri)?.view, error: error)
+        return view.page(page, user: user, status: error == nil ? 200 : 400)
     }
 }

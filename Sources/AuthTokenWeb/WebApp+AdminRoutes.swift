@@ -6,35 +6,29 @@ import AuthTokenCore
 /// to turn it on; a POST without this session's form token gets 403. Only then a handler runs.
 extension WebApp {
     static let adminRoutes: [Route] = [
-        Route("/admin", .admin, [("GET", admin { _, _, _, _ in .redirect("/admin/accounts") })]),
-        Route("/admin/accounts", .admin, [("GET", admin { try AdminAccountPages($0).list($1, $2, $3) })]),
-        Route("/admin/account", .admin, [("GET", admin { try AdminAccountPages($0).account($1, $2, $3) })]),
-        Route("/admin/account/action", .admin, [("GET", admin { try AdminAccountPages($0).confirmAction($1, $2, $3) }),
-                                                 ("POST", admin { try AdminAccountPages($0).perform($1, $2, $3) })]),
-        Route("/admin/tokens", .admin, [("GET", admin { try AdminTokenPages($0).inventory($1, $2, $3) })]),
-        Route("/admin/tokens/csv", .admin, [("GET", admin { try AdminTokenPages($0).csv($1, $2, $3) })]),
-        Route("/admin/tokens/revoke", .admin, [("GET", admin { try AdminTokenPages($0).confirmRevoke($1, $2, $3) }),
-                                               ("POST", admin { try AdminTokenPages($0).revoke($1, $2, $3) })]),
-        Route("/admin/tokens/revoke-all", .admin, [("GET", admin { try AdminTokenPages($0).confirmRevokeAll($1, $2, $3) }),
-                                                   ("POST", admin { try AdminTokenPages($0).revokeAll($1, $2, $3) })]),
-        Route("/admin/app-passwords", .admin, [("GET", admin { try AdminAppPasswordPages($0).list($1, $2, $3) })]),
-        Route("/admin/app-passwords/csv", .admin, [("GET", admin { try AdminAppPasswordPages($0).csv($1, $2, $3) })]),
+        Route("/admin", .admin, [("GET", .admin { _, _, _, _ in .redirect("/admin/accounts") })]),
+        Route("/admin/accounts", .admin, [("GET", .admin { try AdminAccountPages($0).list($1, $2, $3) })]),
+        Route("/admin/account", .admin, [("GET", .admin { try AdminAccountPages($0).account($1, $2, $3) })]),
+        Route("/admin/account/action", .admin, [("GET", .admin { try AdminAccountPages($0).confirmAction($1, $2, $3) }),
+                                                 ("POST", .admin { try AdminAccountPages($0).perform($1, $2, $3) })]),
+        Route("/admin/tokens", .admin, [("GET", .admin { try AdminTokenPages($0).inventory($1, $2, $3) })]),
+        Route("/admin/tokens/csv", .admin, [("GET", .admin { try AdminTokenPages($0).csv($1, $2, $3) })]),
+        Route("/admin/tokens/revoke", .admin, [("GET", .admin { try AdminTokenPages($0).confirmRevoke($1, $2, $3) }),
+                                               ("POST", .admin { try AdminTokenPages($0).revoke($1, $2, $3) })]),
+        Route("/admin/tokens/revoke-all", .admin, [("GET", .admin { try AdminTokenPages($0).confirmRevokeAll($1, $2, $3) }),
+                                                   ("POST", .admin { try AdminTokenPages($0).revokeAll($1, $2, $3) })]),
+        Route("/admin/app-passwords", .admin, [("GET", .admin { try AdminAppPasswordPages($0).list($1, $2, $3) })]),
+        Route("/admin/app-passwords/csv", .admin, [("GET", .admin { try AdminAppPasswordPages($0).csv($1, $2, $3) })]),
         Route("/admin/app-passwords/revoke", .admin, [
-            ("GET", admin { try AdminAppPasswordPages($0).confirmRevoke($1, $2, $3) }),
-            ("POST", admin { try AdminAppPasswordPages($0).revoke($1, $2, $3) }),
+            ("GET", .admin { try AdminAppPasswordPages($0).confirmRevoke($1, $2, $3) }),
+            ("POST", .admin { try AdminAppPasswordPages($0).revoke($1, $2, $3) }),
         ]),
         Route("/admin/app-passwords/revoke-all", .admin, [
-            ("GET", admin { try AdminAppPasswordPages($0).confirmRevokeAll($1, $2, $3) }),
-            ("POST", admin { try AdminAppPasswordPages($0).revokeAll($1, $2, $3) }),
+            ("GET", .admin { try AdminAppPasswordPages($0).confirmRevokeAll($1, $2, $3) }),
+            ("POST", .admin { try AdminAppPasswordPages($0).revokeAll($1, $2, $3) }),
         ]),
-        Route("/admin/activity", .admin, [("GET", admin { try AdminActivityPage($0).page($1, $2, $3) })]),
+        Route("/admin/activity", .admin, [("GET", .admin { try AdminActivityPage($0).page($1, $2, $3) })]),
     ]
-
-    private static func admin(
-        _ run: @escaping @Sendable (PageKit, HTTPRequest, FormData, SignedIn) throws -> HTTPResponse
-    ) -> Route.Handler {
-        .admin(run)
-    }
 
     func adminRoute(_ route: Route, _ request: HTTPRequest, _ browser: BrowserSettings) -> HTTPResponse {
         let user: SignedIn

@@ -19,8 +19,10 @@ extension WebApp {
         case .legacy(let run): return withParameters(request) { legacy(run, request, $0, metric: route.metric) }
         case .legacyOrBrowserMode(let run):
             return withParameters(request) { form in
-                guard let browser, isBrowserMode(form) else { return legacy(run, request, form, metric: route.metric) }
-                return browserMode(request, form, browser)
+                guard let browser, BrowserMode.isAsked(form) else { return legacy(run, request, form, metric: route.metric) }
+                return sessionGate(request, form, browser, next: BrowserMode.back(request, form)) { user in
+                    try BrowserMode(kit(browser)).page(request, form, user)
+                }
             }
         case .json(let run):
             return withParameters(request) { form in
@@ -55,22 +57,5 @@ extension WebApp {
         let answer: LegacyAnswer
         do { answer = try run(apiMode, request, form) } catch { answer = legacyFailure(error, metric: metric) }
         return answer.response(at: now())
-    }
-
-    /// Browser mode: no `EMAIL_ID` and no `PASSWORD` at all, on a server with pages; either
-    /// one present means API mode, whose answers stay exactly as they were.
-    func isBrowserMode(_ form: FormData) -> Bool {
-        form["EMAIL_ID"] == nil && form["PASSWORD"] == nil
-    }
-
-    /// Browser mode behind the session gate. A signed-out GET comes back to exactly what was
-    /// asked for after sign-in; a POST to the GET that shows it.
-    func browserMode(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings) -> HTTPResponse {
-        var back = request.path + "?SCOPE=" + FormData.encode(form["SCOPE"] ?? "")
-        if let name = form["DISPLAY_NAME"] { back += "&DISPLAY_NAME=" + FormData.encode(name) }
-        if let days = form["EXPIRES_IN_DAYS"] { back += "&EXPIRES_IN_DAYS=" + FormData.encode(days) }
-        return sessionGate(request, form, browser, next: request.method == "POST" ? back : nil) { user in
-            try BrowserMode(kit(browser)).page(request, form, user)
-        }
     }
 }

@@ -13,27 +13,21 @@ extension WebApp {
         if let refusal = error as? PageRefusal {
             if refusal == .noSecretKey { logger.error("two-factor is unavailable: AUTHTOKEN_SECRET_KEY is not configured") }
             let message = refusal.message
-            var values: [String: Any] = ["title": message.title, "text": message.text]
-            if let link = message.link {
-                values["link"] = link.href
-                values["linkText"] = link.text
-            }
-            return view.page("message", user: user, status: refusal.status, values)
+            return view.page(MessageView(title: message.title, text: message.text, link: message.link?.href,
+                                         linkText: message.link?.text), user: user, status: refusal.status)
         }
         if error is PasswordWorkBusy {
             logger.notice("password work refused: the queue is full")
-            return view.page("message", user: nil, status: 503, [
-                "title": "Too busy right now",
-                "text": "The server is checking many passwords at the moment. Nothing was changed; "
-                    + "please try again in a few seconds.",
-            ]).adding("Retry-After", String(Self.busyRetrySeconds))
+            return view.page(MessageView(
+                title: "Too busy right now",
+                text: "The server is checking many passwords at the moment. Nothing was changed; "
+                    + "please try again in a few seconds."), user: nil, status: 503).adding("Retry-After", String(Self.busyRetrySeconds))
         }
         logger.error("browser request failed", metadata: ["error": "\(error)"])
         Self.storeErrors.increment()
-        return view.page("message", user: nil, status: 500, [
-            "title": "Something went wrong",
-            "text": "The server could not finish this request. Please try again in a moment.",
-        ])
+        return view.page(MessageView(
+            title: "Something went wrong", text: "The server could not finish this request. Please try again in a moment."),
+            user: nil, status: 500)
     }
 
     /// What `Retry-After` says when the password queue is full.
