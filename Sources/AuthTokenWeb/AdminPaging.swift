@@ -15,7 +15,7 @@ struct AdminPaging {
         self.path = path
         self.page = page
         self.total = total
-        self.query = query.filter { !$0.1.isEmpty }.map { "\($0.0)=\(WebApp.formEncode($0.1))" }.joined(separator: "&")
+        self.query = query.filter { !$0.1.isEmpty }.map { "\($0.0)=\(FormData.encode($0.1))" }.joined(separator: "&")
         hasNext = total.map { page * pageSize < $0 } ?? (shown > pageSize)
     }
 
@@ -28,11 +28,12 @@ struct AdminPaging {
         path + "?" + (query.isEmpty ? "" : query + "&") + "page=\(page)"
     }
 
-    var values: [String: Any] {
-        var values: [String: Any] = ["page": String(page), "filterQuery": query]
-        if page > 1 { values["previous"] = link(page - 1) }
-        if hasNext { values["next"] = link(page + 1) }
-        if let total { values["total"] = String(total) } else if let more { values["total"] = more }
-        return values
+    /// Puts the paging links on a list's page.
+    func fill(_ view: inout some PagedView) {
+        view.page = String(page)
+        view.filterQuery = query
+        view.previous = page > 1 ? link(page - 1) : nil
+        view.next = hasNext ? link(page + 1) : nil
+        view.total = total.map { String($0) } ?? more
     }
 }

@@ -11,11 +11,11 @@ struct AppPasswordQuery {
     var unusedSince: Date?
     var problem: String?
 
-    init(_ form: FormData, auth: AuthService, now: Date) throws {
+    init(_ form: FormData, admin: AdminService, now: Date) throws {
         if let email = form["owner"]?.trimmingCharacters(in: .whitespaces), !email.isEmpty {
             owner = String(email.prefix(320))
             // Nobody with this address: the filter matches nothing (id 0 is never issued).
-            ownerID = try auth.admin.account(email: owner)?.id ?? 0
+            ownerID = try admin.account(email: owner)?.id ?? 0
         }
         if let days = form["unused"], !days.isEmpty {
             if let number = Int(days), InventoryQuery.unusedDays.contains(number) {
@@ -30,7 +30,7 @@ struct AppPasswordQuery {
     var fields: [(String, String)] { [("owner", owner), ("unused", unused)] }
 
     var query: String {
-        fields.filter { !$0.1.isEmpty }.map { "\($0.0)=\(WebApp.formEncode($0.1))" }.joined(separator: "&")
+        fields.filter { !$0.1.isEmpty }.map { "\($0.0)=\(FormData.encode($0.1))" }.joined(separator: "&")
     }
 
     /// The filter in words, for the confirmation and the audit trail.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Parameters from a query string or an `application/x-www-form-urlencoded` body.
 ///
 /// Decoding is strict: a broken `%` escape, bytes that are not UTF-8, or a NUL byte make
@@ -98,5 +100,13 @@ public enum FormDataError: Error, Equatable, Sendable {
         case .nulByte: "The request has a NUL byte in a parameter."
         case .tooManyParameters: "The request has too many parameters."
         }
+    }
+}
+
+extension FormData {
+    /// `application/x-www-form-urlencoded` for one value.
+    static func encode(_ text: String) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._*")
+        return (text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
     }
 }

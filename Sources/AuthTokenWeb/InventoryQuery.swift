@@ -17,10 +17,10 @@ struct InventoryQuery {
     /// Why the filter cannot be used as given (shown; nothing is listed or revoked).
     var problem: String?
 
-    init(_ form: FormData, auth: AuthService, now: Date) throws {
+    init(_ form: FormData, scopes: [String], admin: AdminService, now: Date) throws {
         sort = form["sort"].flatMap(TokenSort.init(rawValue:)) ?? .newest
         if let wanted = form["scope"], !wanted.isEmpty {
-            if let scope = auth.settings.scopes.scopes.first(where: { $0.lowercased() == wanted.lowercased() }) {
+            if let scope = scopes.first(where: { $0.lowercased() == wanted.lowercased() }) {
                 self.scope = scope
                 filter.scope = scope
             } else {
@@ -30,7 +30,7 @@ struct InventoryQuery {
         if let email = form["owner"]?.trimmingCharacters(in: .whitespaces), !email.isEmpty {
             owner = String(email.prefix(320))
             // Nobody with this address: the filter matches no token (id 0 is never issued).
-            filter.ownerID = try auth.admin.account(email: owner)?.id ?? 0
+            filter.ownerID = try admin.account(email: owner)?.id ?? 0
         }
         if let days = form["unused"], !days.isEmpty {
             if let number = Int(days), Self.unusedDays.contains(number) {
@@ -63,7 +63,7 @@ struct InventoryQuery {
     }
 
     var query: String {
-        fields().filter { !$0.1.isEmpty }.map { "\($0.0)=\(WebApp.formEncode($0.1))" }.joined(separator: "&")
+        fields().filter { !$0.1.isEmpty }.map { "\($0.0)=\(FormData.encode($0.1))" }.joined(separator: "&")
     }
 
     /// The filter in words, for the confirmation and the audit trail.

@@ -38,8 +38,9 @@ public struct Pages: Sendable {
         library = MustacheLibrary(templates: templates)
     }
 
-    func render(_ name: String, _ values: [String: Any]) -> String {
-        library.render(values, withTemplate: name) ?? ""
+    /// Renders the template `name` with a page's view model and its viewer.
+    func render(_ name: String, _ context: PageContext) -> String {
+        library.render(context, withTemplate: name) ?? ""
     }
 }
 

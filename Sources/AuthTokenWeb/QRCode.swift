@@ -28,11 +28,9 @@ struct QRCode {
         self.runs = runs
     }
 
-    /// What `qr.mustache`-style markup needs: the view box with a four-module quiet zone.
-    var templateValues: [String: Any] {
-        [
-            "viewBox": "-4 -4 \(size + 8) \(size + 8)", "side": String(size + 8),
-            "runs": runs.map { ["x": String($0.x), "y": String($0.y), "w": String($0.width)] },
-        ]
+    /// What the set-up page draws: the view box with a four-module quiet zone, and the runs.
+    var view: QRView {
+        QRView(viewBox: "-4 -4 \(size + 8) \(size + 8)", side: String(size + 8),
+               runs: runs.map { .init(x: String($0.x), y: String($0.y), w: String($0.width)) })
     }
 }

@@ -18,17 +18,26 @@ public struct Route: Sendable {
     /// What a route runs: API mode needs no pages; a page needs the browser settings (a
     /// server without them answers 404 on every page path).
     enum Handler: Sendable {
-        case api(@Sendable (WebApp, HTTPRequest, FormData) -> HTTPResponse)
-        case page(@Sendable (WebApp, HTTPRequest, FormData, BrowserSettings) -> HTTPResponse)
+        /// API mode: the legacy four-line answer. What it throws becomes one answer in
+        /// `WebApp.failure` (`CAUSE=REMOTE_SERVER_ERROR`, or `API_REQUEST_BLOCKED` for a full
+        /// password queue).
+        case legacy(@Sendable (APIMode, HTTPRequest, FormData) throws -> LegacyAnswer)
+        /// API mode's create: a request without credentials on a server with pages is browser
+        /// mode instead, a signed-in page (`BrowserMode`) behind the session gate.
+        case legacyOrBrowserMode(@Sendable (APIMode, HTTPRequest, FormData) throws -> LegacyAnswer)
+        /// A JSON answer (`/apiauthtoken/self`); what it throws becomes a JSON 500.
+        case json(@Sendable (APIMode, HTTPRequest, FormData) throws -> HTTPResponse)
+        /// A page anyone may see; what it throws becomes one page (`WebApp.failure`).
+        case page(@Sendable (PageKit, HTTPRequest, FormData) throws -> HTTPResponse)
         /// A signed-in person's page: runs only for a live session, after the form token of
-        /// a POST was checked (`WebApp.withSession`); what it throws becomes one answer
+        /// a POST was checked (`WebApp.sessionGate`); what it throws becomes one answer
         /// (`WebApp.failure`). Others are sent to sign in.
-        case signedIn(@Sendable (WebApp, HTTPRequest, FormData, BrowserSettings, SignedIn) throws -> HTTPResponse)
+        case signedIn(@Sendable (PageKit, HTTPRequest, FormData, SignedIn) throws -> HTTPResponse)
         /// Takes the request as it is, every method (the token check reads no form).
         case raw(@Sendable (WebApp, HTTPRequest) -> HTTPResponse)
         /// An administrator's page: runs only for an administrator signed in with two-factor,
         /// after the form token of a POST was checked (see `WebApp.adminRoute`).
-        case admin(@Sendable (WebApp, HTTPRequest, FormData, BrowserSettings, SignedIn) throws -> HTTPResponse)
+        case admin(@Sendable (PageKit, HTTPRequest, FormData, SignedIn) throws -> HTTPResponse)
     }
 
     public let path: String
@@ -59,7 +68,7 @@ public struct Route: Sendable {
         handlers.contains {
             switch $0.handler {
             case .page, .signedIn, .admin: true
-            case .api, .raw: false
+            case .legacy, .legacyOrBrowserMode, .json, .raw: false
             }
         }
     }

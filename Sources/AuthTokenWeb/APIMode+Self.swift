@@ -6,31 +6,25 @@ import Foundation
 /// JSON about that token and nothing else, so a script can see when it expires and rotate
 /// on its own. The token is taken from the header only: one in the URL is refused (400),
 /// since URLs end up in logs.
-extension WebApp {
-    func inspectToken(_ request: HTTPRequest, _ parameters: FormData) -> HTTPResponse {
+extension APIMode {
+    func inspect(_ request: HTTPRequest, _ parameters: FormData) throws -> HTTPResponse {
         guard parameters.values(named: "authtoken").isEmpty else {
             return Self.json(400, ["error": "Send the token in the Authorization header, not in the URL."])
         }
         let value: String
-        switch Self.authorizationToken(request.headers["authorization"]) {
+        switch WebApp.authorizationToken(request.headers["authorization"]) {
         case .token(let token): value = token
         case .malformed: return Self.json(400, ["error": "The Authorization header must be exactly: Bearer <token>."])
         case .absent: return Self.unauthorized
         }
-        do {
-            switch try auth.tokens.inspectToken(value: value, client: request.client) {
-            case .token(let token, let worksUntil):
-                return Self.json(200, Self.facts(token, valueWorksUntil: worksUntil))
-            case .deadToken:
-                return Self.unauthorized
-            case .reused:
-                logger.warning("rotated-out token value presented to /apiauthtoken/self: token revoked, owner notified")
-                return Self.unauthorized
-            }
-        } catch {
-            logger.error("token self-inspection failed", metadata: ["error": "\(error)"])
-            Self.storeErrors.increment()
-            return Self.json(500, ["error": "The server failed."])
+        switch try tokens.inspectToken(value: value, client: request.client) {
+        case .token(let token, let worksUntil):
+            return Self.json(200, Self.facts(token, valueWorksUntil: worksUntil))
+        case .deadToken:
+            return Self.unauthorized
+        case .reused:
+            logger.warning("rotated-out token value presented to /apiauthtoken/self: token revoked, owner notified")
+            return Self.unauthorized
         }
     }
 

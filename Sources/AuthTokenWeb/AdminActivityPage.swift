@@ -5,14 +5,22 @@ import Foundation
 /// `/admin/activity`: activity entries across accounts, newest first, filtered by account
 /// (`account`, an e-mail address), `kind`, and days (`from`, `until`: YYYY-MM-DD in UTC,
 /// both included), paged. `kind=admin-audit` is the administrators' audit trail.
-extension WebApp {
-    func adminActivity(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws
+struct AdminActivityPage {
+    let admin: AdminService
+    let view: PageRenderer
+
+    init(_ kit: PageKit) {
+        admin = kit.auth.admin
+        view = kit.view
+    }
+
+    func page(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws
         -> HTTPResponse
     {
         var filter = ActivityFilter()
         var problems: [String] = []
         let account = (form["account"] ?? "").trimmingCharacters(in: .whitespaces)
-        if !account.isEmpty { filter.accountID = try auth.admin.account(email: account)?.id ?? 0 }
+        if !account.isEmpty { filter.accountID = try admin.account(email: account)?.id ?? 0 }
         let kind = form["kind"] ?? ""
         if !kind.isEmpty {
             if let known = ActivityKind(rawValue: kind) { filter.kind = known } else { problems.append("Unknown kind of event.") }
@@ -27,21 +35,17 @@ extension WebApp {
             }
         }
         let page = AdminPaging.page(form)
-        let entries = problems.isEmpty ? try auth.admin.activity(filter, page: page) : []
+        let entries = problems.isEmpty ? try admin.activity(filter, page: page) : []
         let paging = AdminPaging(path: "/admin/activity", query: [("account", account), ("kind", kind), ("from", from),
                                                                   ("until", until)],
                                  page: page, shown: entries.count, total: nil, pageSize: AdminService.adminPageSize)
-        var values = paging.values
-        values["title"] = "Activity"
-        if !problems.isEmpty { values["error"] = problems.joined(separator: " ") }
-        values["account"] = account
-        values["from"] = from
-        values["until"] = until
-        values["kinds"] = ActivityKind.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": $0.rawValue == kind] }
         let shown = entries.prefix(AdminService.adminPageSize)
-        values["hasEntries"] = !shown.isEmpty
-        values["entries"] = shown.map(Self.activityValues)
-        return self.page("admin-activity", browser, user: user, status: problems.isEmpty ? 200 : 400, values)
+        var list = AdminActivityView(
+            error: problems.isEmpty ? nil : problems.joined(separator: " "), account: account, from: from, until: until,
+            kinds: ActivityKind.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: $0.rawValue == kind) },
+            hasEntries: !shown.isEmpty, entries: shown.map { ActivityRow($0, withAccount: true) })
+        paging.fill(&list)
+        return view.page(list, user: user, status: problems.isEmpty ? 200 : 400)
     }
 
     /// Midnight UTC of a `YYYY-MM-DD` day, or nil.

@@ -3,7 +3,7 @@ import AuthTokenStore
 import Foundation
 
 /// The expiry choice of the token page and of browser mode, and how a token's expiry shows.
-extension WebApp {
+extension TokenPages {
     /// Tokens expiring within this time get the banner on the token page.
     static let expiryWarning: TimeInterval = 7 * 86400
 
@@ -32,38 +32,28 @@ extension WebApp {
         return start.addingTimeInterval(86400)
     }
 
-    /// The page that refuses an unusable expiry.
-    func badExpiryPage(_ user: SignedIn, _ browser: BrowserSettings) -> HTTPResponse {
-        page("message", browser, user: user, status: 400, [
-            "title": "Unusable expiry",
-            "text": "Choose never, 30, 90 or 365 days, or a date in the future (at most \(TokenExpiry.maxDays) days away).",
-        ])
-    }
 
     /// What the expiry choice shows: the options, with `selected` on the one asked for, and
     /// the cap when there is one.
-    func expiryOptions(selected: String = "never") -> [String: Any] {
-        let cap = auth.settings.maxTokenLifetimeDays
+    func expiryOptions(selected: String = "never") -> ExpiryChoice {
+        let cap = settings.maxTokenLifetimeDays
         let never = cap.map { "as long as allowed (\($0) days)" } ?? "never"
         let options = [("never", never), ("30", "30 days"), ("90", "90 days"), ("365", "365 days"), ("date", "on a date")]
-        var values: [String: Any] = [
-            "expiryOptions": options.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == selected] },
-            "minDate": PageDate.day(now()),
-        ]
-        if let cap { values["maxLifetime"] = String(cap) }
-        return values
+        return ExpiryChoice(
+            expiryOptions: options.map { Choice(value: $0.0, label: $0.1, selected: $0.0 == selected) },
+            minDate: PageDate.day(now()), maxLifetime: cap.map { String($0) })
     }
 
-    /// A row's expiry facts: `expires` (date) or none, `expired` once past, `expiresSoon`
-    /// within `expiryWarning`.
-    func expiryFacts(_ token: TokenRecord) -> [String: Any] {
-        guard let expires = token.expiresAt else { return [:] }
-        var facts: [String: Any] = ["expires": PageDate.string(from: expires), "expiresISO": PageDate.iso(expires)]
-        if auth.tokens.hasExpired(token) {
-            facts["expired"] = true
+    /// Adds a row's expiry facts: `expires` (date) or none, `expired` once past,
+    /// `expiresSoon` within `expiryWarning`.
+    func addExpiryFacts(_ token: TokenRecord, to row: inout TokenRow) {
+        guard let expires = token.expiresAt else { return }
+        row.expires = PageDate.string(from: expires)
+        row.expiresISO = PageDate.iso(expires)
+        if tokens.hasExpired(token) {
+            row.expired = true
         } else if expires.timeIntervalSince(now()) <= Self.expiryWarning {
-            facts["expiresSoon"] = true
+            row.expiresSoon = true
         }
-        return facts
     }
 }

@@ -1,0 +1,125 @@
+import AuthTokenStore
+
+/// The view models of two-factor, application passwords, activity and sessions (`PageModel`).
+struct TwoFactorView: PageModel {
+    var template: String { "twofactor" }
+    var title = "Two-factor sign-in"
+    var enabled: Bool?
+    var codesLeft: String?
+    var notice: String?
+    var error: String?
+}
+
+struct TwoFactorSetupView: PageModel {
+    var template: String { "twofactor-setup" }
+    var title = "Turn on two-factor sign-in"
+    var secret: String
+    var groupedSecret: String
+    var uri: String
+    var setup: String
+    var qr: QRView?
+    var error: String?
+}
+
+/// A QR code as SVG: the view box with a four-module quiet zone, and its dark runs.
+struct QRView {
+    var viewBox: String
+    var side: String
+    var runs: [Run]
+
+    struct Run {
+        var x: String
+        var y: String
+        var w: String
+    }
+}
+
+struct RecoveryCodesView: PageModel {
+    var template: String { "twofactor-codes" }
+    var title = "Recovery codes"
+    var codes: [Code]
+
+    struct Code {
+        var code: String
+    }
+}
+
+struct AppPasswordsView: PageModel {
+    var template: String { "app-passwords" }
+    var title = "Application passwords"
+    var hasPasswords: Bool
+    var twoFactorOn: Bool
+    var passwords: [Row]
+    var notice: String?
+    var error: String?
+    var nameValue: String?
+
+    struct Row {
+        var id: String
+        var name: String
+        var created: String
+        var createdISO: String
+        var lastUsed: String?
+        var lastUsedISO: String?
+    }
+}
+
+struct AppPasswordCreatedView: PageModel {
+    var template: String { "app-password-created" }
+    var title = "New application password"
+    var name: String
+    var password: String
+}
+
+struct ActivityView: PageModel {
+    var template: String { "activity" }
+    var title = "Recent activity"
+    var limit: String
+    var hasEntries: Bool
+    var entries: [ActivityRow]
+}
+
+/// An activity-log entry as the pages show it; `accountID` only on the administrators' list.
+struct ActivityRow {
+    var kind: String
+    var label: String
+    var detail: String
+    var at: String
+    var atISO: String
+    var address: String
+    var userAgent: String
+    var accountID: String?
+}
+
+struct SessionsView: PageModel {
+    var template: String { "sessions" }
+    var title = "Where you are signed in"
+    var hasOthers: Bool
+    var sessions: [Row]
+    var notice: String?
+    var error: String?
+
+    struct Row {
+        var id: String
+        var current: Bool
+        var browser: String
+        var userAgent: String
+        var address: String
+        var started: String
+        var startedISO: String
+        var lastSeen: String
+        var lastSeenISO: String
+    }
+}
+
+extension ActivityRow {
+    /// An entry as the pages show it; `withAccount` adds the account (the administrators' list).
+    init(_ record: ActivityRecord, withAccount: Bool) {
+        let entry = record.entry
+        self.init(
+            kind: entry.kind.rawValue, label: entry.kind.label, detail: entry.detail,
+            at: PageDate.string(from: entry.at), atISO: PageDate.iso(entry.at),
+            address: entry.address.isEmpty ? "—" : entry.address, userAgent: entry.userAgent,
+            accountID: withAccount ? entry.accountID.map { String($0) } : nil)
+    }
+}
