@@ -6,6 +6,7 @@ Under a steady load of guarded calls, creates and revocations through nginx:
 - the primary's postmaster is killed with SIGKILL: no guarded call for a live token fails
   (a check waits for the new primary instead), creates work again within CREATES_BACK_WITHIN
   seconds, every acknowledged token passes afterwards, every acknowledged revocation holds,
+  an application password shown just before the kill still signs in,
   and the old primary rejoins as the synchronous standby (pg_rewind) with no manual step;
 - that twice, so the second fails back to the first node;
 - then a planned `patronictl switchover` costs no guarded call (writes in flight at the
@@ -19,7 +20,8 @@ import time
 import pytest
 import requests
 
-from conftest import GENEROUS_THROTTLE, ROOT, SECRETS, Instance, Loop, complete_token, new_email, new_password
+from conftest import (GENEROUS_THROTTLE, ROOT, Instance, Loop, add_app_passwords, complete_token, new_email,
+                      new_password)
 
 RECRUIT = "ZohoRecruit/recruitapi"
 GUARDED = "/recruit/private/json/JobOpenings/getRecords"
@@ -208,6 +210,8 @@ def test_a_killed_primary_costs_no_guarded_call_and_loses_nothing_acknowledged(h
 
     with Load(ha, email, pw, live) as load:
         time.sleep(2)
+        # An application password shown to its owner just before the primary dies.
+        _, [app_password] = add_app_passwords(ha, email, pw, 1)
         os.kill(postmaster, signal.SIGKILL)
         killed_at = time.monotonic()
         promoted_at = wait_until(lambda: primary(env) == new, 30, f"node {new} is primary")
@@ -235,6 +239,9 @@ def test_a_killed_primary_costs_no_guarded_call_and_loses_nothing_acknowledged(h
         assert isinstance(r, requests.Response) and r.status_code == 200, (what, r)
         assert r.text.split("\n")[2:4] == ["CAUSE=REMOTE_SERVER_ERROR", "RESULT=FALSE"], (what, r.text)
     assert_acknowledged_hold(ha, load)
+    with requests.Session() as s:
+        assert complete_token(s.post(ha.url + "/apiauthtoken/create", timeout=60, data={
+            "EMAIL_ID": email, "PASSWORD": app_password, "SCOPE": RECRUIT}))
 
     # The old primary comes back by itself as the synchronous standby, on the new timeline.
     rejoined_at = wait_until(lambda: rest(env, old, "sync")[0] == 200, 90, f"node {old} is the synchronous standby")
