@@ -11,16 +11,15 @@ extension PostgresStore {
     /// for the new primary: a read, so running it twice is harmless, and it reads only
     /// the primary, which holds every acknowledged commit (docs/ha.md).
     public func grant(digest: String) throws -> TokenGrant? {
-        do {
-            return try grantOnce(digest: digest)
-        } catch let error as PostgresError where error.isConnectionFailure && connections.url.followsPrimary {
-            return try grantOnce(digest: digest)
+        var again = connections.url.followsPrimary
+        while true {
+            do {
+                if let row = try run(StoreSQL.grant.postgres, [digest]).first { return try TokenGrant(row: row, retired: false) }
+                return try run(StoreSQL.retiredGrant.postgres, [digest]).first.map { try TokenGrant(row: $0, retired: true) }
+            } catch let error as PostgresError where error.isConnectionFailure && again {
+                again = false
+            }
         }
-    }
-
-    private func grantOnce(digest: String) throws -> TokenGrant? {
-        if let row = try run(StoreSQL.grant.postgres, [digest]).first { return try TokenGrant(row: row, retired: false) }
-        return try run(StoreSQL.retiredGrant.postgres, [digest]).first.map { try TokenGrant(row: $0, retired: true) }
     }
 
     /// One UPDATE for the whole batch. A row changes only when the use is newer than the
