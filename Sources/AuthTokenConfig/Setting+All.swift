@@ -17,7 +17,9 @@ extension Setting {
         "AUTHTOKEN_DATABASE", .text,
         derived: "`$DATA_DIR/authtoken.sqlite`, else `/var/lib/authtoken/authtoken.sqlite`",
         "A SQLite file (WAL mode; created and migrated at start), or a `postgresql://` URL "
-            + "without a password (that goes in `PGPASSWORD` or a `PGPASSFILE`).")
+            + "without a password (that goes in `PGPASSWORD` or a `PGPASSFILE`). Several servers, "
+            + "comma-separated, with `target_session_attrs=read-write`, follow the primary of a highly "
+            + "available cluster (docs/ha.md).")
     static let listen = Setting(
         "AUTHTOKEN_LISTEN", .text,
         derived: "`unix:$DATA_DIR/authtoken.sock`, else `unix:/run/authtoken/fcgi.sock`",

@@ -87,6 +87,11 @@ extension PostgresConnection {
                 return PostgresError(
                     kind, connectionMessage, sqlState: sqlState, detail: message, constraint: field("n"))
             }
+        } else if handle != nil, PostgresError.meansServerLost(sqlState) {
+            // A standby (a write refused as read-only), or a server going away: this
+            // connection is given up, never reused.
+            isBroken = true
+            kind = .connection
         } else if status != PGRES_FATAL_ERROR && status != PGRES_NONFATAL_ERROR && result != nil {
             // COPY and other modes this client does not speak leave the connection in a
             // state no caller can use: give it up.

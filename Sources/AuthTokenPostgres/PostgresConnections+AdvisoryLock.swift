@@ -5,7 +5,7 @@ extension PostgresConnections {
     /// long as another session holds it. The lock goes when the connection closes, even
     /// if the explicit unlock could not run.
     public func withAdvisoryLock<T>(_ key: Int64, _ body: (PostgresConnection) throws -> T) throws -> T {
-        let connection = try PostgresConnection(url: url)
+        let connection = try open()
         defer { connection.close() }
         try connection.execute("SELECT pg_advisory_lock($1::int8)", [key])
         let value = try body(connection)

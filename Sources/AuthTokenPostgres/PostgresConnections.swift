@@ -1,3 +1,4 @@
+import Foundation
 import Lifecycle
 
 /// One connection per calling thread, opened on first use, for a thread-per-request
@@ -9,15 +10,25 @@ import Lifecycle
 /// thread's next call opens a new connection. Nothing is retried behind the caller's
 /// back, since a statement that may have run must not run twice unasked.
 ///
+/// With a multi-host URL (a highly available cluster, docs/ha.md) a new connection is one
+/// to the server that accepts writes, and while none does (a failover under way) opening
+/// one waits for it, up to `primaryWait`: the call is late, not failed. Nothing has been
+/// sent while a connection is being opened, so that wait is safe for writes too.
+///
 /// A thread's connection closes when the thread exits, and every thread's when this
 /// object goes (`ThreadLocal`). Each thread holds one server connection for its life, so
 /// size `max_connections` for the worker threads of every instance.
 public final class PostgresConnections: Sendable {
     public let url: PostgresURL
+    /// How long opening a connection waits for a server that accepts writes, in seconds:
+    /// with several servers, 30 (Patroni's default ttl, the longest a failover takes); with
+    /// one, 0 (a lost server fails the call at once, as before).
+    public let primaryWait: Double
     private let threadConnections: ThreadLocal<PostgresConnection>
 
-    public init(url: PostgresURL) throws {
+    public init(url: PostgresURL, primaryWait: Double? = nil) throws {
         self.url = url
+        self.primaryWait = primaryWait ?? (url.followsPrimary ? 30 : 0)
         threadConnections = try ThreadLocal(onRelease: { $0.close() })
     }
 
@@ -47,8 +58,23 @@ public final class PostgresConnections: Sendable {
             if !connection.isBroken { return connection }
             closeThreadConnection()
         }
-        let connection = try PostgresConnection(url: url)
+        let connection = try open()
         threadConnections.value = connection
         return connection
+    }
+
+    /// A new connection; while the servers refuse (none accepts writes yet), tried again
+    /// every 50 ms to 0.5 s until `primaryWait` has passed.
+    func open() throws(PostgresError) -> PostgresConnection {
+        let deadline = Date().addingTimeInterval(primaryWait)
+        var pause = 0.05
+        while true {
+            do throws(PostgresError) {
+                return try PostgresConnection(url: url)
+            } catch where Date() < deadline {
+                Thread.sleep(forTimeInterval: pause)
+                pause = min(pause * 2, 0.5)
+            }
+        }
     }
 }

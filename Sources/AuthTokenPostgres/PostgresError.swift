@@ -53,6 +53,18 @@ extension PostgresError {
     public var isDeadlock: Bool { sqlState == "40P01" }
     /// The connection is gone: the next use through `PostgresConnections` reconnects.
     public var isConnectionFailure: Bool { kind == .connection }
+    /// The server this connection reached is no place for our statements any more: it is
+    /// a standby (25006, read_only_sql_transaction: a write reached a server that is, or
+    /// became, read-only), it is shutting down or crashed (57P01, 57P02), not ready yet
+    /// (57P03), or the connection failed (class 08). Such a connection is given up, never
+    /// used again: the next call opens a new one, which a multi-host URL with
+    /// `target_session_attrs=read-write` takes to the primary (docs/ha.md).
+    static func meansServerLost(_ sqlState: String?) -> Bool {
+        guard let sqlState else { return false }
+        return sqlState == "25006" || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03"
+            || sqlState.hasPrefix("08")
+    }
+
     /// Worth running the whole transaction again on the same connection.
     public var isTransient: Bool { isSerializationFailure || isDeadlock }
 }

@@ -5,9 +5,21 @@ import AuthTokenStore
 extension PostgresStore {
     /// One prepared statement on the calling thread's own connection, outside any
     /// transaction (a single SELECT is consistent on its own): one round trip, no write.
+    ///
+    /// With a multi-host URL, a check whose connection was lost under it (the primary
+    /// died or stepped down mid-statement) runs once more on a new connection, which waits
+    /// for the new primary: a read, so running it twice is harmless, and it reads only
+    /// the primary, which holds every acknowledged commit (docs/ha.md).
     public func grant(digest: String) throws -> TokenGrant? {
-        if let row = try run(StoreSQL.grant.postgres, [digest]).first { return try TokenGrant(row: row, retired: false) }
-        return try run(StoreSQL.retiredGrant.postgres, [digest]).first.map { try TokenGrant(row: $0, retired: true) }
+        var again = connections.url.followsPrimary
+        while true {
+            do {
+                if let row = try run(StoreSQL.grant.postgres, [digest]).first { return try TokenGrant(row: row, retired: false) }
+                return try run(StoreSQL.retiredGrant.postgres, [digest]).first.map { try TokenGrant(row: $0, retired: true) }
+            } catch let error as PostgresError where error.isConnectionFailure && again {
+                again = false
+            }
+        }
     }
 
     /// One UPDATE for the whole batch. A row changes only when the use is newer than the

@@ -48,7 +48,16 @@ extension PostgresURL {
         }
         guard !user.isEmpty else { throw PostgresURLError("the user name is empty") }
 
-        let (host, port) = try parseHostAndPort(hostAndPort)
+        var servers: [Server] = []
+        for part in hostAndPort.split(separator: ",", omittingEmptySubsequences: false) {
+            let (host, port) = try parseHostAndPort(part)
+            // libpq splits its host list at commas, whatever they stand in.
+            guard !host.contains(",") else { throw PostgresURLError("a host may not contain a comma") }
+            guard !servers.contains(Server(host: host, port: port)) else {
+                throw PostgresURLError("the server list names \(host) twice")
+            }
+            servers.append(Server(host: host, port: port))
+        }
 
         let database = try percentDecoded(path, "the database name")
         guard !database.isEmpty else { throw PostgresURLError("the database name is empty") }
@@ -60,9 +69,15 @@ extension PostgresURL {
         if let query {
             options = try parseQuery(query)
         }
-        return PostgresURL(
-            user: user, password: password, host: host, port: port, database: database,
-            options: options)
+        if servers.count > 1 {
+            let attributes = options.first { $0.key == "target_session_attrs" }?.value
+            guard attributes == "read-write" || attributes == "primary" else {
+                throw PostgresURLError(
+                    "a URL with several servers must say target_session_attrs=read-write (or primary),"
+                        + " so that a connection never lands on a standby")
+            }
+        }
+        return PostgresURL(user: user, password: password, servers: servers, database: database, options: options)
     }
 
     private static func parseHostAndPort(_ text: Substring) throws(PostgresURLError) -> (String, Int?) {

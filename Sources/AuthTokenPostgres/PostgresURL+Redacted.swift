@@ -3,14 +3,18 @@ extension PostgresURL: CustomStringConvertible, CustomDebugStringConvertible, Cu
     /// for logs and error messages.
     public var redacted: String {
         var text = "postgresql://" + Self.percentEncoded(user) + "@"
-        if host.hasPrefix("/") {
-            text += Self.percentEncoded(host)
-        } else if host.contains(":") {
-            text += "[" + host + "]"
-        } else {
-            text += host
-        }
-        if let port { text += ":" + String(port) }
+        text += servers.map { server in
+            var text: String
+            if server.host.hasPrefix("/") {
+                text = Self.percentEncoded(server.host)
+            } else if server.host.contains(":") {
+                text = "[" + server.host + "]"
+            } else {
+                text = server.host
+            }
+            if let port = server.port { text += ":" + String(port) }
+            return text
+        }.joined(separator: ",")
         text += "/" + Self.percentEncoded(database)
         if !options.isEmpty {
             text += "?" + options.map { option in

@@ -29,6 +29,35 @@ import Testing
         #expect(try PostgresURL(socket.redacted) == socket)
     }
 
+    @Test func parsesAMultiHostURL() throws {
+        let text = "postgresql://app@db1:5432,[::1]:6432,db3/auth?target_session_attrs=read-write"
+        let url = try PostgresURL(text)
+        #expect(url.servers == [.init(host: "db1", port: 5432), .init(host: "::1", port: 6432), .init(host: "db3")])
+        #expect(url.followsPrimary)
+        #expect(url.host == "db1" && url.port == 5432)
+        let keywords = url.keywords.map { "\($0.keyword)=\($0.value)" }
+        #expect(keywords == ["user=app", "host=db1,::1,db3", "port=5432,6432,", "dbname=auth", "target_session_attrs=read-write"])
+        #expect(url.redacted == text)
+        #expect(try PostgresURL("postgresql://a@h1,h2/d?target_session_attrs=primary").servers.count == 2)
+        #expect(try !PostgresURL("postgresql://a@h1/d").followsPrimary)
+    }
+
+    @Test(arguments: [
+        ("postgresql://u@h1:1,h2:2/d", "target_session_attrs=read-write"),
+        ("postgresql://u@h1:1,h2:2/d?target_session_attrs=any", "target_session_attrs=read-write"),
+        ("postgresql://u@h1:1,h2:2/d?target_session_attrs=prefer-standby", "target_session_attrs=read-write"),
+        ("postgresql://u@h1:1,,h2:2/d?target_session_attrs=read-write", "host is missing"),
+        ("postgresql://u@h1:1,h1:1/d?target_session_attrs=read-write", "names h1 twice"),
+        ("postgresql://u@%2Fa%2Cb/d", "comma"),
+    ])
+    func rejectsAmbiguousServerLists(url: String, problem: String) {
+        #expect {
+            try PostgresURL(url)
+        } throws: { error in
+            String(describing: error).contains(problem)
+        }
+    }
+
     @Test(arguments: [
         ("mysql://u@h/d", "postgresql://"),
         ("postgresql://h/d", "user name (user@) is missing"),

@@ -135,7 +135,7 @@ class Instance:
     def kill(self):
         """Ends whatever this instance started and is still alive, even after a failure:
         scripts/run, then (started with setsid, so outside its process group) nginx and
-        every authtoken-fcgi by their pid files, and a --postgres cluster."""
+        every authtoken-fcgi by their pid files, and a --postgres or --ha cluster."""
         if self.proc is not None and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
@@ -157,6 +157,9 @@ class Instance:
         if (self.data_dir / "pg").is_dir():
             subprocess.run([str(ROOT / "scripts/pg-cluster"), "stop", str(self.data_dir / "pg")],
                            capture_output=True, timeout=60)
+        if (self.data_dir / "ha").is_dir():
+            subprocess.run([str(ROOT / "scripts/ha-cluster"), "stop", str(self.data_dir / "ha")],
+                           capture_output=True, timeout=120)
 
     def fcgi_pid(self, n=1):
         """The pid of authtoken-fcgi instance n (INSTANCES=N: 1 to N)."""
