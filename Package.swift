@@ -15,6 +15,7 @@ let package = Package(
         // For the fuzzing package in Tests/Fuzz, which can only depend on products.
         .library(name: "AuthTokenWeb", targets: ["AuthTokenWeb"]),
         .library(name: "FastCGI", targets: ["FastCGI"]),
+        .library(name: "HTTPCheck", targets: ["HTTPCheck"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -36,6 +37,10 @@ let package = Package(
         // Threads with an owner: the background-task shape, joinable threads, thread-locals.
         .target(name: "Lifecycle"),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "Lifecycle"]),
+        // The token check over HTTP/1.1 with kept connections: a strict parser and an epoll
+        // listener. Like FastCGI, it knows nothing of the web layer (issue 22).
+        .systemLibrary(name: "CEpoll"),
+        .target(name: "HTTPCheck", dependencies: ["CEpoll", "Lifecycle"]),
         .target(name: "AuthTokenStore"),
         // The SQL both backends share: statements written once, the row-reading and executor
         // protocols, and the store methods written once over either backend (docs/architecture.md).
@@ -70,7 +75,7 @@ let package = Package(
         .target(
             name: "AuthTokenConfig",
             dependencies: [
-                "AuthTokenCore", "FastCGI",
+                "AuthTokenCore", "FastCGI", "HTTPCheck",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -80,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "authtoken-fcgi",
             dependencies: [
-                "FastCGI", "AuthTokenWeb", "AuthTokenConfig", "AuthTokenBackends", "AuthTokenCore", "Lifecycle",
+                "FastCGI", "HTTPCheck", "AuthTokenWeb", "AuthTokenConfig", "AuthTokenBackends", "AuthTokenCore", "Lifecycle",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -96,6 +101,7 @@ let package = Package(
 
         .target(name: "AuthTokenTestKit", dependencies: ["AuthTokenCore", "AuthTokenStore", "AuthTokenSQLite"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
+        .testTarget(name: "HTTPCheckTests", dependencies: ["HTTPCheck"]),
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"]),
         .testTarget(name: "AuthTokenConfigTests", dependencies: ["AuthTokenConfig"]),
         .testTarget(
