@@ -18,12 +18,12 @@ public struct HTTPCheckRequest: Sendable, Equatable {
 
     /// The target's path, without the query.
     public var path: Substring {
-        target.firstIndex(of: "?").map { target[..<$0] } ?? target[...]
+        target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[..<$0] } ?? target[...]
     }
 
     /// The target's query, without the `?`; empty without one.
     public var query: Substring {
-        target.firstIndex(of: "?").map { target[target.index(after: $0)...] } ?? ""
+        target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[target.utf8.index(after: $0)...] } ?? ""
     }
 }
 
@@ -46,21 +46,38 @@ public struct HTTPCheckResponse: Sendable, Equatable {
     }
 
     /// The whole answer on the wire. `headOnly` (a HEAD request) leaves out the body but
-    /// keeps its length; `close` adds `Connection: close`.
+    /// keeps its length; `close` adds `Connection: close`. Built on bytes: it runs for every
+    /// check.
     public func encoded(headOnly: Bool = false, close: Bool = false) -> [UInt8] {
-        var head = "HTTP/1.1 \(status) \(Self.reason(status))\r\n"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(160 + (headOnly ? 0 : body.count))
+        bytes += "HTTP/1.1 ".utf8
+        Self.appendNumber(status, to: &bytes)
+        bytes.append(UInt8(ascii: " "))
+        bytes += Self.reason(status).utf8
+        bytes += Self.lineEnd
         for (name, value) in headers where Self.isSafe(name) && Self.isSafe(value) && !Self.framing(name) {
-            head += name
-            head += ": "
-            head += value
-            head += "\r\n"
+            bytes += name.utf8
+            bytes += Self.colon
+            bytes += value.utf8
+            bytes += Self.lineEnd
         }
-        head += "Content-Length: \(body.count)\r\n"
-        if close { head += "Connection: close\r\n" }
-        head += "\r\n"
-        var bytes = Array(head.utf8)
+        bytes += "Content-Length: ".utf8
+        Self.appendNumber(body.count, to: &bytes)
+        bytes += Self.lineEnd
+        if close { bytes += "Connection: close\r\n".utf8 }
+        bytes += Self.lineEnd
         if !headOnly { bytes += body }
         return bytes
+    }
+
+    static let lineEnd: [UInt8] = [13, 10]
+    static let colon: [UInt8] = [UInt8(ascii: ":"), UInt8(ascii: " ")]
+
+    static func appendNumber(_ number: Int, to bytes: inout [UInt8]) {
+        guard number >= 10 else { return bytes.append(UInt8(ascii: "0") + UInt8(max(0, number))) }
+        appendNumber(number / 10, to: &bytes)
+        bytes.append(UInt8(ascii: "0") + UInt8(number % 10))
     }
 
     /// A refusal from the server itself: a short text, and the connection closes.
@@ -76,9 +93,11 @@ public struct HTTPCheckResponse: Sendable, Equatable {
 
     /// The headers that frame the message: the server alone writes them.
     static func framing(_ name: String) -> Bool {
+        let count = name.utf8.count
+        guard count == 10 || count == 14 || count == 17 else { return false }  // cheap: most names differ in length
         switch name.lowercased() {
-        case "content-length", "transfer-encoding", "connection": true
-        default: false
+        case "content-length", "transfer-encoding", "connection": return true
+        default: return false
         }
     }
 

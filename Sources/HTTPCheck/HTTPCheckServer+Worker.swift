@@ -6,6 +6,10 @@ extension HTTPCheckServer {
     /// One worker: takes one ready event at a time from the shared epoll set until the
     /// stop event arrives.
     func work() {
+        // What a read lands in before it is appended to its connection's buffer: one per
+        // worker, so a read costs no allocation.
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: configuration.limits.maxHeadBytes + 1, alignment: 1)
+        defer { scratch.deallocate() }
         var event = epoll_event()
         while true {
             let count = epoll_wait(epollFD, &event, 1, -1)
@@ -14,7 +18,7 @@ extension HTTPCheckServer {
             if event.data.u64 == Self.listenKey {
                 acceptAll()
             } else if let connection = claim(event.data.u64) {
-                serve(connection)
+                serve(connection, scratch: scratch)
             }
         }
         state.lock()
@@ -87,8 +91,8 @@ extension HTTPCheckServer {
 
     /// Reads what has arrived, answers every complete request in it, in order, then gives
     /// the connection back to the set (or closes it).
-    func serve(_ connection: HTTPConnection) {
-        guard read(connection) else { return end(connection) }
+    func serve(_ connection: HTTPConnection, scratch: UnsafeMutableRawBufferPointer) {
+        guard read(connection, into: scratch) else { return end(connection) }
         while true {
             if connection.buffer.isEmpty, connection.requestStarted != 0 { connection.requestStarted = 0 }
             switch HTTPHead.parse(connection.buffer, scanned: &connection.scanned, limits: configuration.limits) {
@@ -118,17 +122,14 @@ extension HTTPCheckServer {
 
     /// One non-blocking read into the buffer, up to one byte over the head limit (which
     /// then refuses it). False when the connection is broken.
-    func read(_ connection: HTTPConnection) -> Bool {
-        let room = configuration.limits.maxHeadBytes + 1 - connection.buffer.count
+    func read(_ connection: HTTPConnection, into scratch: UnsafeMutableRawBufferPointer) -> Bool {
+        let room = min(scratch.count, configuration.limits.maxHeadBytes + 1 - connection.buffer.count)
         guard room > 0 else { return true }
-        let old = connection.buffer.count
-        connection.buffer.append(contentsOf: repeatElement(0, count: room))
-        let count = connection.buffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress! + old, room, 0) }
-        let got = max(0, count)
-        connection.buffer.removeLast(room - got)
+        let count = recv(connection.fd, scratch.baseAddress, room, 0)
         if count == 0 { connection.peerClosed = true }
         if count < 0 { return errno == EAGAIN || errno == EINTR }
-        if old == 0, got > 0 { connection.requestStarted = Self.now() }
+        if connection.buffer.isEmpty, count > 0 { connection.requestStarted = Self.now() }
+        connection.buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
         return true
     }
 
