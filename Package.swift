@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "AuthTokenWeb", targets: ["AuthTokenWeb"]),
         .library(name: "FastCGI", targets: ["FastCGI"]),
         .library(name: "WebAuthn", targets: ["WebAuthn"]),
+        .library(name: "HTTPCheck", targets: ["HTTPCheck"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -37,6 +38,10 @@ let package = Package(
         // Threads with an owner: the background-task shape, joinable threads, thread-locals.
         .target(name: "Lifecycle"),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "Lifecycle"]),
+        // The token check over HTTP/1.1 with kept connections: a strict parser and an epoll
+        // listener. Like FastCGI, it knows nothing of the web layer (issue 22).
+        .systemLibrary(name: "CEpoll"),
+        .target(name: "HTTPCheck", dependencies: ["CEpoll", "Lifecycle"]),
         .target(name: "AuthTokenStore"),
         // WebAuthn (passkeys): a strict CBOR decoder, COSE keys, and the relying party's checks.
         .target(name: "WebAuthn", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -73,7 +78,7 @@ let package = Package(
         .target(
             name: "AuthTokenConfig",
             dependencies: [
-                "AuthTokenCore", "FastCGI",
+                "AuthTokenCore", "FastCGI", "HTTPCheck",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -83,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "authtoken-fcgi",
             dependencies: [
-                "FastCGI", "AuthTokenWeb", "AuthTokenConfig", "AuthTokenBackends", "AuthTokenCore", "Lifecycle",
+                "FastCGI", "HTTPCheck", "AuthTokenWeb", "AuthTokenConfig", "AuthTokenBackends", "AuthTokenCore", "Lifecycle",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -104,6 +109,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
+        .testTarget(name: "HTTPCheckTests", dependencies: ["HTTPCheck"]),
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"]),
         .testTarget(name: "WebAuthnTests", dependencies: ["WebAuthn", "AuthTokenTestKit", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "AuthTokenConfigTests", dependencies: ["AuthTokenConfig"]),

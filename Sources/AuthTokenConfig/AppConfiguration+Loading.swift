@@ -18,11 +18,15 @@ extension AppConfiguration {
         let listen = try values.address(
             .listen, default: dataDir.map { "unix:\($0)/authtoken.sock" } ?? "unix:/run/authtoken/fcgi.sock",
             socketMode: mode)
-        let checkListen = try values.address(
-            .checkListen,
-            default: dataDir.map { "unix:\($0)/authtoken-check.sock" } ?? "unix:/run/authtoken/check.sock",
-            socketMode: mode)
-        guard checkListen.description != listen.description else {
+        let checkText = values.string(.checkListen)
+            ?? dataDir.map { "http+unix:\($0)/authtoken-check.sock" } ?? "http+unix:/run/authtoken/check.sock"
+        guard let checkListen = CheckListenAddress(checkText, socketMode: mode) else {
+            throw ConfigurationError(
+                key: "AUTHTOKEN_CHECK_LISTEN",
+                problem: "'\(checkText)' is not http+unix:/path, http://host:port (HTTP) or unix:/path, host:port, fd:N, stdin (FastCGI)")
+        }
+        let listenPath: String? = if case .unix(let path, _) = listen { path } else { nil }
+        guard checkListen.description != listen.description, listenPath == nil || checkListen.socketPath != listenPath else {
             throw ConfigurationError(key: "AUTHTOKEN_CHECK_LISTEN", problem: "must differ from AUTHTOKEN_LISTEN")
         }
         let database = values.string(.database) ?? "\(base)/authtoken.sqlite"
@@ -87,6 +91,8 @@ extension AppConfiguration {
         return AppConfiguration(
             configFile: file, databasePath: database, listen: listen, threads: threads,
             checkListen: checkListen, checkThreads: try values.int(.checkThreads),
+            checkMaxConnections: try values.int(.checkMaxConnections),
+            checkIdleSeconds: Double(try values.int(.checkIdle)),
             maxBodyBytes: try values.int(.maxBodyBytes),
             shutdownGraceSeconds: Double(try values.int(.shutdownGrace)),
             logLevel: logLevel, logFormat: logFormat, auth: auth, browser: try BrowserConfiguration(values))

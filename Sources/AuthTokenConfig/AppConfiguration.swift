@@ -15,8 +15,11 @@ public struct AppConfiguration: Sendable {
     public var listen: ListenAddress
     public var threads: Int
     /// The token check's own listener and threads, which password work never reaches.
-    public var checkListen: ListenAddress
+    public var checkListen: CheckListenAddress
     public var checkThreads: Int
+    /// The HTTP check listener's limits: open connections, and seconds a kept one may idle.
+    public var checkMaxConnections: Int
+    public var checkIdleSeconds: Double
     public var maxBodyBytes: Int
     public var shutdownGraceSeconds: Double
     public var logLevel: String

@@ -2,7 +2,8 @@ extension Setting {
     /// Every key, in the order of the docs' table and the written file. A key that is not
     /// here is refused in the file, so a mistyped security setting cannot pass silently.
     public static let all: [Setting] = [
-        database, listen, socketMode, threads, checkListen, checkThreads, maxBodyBytes, shutdownGrace,
+        database, listen, socketMode, threads, checkListen, checkThreads, checkMaxConnections, checkIdle,
+        maxBodyBytes, shutdownGrace,
         maxTokens, scopes, argon2Memory, argon2Iterations, argon2Parallelism, hashConcurrency, hashQueue,
         hashQueueWait, maxAppPasswords, logLevel, logFormat, wwwDir, registration, sendmail, secureCookies,
         publicURL, sessionIdle, sessionMax, unconfirmedDays, activityDays, secretKey, secretKeyPrevious,
@@ -33,13 +34,22 @@ extension Setting {
         "Worker threads of the main listener; nginx keeps no connections to it open.")
     static let checkListen = Setting(
         "AUTHTOKEN_CHECK_LISTEN", .text,
-        derived: "`unix:$DATA_DIR/authtoken-check.sock`, else `unix:/run/authtoken/check.sock`",
+        derived: "`http+unix:$DATA_DIR/authtoken-check.sock`, else `http+unix:/run/authtoken/check.sock`",
         "The token check's own listener: it serves only `/_authtoken/check`, health and metrics, "
-            + "so password work never reaches its threads. Must differ from `AUTHTOKEN_LISTEN`.")
+            + "so password work never reaches its threads. HTTP/1.1 with kept connections (`http+unix:/path`, "
+            + "`http://host:port`; nginx `proxy_pass`) or FastCGI (`unix:/path`, `host:port`, `fd:N`, `stdin`; "
+            + "nginx `fastcgi_pass`). Must differ from `AUTHTOKEN_LISTEN`.")
     static let checkThreads = Setting(
         "AUTHTOKEN_CHECK_THREADS", .number(1...4096), default: "32",
-        "Worker threads of the check listener: at least nginx's kept check connections "
-            + "(workers × 8) + 8, which `scripts/run` checks at start.")
+        "Worker threads of the check listener. FastCGI: at least nginx's kept check connections "
+            + "(workers × 8) + 8, which `scripts/run` checks at start; HTTP: idle kept connections hold none.")
+    static let checkMaxConnections = Setting(
+        "AUTHTOKEN_CHECK_MAX_CONNECTIONS", .number(1...65_536), default: "1024",
+        "HTTP check listener: open connections at most; more are answered 503 and closed.")
+    static let checkIdle = Setting(
+        "AUTHTOKEN_CHECK_IDLE_SECONDS", .number(1...3600), default: "60",
+        "HTTP check listener: a kept connection idle this long is closed (nginx's upstream "
+            + "`keepalive_timeout` must be shorter; the shipped files set 30 s).")
     static let maxBodyBytes = Setting(
         "AUTHTOKEN_MAX_BODY_BYTES", .number(1024...16_777_216), default: "65536",
         "Larger request bodies get 413 (nginx stops bodies over 64 KiB first).")

@@ -52,12 +52,17 @@ extension CheckService {
 extension ScopeList {
     /// The granted scope that `wanted` names: its full `Service/apiname`, or only the api
     /// half as legacy calls send it (`scope=recruitapi`). Letter case is ignored.
+    /// On the bytes (no Foundation search, no split): it runs on every check.
     public static func match(_ wanted: String, in granted: [String]) -> String? {
         let wanted = wanted.lowercased()
         guard !wanted.isEmpty else { return nil }
-        if wanted.contains("/") {
+        let slash = UInt8(ascii: "/")
+        if wanted.utf8.contains(slash) {
             return granted.first { $0.lowercased() == wanted }
         }
-        return granted.first { $0.split(separator: "/").last?.lowercased() == wanted }
+        return granted.first { scope in
+            let api = scope.utf8.lastIndex(of: slash).map { scope[scope.utf8.index(after: $0)...] } ?? scope[...]
+            return !api.isEmpty && api.lowercased() == wanted
+        }
     }
 }

@@ -4,6 +4,7 @@ import AuthTokenBackends
 import AuthTokenWeb
 import FastCGI
 import Foundation
+import HTTPCheck
 import Lifecycle
 import Logging
 
@@ -79,12 +80,33 @@ do {
         return HTTPRequest(cgi: $0.params, body: $0.body, notUTF8: $0.notUTF8)
     }
     // Two listeners, two sets of threads: the token check's capacity is its own, so a flood
-    // of password work (which queues on the main listener) can never make it wait.
-    let checkServer = FastCGIServer(
-        configuration: .init(
-            address: configuration.checkListen, threads: configuration.checkThreads,
-            maxBodyBytes: configuration.maxBodyBytes, shutdownGrace: configuration.shutdownGraceSeconds),
-        handler: { app.handleCheckListener(adapt($0)).fastCGI })
+    // of password work (which queues on the main listener) can never make it wait. The check
+    // listens over HTTP with kept connections or over FastCGI (AUTHTOKEN_CHECK_LISTEN); one
+    // handler answers on both.
+    let checkServer: any BackgroundTask
+    let checkStopped: () -> (requestsFinished: Bool, workersExited: Bool)?
+    switch configuration.checkListen {
+    case .http(let address):
+        let server = HTTPCheckServer(
+            configuration: .init(
+                address: address, threads: configuration.checkThreads,
+                maxConnections: configuration.checkMaxConnections, idleTimeout: configuration.checkIdleSeconds,
+                shutdownGrace: configuration.shutdownGraceSeconds),
+            handler: {
+                RequestID.set($0.headers["x-request-id"])
+                return app.handleCheckListener(HTTPRequest(check: $0)).httpCheck
+            })
+        checkServer = server
+        checkStopped = { server.stopResult.map { ($0.requestsFinished, $0.workersExited) } }
+    case .fastCGI(let address):
+        let server = FastCGIServer(
+            configuration: .init(
+                address: address, threads: configuration.checkThreads,
+                maxBodyBytes: configuration.maxBodyBytes, shutdownGrace: configuration.shutdownGraceSeconds),
+            handler: { app.handleCheckListener(adapt($0)).fastCGI })
+        checkServer = server
+        checkStopped = { server.stopResult.map { ($0.requestsFinished, $0.workersExited) } }
+    }
     let mainServer = FastCGIServer(
         configuration: .init(
             address: configuration.listen, threads: configuration.threads,
@@ -130,11 +152,11 @@ do {
     ])
     signals.wait()
     tasks.stop()
-    let results = [mainServer.stopResult, checkServer.stopResult].compactMap { $0 }
-    let finished = results.allSatisfy(\.requestsFinished)
+    let results = [mainServer.stopResult.map { ($0.requestsFinished, $0.workersExited) }, checkStopped()].compactMap { $0 }
+    let finished = results.allSatisfy(\.0)
     logger.info(
         finished ? "stopped" : "stopped with requests still running after the grace period",
-        metadata: ["workersExited": "\(results.allSatisfy(\.workersExited))"])
+        metadata: ["workersExited": "\(results.allSatisfy(\.1))"])
     exit(0)
 } catch {
     logger.critical("cannot start", metadata: ["error": "\(error)"])

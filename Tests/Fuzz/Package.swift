@@ -21,6 +21,10 @@ let package = Package(
             "FuzzDriver", .product(name: "FastCGI", package: "authtoken"),
             .product(name: "AuthTokenWeb", package: "authtoken"),
         ]),
+        .executableTarget(name: "FuzzHTTPHead", dependencies: [
+            "FuzzDriver", .product(name: "HTTPCheck", package: "authtoken"),
+            .product(name: "AuthTokenWeb", package: "authtoken"),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -69,15 +69,30 @@ GENEROUS_NGINX_LIMITS = {"NGINX_API_RATE": "100000r/s", "NGINX_API_BURST": "1000
                          "NGINX_CONN_PER_ADDR": "10000"}
 
 
+# How nginx asks the token check: HTTP/1.1 with kept connections (scripts/run's default) or
+# FastCGI (AUTHTOKEN_CHECK_LISTEN=unix:...). Every test of the guarded path runs on both.
+TRANSPORTS = ["http", "fastcgi"]
+
+
+def transport_env(transport, data_dir):
+    """The one setting that picks the check's transport for an instance in data_dir."""
+    if transport == "fastcgi":
+        return {"AUTHTOKEN_CHECK_LISTEN": f"unix:{data_dir}/authtoken-check.sock"}
+    assert transport == "http", transport
+    return {}
+
+
 class Instance:
     """One scripts/run process with its own DATA_DIR and port."""
 
-    def __init__(self, data_dir, env=None):
+    def __init__(self, data_dir, env=None, transport="http"):
         self.data_dir = pathlib.Path(data_dir)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.transport = transport
         self.env = {**os.environ, **GENEROUS_NGINX_LIMITS, "AUTHTOKEN_SKIP_BUILD": "1",
-                    "DATA_DIR": str(self.data_dir), "PORT": str(self.port), **(env or {})}
+                    "DATA_DIR": str(self.data_dir), "PORT": str(self.port),
+                    **transport_env(transport, self.data_dir), **(env or {})}
         self.env.pop("AUTHTOKEN_CONFIG", None)
         self.lines = []
         self.running = threading.Event()
@@ -365,11 +380,11 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @contextlib.contextmanager
-def running_instance(tmp_path_factory, name, env=None):
+def running_instance(tmp_path_factory, name, env=None, transport="http"):
     """The one shape of an instance fixture: started in a fresh folder, handed to the tests,
     then stopped (a clean exit is asserted, with the output on failure) and, whatever
     happened, killed. Use it as `with running_instance(...) as inst: yield inst`."""
-    inst = Instance(tmp_path_factory.mktemp(name), env=env)
+    inst = Instance(tmp_path_factory.mktemp(f"{name}-{transport}"), env=env, transport=transport)
     try:
         inst.start()
         yield inst
@@ -379,11 +394,39 @@ def running_instance(tmp_path_factory, name, env=None):
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def server(server_http):
+    return server_http
+
+
+@pytest.fixture(scope="session")
+def server_http(tmp_path_factory):
     # The suite sends many deliberate wrong passwords from 127.0.0.1; generous limits keep
     # throttling out of the way here. test_throttle.py checks the defaults on its own instance.
     with running_instance(tmp_path_factory, "main", GENEROUS_THROTTLE) as inst:
         yield inst
+
+
+@pytest.fixture(scope="session")
+def server_fastcgi(tmp_path_factory):
+    """The same as `server`, with the check asked over FastCGI."""
+    with running_instance(tmp_path_factory, "main", GENEROUS_THROTTLE, transport="fastcgi") as inst:
+        yield inst
+
+
+@pytest.fixture(scope="session", params=TRANSPORTS)
+def guard_server(request):
+    """`server` on each transport of the check. A module of guard tests makes every test
+    run on both with `server = guard_server_fixture()`."""
+    return request.getfixturevalue("server_http" if request.param == "http" else "server_fastcgi")
+
+
+def guard_server_fixture():
+    """A module-level `server` fixture that is `guard_server`: the module's tests, and its
+    fixtures that take `server`, run once per transport."""
+    @pytest.fixture(scope="module")
+    def server(guard_server):
+        return guard_server
+    return server
 
 
 # ---- Browser tests: Debian's headless Chromium through Selenium ----------------------

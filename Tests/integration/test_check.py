@@ -3,7 +3,10 @@ import time
 
 import pytest
 
-from conftest import ROOT, assert_token, digest, new_email, new_password, split_body
+from conftest import ROOT, assert_token, digest, guard_server_fixture, new_email, new_password, split_body
+
+# Every test here runs with the check asked over HTTP and over FastCGI.
+server = guard_server_fixture()
 
 SAMPLE_ROOT = ROOT / "www/sample/recruit"  # what the example upstream serves
 

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from conftest import (add_app_passwords, assert_cause, assert_token, CSRF, GENEROUS_THROTTLE, Instance, Loop,
-                      new_email, new_password, running_instance, SCOPE, split_body)
+                      new_email, new_password, running_instance, SCOPE, split_body, TRANSPORTS)
 
 RECRUIT = "ZohoRecruit/recruitapi"
 GUARDED = "/recruit/private/json/JobOpenings/getRecords"
@@ -22,11 +22,11 @@ def api(inst, email, password, scope=SCOPE, timeout=60):
                          data={"EMAIL_ID": email, "PASSWORD": password, "SCOPE": scope})
 
 
-@pytest.fixture(scope="module")
-def slow(tmp_path_factory):
+@pytest.fixture(scope="module", params=TRANSPORTS)
+def slow(request, tmp_path_factory):
     """Accounts made at the normal cost, then the server restarted with slow hashing: each
     account's first sign-in upgrades its hash to the slow parameters."""
-    inst = Instance(tmp_path_factory.mktemp("guard"), env=GENEROUS_THROTTLE)
+    inst = Instance(tmp_path_factory.mktemp("guard"), env=GENEROUS_THROTTLE, transport=request.param)
     inst.start()
     inst.accounts = [(new_email("plain"), new_password()) for _ in range(8)]
     for email, pw in inst.accounts:

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from conftest import Instance, assert_token, new_email, new_password
+from conftest import TRANSPORTS, Instance, assert_token, new_email, new_password
 
 # Every X-Authtoken-* header docs/guarding.md and the snippet's header name.
 IDENTITY = ["x-authtoken-email", "x-authtoken-account-id", "x-authtoken-scope"]
@@ -29,8 +29,8 @@ class Recorder(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def guarded(tmp_path_factory):
+@pytest.fixture(scope="module", params=TRANSPORTS)
+def guarded(request, tmp_path_factory):
     upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
     data = tmp_path_factory.mktemp("headers")
@@ -48,7 +48,7 @@ location = /echo/asked {{
     proxy_pass http://127.0.0.1:{upstream.server_address[1]};
 }}
 """)
-    inst = Instance(data)
+    inst = Instance(data, transport=request.param)
     inst.start()
     yield inst
     try:

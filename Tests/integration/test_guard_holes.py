@@ -3,7 +3,10 @@ import socket
 
 import pytest
 
-from conftest import ROOT, assert_token, new_email, new_password
+from conftest import ROOT, assert_token, guard_server_fixture, new_email, new_password
+
+# Every test here runs with the check asked over HTTP and over FastCGI.
+server = guard_server_fixture()
 
 XML_4834 = (b'<?xml version="1.0" encoding="UTF-8" ?>\n<response uri="/recruit/private/xml/JobOpenings/getRecords">'
             b'<error><code>4834</code><message>Invalid Ticket Id</message></error></response>\n')

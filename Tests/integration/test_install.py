@@ -59,6 +59,10 @@ def test_files_land_in_their_places_with_their_modes(staged):
     http = (stage / "etc/nginx/conf.d/authtoken.conf").read_text()
     assert "server unix:/run/authtoken/fcgi.sock max_fails=1 fail_timeout=10s;" in http
     assert "server unix:/run/authtoken/check.sock max_fails=1 fail_timeout=10s;" in http
+    # The check over HTTP with kept connections (http+fd:4 from the socket unit).
+    assert "Environment=AUTHTOKEN_CHECK_LISTEN=http+fd:4\n" in service
+    locations = (stage / "etc/nginx/snippets/authtoken/locations.conf").read_text()
+    assert locations.count("include snippets/authtoken/check-http.conf;") == 2, locations
     assert "include snippets/authtoken/locations.conf;" in out and "include snippets/authtoken/guard.conf;" in out
 
 
@@ -137,7 +141,7 @@ def test_an_existing_site_with_the_snippets_passes_nginx_t_and_serves(staged):
     http.write_text(http.read_text().replace("/run/authtoken/", f"{tmp}/"))
     env = dict(os.environ, AUTHTOKEN_CONFIG=str(stage / "etc/authtoken/authtoken.conf"),
                AUTHTOKEN_DATABASE=str(tmp / "site.sqlite"), AUTHTOKEN_LISTEN=f"unix:{tmp}/fcgi.sock",
-               AUTHTOKEN_CHECK_LISTEN=f"unix:{tmp}/check.sock", AUTHTOKEN_THREADS="8", AUTHTOKEN_HASH_QUEUE="2",
+               AUTHTOKEN_CHECK_LISTEN=f"http+unix:{tmp}/check.sock", AUTHTOKEN_THREADS="8", AUTHTOKEN_HASH_QUEUE="2",
                AUTHTOKEN_WWW_DIR=str(stage / "usr/share/authtoken/www"))
     email, pw = new_email("site"), new_password()
     r = subprocess.run([str(stage / "usr/bin/authtoken-admin"), "user", "add", email, "--confirmed"],

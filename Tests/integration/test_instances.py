@@ -16,8 +16,9 @@ import pytest
 import requests
 
 import fcgi_client
-from conftest import (GENEROUS_THROTTLE, ROOT, SECRETS, TOKEN, Instance, Loop, complete_token, new_email, new_password,
-                      sign_in)
+import http_check_client
+from conftest import (GENEROUS_THROTTLE, ROOT, SECRETS, TOKEN, TRANSPORTS, Instance, Loop, complete_token, new_email,
+                      new_password, sign_in)
 
 RECRUIT = "ZohoRecruit/recruitapi"
 GUARDED = "/recruit/private/json/JobOpenings/getRecords"
@@ -26,11 +27,11 @@ CAP = 10
 BACKENDS = ["sqlite", "postgres"]
 
 
-def start(tmp_path_factory, backend, name, env=None):
+def start(tmp_path_factory, backend, name, env=None, transport="http"):
     env = {"INSTANCES": "2", **(env or {})}
     if backend == "postgres":
         env["AUTHTOKEN_POSTGRES"] = "1"
-    inst = Instance(tmp_path_factory.mktemp(f"{name}-{backend}"), env=env)
+    inst = Instance(tmp_path_factory.mktemp(f"{name}-{backend}-{transport}"), env=env, transport=transport)
     inst.backend = backend
     inst.start()
     return inst
@@ -91,10 +92,15 @@ def token_of(answer):
 
 
 def check(inst, n, token):
-    """The token check on instance n's check socket: its status and the account it names."""
+    """The token check on instance n's check socket, over the instance's transport: its
+    status and the account it names."""
+    uri = f"{GUARDED}?authtoken={token}&scope=recruitapi"
+    if inst.transport == "http":
+        status, headers, _ = http_check_client.answer(inst.socket(n, check=True), http_check_client.check_request(uri))
+        return status, headers.get("x-authtoken-email")
     status, headers, _ = fcgi(inst.socket(n, check=True), {
         "REQUEST_METHOD": "GET", "DOCUMENT_URI": "/_authtoken/check", "REQUEST_URI": "/_authtoken/check",
-        "HTTP_X_ORIGINAL_URI": f"{GUARDED}?authtoken={token}&scope=recruitapi",
+        "HTTP_X_ORIGINAL_URI": uri,
         "REMOTE_ADDR": "127.0.0.1", "SERVER_PROTOCOL": "HTTP/1.1"})
     return status, headers.get("X-Authtoken-Email")
 
@@ -218,9 +224,10 @@ def test_failures_from_an_address_add_up_across_processes(strict):
 
 # ---- SIGKILL of one process while clients call through nginx ------------------------
 
+@pytest.mark.parametrize("transport", TRANSPORTS)
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_sigkill_of_one_process_costs_no_guarded_call(tmp_path_factory, backend):
-    inst = start(tmp_path_factory, backend, "kill", {**GENEROUS_THROTTLE, "AUTHTOKEN_MAX_TOKENS": "10000"})
+def test_sigkill_of_one_process_costs_no_guarded_call(tmp_path_factory, backend, transport):
+    inst = start(tmp_path_factory, backend, "kill", {**GENEROUS_THROTTLE, "AUTHTOKEN_MAX_TOKENS": "10000"}, transport)
     expected_status = 0
     try:
         email, pw = new_email("kill"), new_password()

@@ -10,12 +10,16 @@ import time
 import pytest
 import requests
 
-from conftest import (assert_cause, assert_token, CSRF, digest, GENEROUS_THROTTLE, new_email, new_password,
+from conftest import (assert_cause, assert_token, CSRF, digest, GENEROUS_THROTTLE, guard_server_fixture, new_email,
+                      new_password, TRANSPORTS,
                       running_instance, SECRETS, sign_in, TOKEN)
 
 JSON_4834 = ('{"response":{"uri":"/recruit/private/json/JobOpenings/getRecords",'
              '"error":{"code":"4834","message":"Invalid Ticket Id"}}}\n')
 GRACE = 3
+
+# Expiry, rotation and reuse are checked with the check asked over HTTP and over FastCGI.
+server = guard_server_fixture()
 
 
 def guarded(inst, token, fmt="json"):
@@ -133,12 +137,12 @@ def test_a_malformed_expiry_is_refused_in_the_legacy_format(server, account):
     assert len(server.tokens_of(email)) == before
 
 
-@pytest.fixture(scope="module")
-def lifecycle(tmp_path_factory):
+@pytest.fixture(scope="module", params=TRANSPORTS)
+def lifecycle(request, tmp_path_factory):
     """An instance with a short grace window and a lifetime cap."""
     with running_instance(tmp_path_factory, "lifecycle", {
             **GENEROUS_THROTTLE, "AUTHTOKEN_ROTATION_GRACE_SECONDS": str(GRACE),
-            "AUTHTOKEN_MAX_TOKEN_LIFETIME_DAYS": "30"}) as inst:
+            "AUTHTOKEN_MAX_TOKEN_LIFETIME_DAYS": "30"}, transport=request.param) as inst:
         email, pw = new_email("rotate"), new_password()
         inst.add_user(email, pw)
         inst.person = (email, pw)

@@ -167,14 +167,17 @@ def run_once(tmp_path, **env):
 
 
 def test_run_refuses_too_few_check_threads(tmp_path):
+    # Kept FastCGI connections hold a thread each (idle HTTP ones hold none): the FastCGI check.
     workers = max(os.cpu_count() or 1, len(os.sched_getaffinity(0)))
-    r = run_once(tmp_path, AUTHTOKEN_CHECK_THREADS=str(workers * 8 + 7))
+    r = run_once(tmp_path, AUTHTOKEN_CHECK_THREADS=str(workers * 8 + 7),
+                 AUTHTOKEN_CHECK_LISTEN=f"unix:{tmp_path}/authtoken-check.sock")
     assert r.returncode == 1, r.stdout + r.stderr
     assert f"AUTHTOKEN_CHECK_THREADS={workers * 8 + 7} is too few" in r.stderr
     assert f"set AUTHTOKEN_CHECK_THREADS={workers * 8 + 8} or more" in r.stderr
     conf = (tmp_path / "authtoken.conf").read_text()
     assert f"\nAUTHTOKEN_CHECK_THREADS={max(32, workers * 8 + 16)}\n" in conf
-    assert f"\nAUTHTOKEN_CHECK_LISTEN=unix:{tmp_path}/authtoken-check.sock\n" in conf
+    # A new data folder's file names the HTTP check; the environment chose FastCGI for this run.
+    assert f"\nAUTHTOKEN_CHECK_LISTEN=http+unix:{tmp_path}/authtoken-check.sock\n" in conf
     assert not (tmp_path / "authtoken.sqlite").exists()  # refused before anything started
 
 

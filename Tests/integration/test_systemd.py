@@ -5,7 +5,10 @@ import re
 import socket
 import subprocess
 
+import pytest
+
 import fcgi_client
+import http_check_client
 from conftest import ROOT
 
 BIN_DIR = ROOT / ".build/release"
@@ -35,14 +38,15 @@ def listening(path):
     return s
 
 
-def test_the_server_serves_on_fds_3_and_4(tmp_path):
+@pytest.mark.parametrize("check_listen", ["http+fd:4", "fd:4"])
+def test_the_server_serves_on_fds_3_and_4(tmp_path, check_listen):
     main, check = listening(tmp_path / "main.sock"), listening(tmp_path / "check.sock")
 
     def hand_over():
         os.dup2(main.fileno(), 3)
         os.dup2(check.fileno(), 4)
 
-    env = dict(os.environ, DATA_DIR=str(tmp_path), AUTHTOKEN_LISTEN="fd:3", AUTHTOKEN_CHECK_LISTEN="fd:4",
+    env = dict(os.environ, DATA_DIR=str(tmp_path), AUTHTOKEN_LISTEN="fd:3", AUTHTOKEN_CHECK_LISTEN=check_listen,
                AUTHTOKEN_THREADS="4", AUTHTOKEN_CHECK_THREADS="2", AUTHTOKEN_HASH_QUEUE="1",
                AUTHTOKEN_WWW_DIR=str(ROOT / "www"))
     proc = subprocess.Popen([str(BIN_DIR / "authtoken-fcgi")], env=env, preexec_fn=hand_over, pass_fds=(3, 4),
@@ -51,9 +55,14 @@ def test_the_server_serves_on_fds_3_and_4(tmp_path):
         main.close()
         check.close()
         health = {"REQUEST_METHOD": "GET", "DOCUMENT_URI": "/_authtoken/health", "REQUEST_URI": "/_authtoken/health"}
-        with fcgi_client.connect_unix(str(tmp_path / "check.sock"), timeout=30) as sock:
-            status, _, body = fcgi_client.request(sock, health)
-        assert (status, body) == ("Status: 200 OK", b"ok\n")
+        if check_listen.startswith("http"):
+            status, _, body = http_check_client.answer(
+                tmp_path / "check.sock", http_check_client.check_request("/", path="/_authtoken/health"))
+            assert (status, body) == (200, b"ok\n")
+        else:
+            with fcgi_client.connect_unix(str(tmp_path / "check.sock"), timeout=30) as sock:
+                status, _, body = fcgi_client.request(sock, health)
+            assert (status, body) == ("Status: 200 OK", b"ok\n")
         with fcgi_client.connect_unix(str(tmp_path / "main.sock"), timeout=30) as sock:
             status, _, body = fcgi_client.request(sock, {
                 "REQUEST_METHOD": "GET", "DOCUMENT_URI": "/apiauthtoken/create", "QUERY_STRING": "SCOPE=ZohoCRM/crmapi&EMAIL_ID=a%40b.c"})

@@ -9,7 +9,7 @@ datadir_config() {
     # connections + $CHECK_SPARE spare, written as max(32, workers x $CHECK_KEEPALIVE + 16).
     if [[ ! -e "$CONF" ]]; then
         "$ADMIN_BIN" config --template "AUTHTOKEN_DATABASE=$DB_VALUE" \
-            "AUTHTOKEN_LISTEN=unix:$DATA_DIR/authtoken.sock" "AUTHTOKEN_CHECK_LISTEN=unix:$DATA_DIR/authtoken-check.sock" \
+            "AUTHTOKEN_LISTEN=unix:$DATA_DIR/authtoken.sock" "AUTHTOKEN_CHECK_LISTEN=http+unix:$DATA_DIR/authtoken-check.sock" \
             "AUTHTOKEN_CHECK_THREADS=$CHECK_THREADS_NEW" "AUTHTOKEN_WWW_DIR=$ROOT/www" "AUTHTOKEN_REGISTRATION=on" \
             >"$CONF.new" || { rm -f "$CONF.new"; echo "run: could not write $CONF" >&2; return 1; }
         mv "$CONF.new" "$CONF"

@@ -4,7 +4,8 @@
 # caller sets. A line naming @SOCKET@ or @CHECK_SOCKET@ (an upstream's server line) stands
 # for one such line per entry of the arrays SOCKETS and CHECK_SOCKETS.
 # Set before calling: SOCKETS CHECK_SOCKETS (arrays), CONF_DIR (what the files include
-# each other by), LOG_DIR, WWW_ROOT; optional: LISTEN_ADDR LISTEN_MORE PORT SAMPLE_SOCKET GUARDED_DIR.
+# each other by), LOG_DIR, WWW_ROOT, CHECK_TRANSPORT (http or fastcgi: which check-*.conf the
+# locations include); optional: LISTEN_ADDR LISTEN_MORE PORT SAMPLE_SOCKET GUARDED_DIR.
 # nginx_limits reads the NGINX_* environment and sets the limit placeholders.
 
 NGINX_SRC=${NGINX_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../nginx" && pwd)}
@@ -37,7 +38,7 @@ nginx_sed_escape() { printf '%s' "$1" | sed 's/[\\|&]/\\&/g'; }
 nginx_render() {
     local line s expr=() name
     for name in LISTEN_ADDR LISTEN_MORE PORT API_RATE API_BURST FORM_RATE FORM_BURST CONN_PER_ADDR MONITOR_ALLOW \
-        WWW_ROOT LOG_DIR SAMPLE_SOCKET CONF_DIR GUARDED_DIR; do
+        WWW_ROOT LOG_DIR SAMPLE_SOCKET CONF_DIR GUARDED_DIR CHECK_TRANSPORT; do
         [[ -z "${!name+set}" ]] || expr+=(-e "s|@$name@|$(nginx_sed_escape "${!name}")|g")
     done
     while IFS= read -r line || [[ -n "$line" ]]; do
