@@ -29,6 +29,8 @@ public struct AuthSettings: Sendable {
     /// Whether owners get an e-mail when a token or an application password is created
     /// (`AUTHTOKEN_CREATION_NOTICES`).
     public var creationNotices: Bool
+    /// Sign-in against a directory and its sync; nil: local accounts only (docs/directory.md).
+    public var directory: DirectorySettings?
 
     public init(
         maxTokensPerAccount: Int = 10,
@@ -42,8 +44,10 @@ public struct AuthSettings: Sendable {
         activityRetention: TimeInterval? = 365 * 86400,
         maxTokenLifetimeDays: Int? = nil,
         rotationGrace: TimeInterval = 3600,
-        creationNotices: Bool = true
+        creationNotices: Bool = true,
+        directory: DirectorySettings? = nil
     ) {
+        self.directory = directory
         self.creationNotices = creationNotices
         self.rotationGrace = rotationGrace
         self.maxTokenLifetimeDays = maxTokenLifetimeDays

@@ -192,6 +192,9 @@ enum PostgresMigrations {
             ALTER TABLE confirmation ADD COLUMN password_hash text;
             ALTER TABLE confirmation ADD COLUMN display_name text;
             """),
+        Step(name: "2026-12-02-account-origin", sql: """
+            ALTER TABLE account ADD COLUMN origin text NOT NULL DEFAULT 'local';
+            """),
     ]
 
     /// Applies the steps not yet recorded, each in its own transaction together with its

@@ -215,6 +215,10 @@ enum SQLiteMigrations {
                 ALTER TABLE confirmation ADD COLUMN display_name TEXT;
                 """)
         }
+        // Where an account's password lives: `local`, or `directory` (docs/directory.md).
+        migrator.registerMigration("2026-12-02-account-origin") { db in
+            try db.execute(sql: "ALTER TABLE account ADD COLUMN origin TEXT NOT NULL DEFAULT 'local'")
+        }
         return migrator
     }
 }

@@ -18,6 +18,7 @@ public struct TestStore: Sendable {
         passwordQueue: PasswordQueue.Limits = PasswordQueue.Limits(threads: 2),
         maxTokenLifetimeDays: Int? = nil,
         creationNotices: Bool = false,
+        ldap: (settings: DirectorySettings, client: any Directory)? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("authtoken-test-\(UUID().uuidString)")
@@ -26,8 +27,9 @@ public struct TestStore: Sendable {
         let settings = AuthSettings(
             maxTokensPerAccount: maxTokens, scopes: try ScopeList(ScopeList.defaults), argon2: argon2,
             passwordQueue: passwordQueue, sessions: sessions, secretBox: secretBox, throttle: throttle,
-            maxTokenLifetimeDays: maxTokenLifetimeDays, creationNotices: creationNotices)
-        auth = AuthService(store: store, settings: settings, now: now)
+            maxTokenLifetimeDays: maxTokenLifetimeDays, creationNotices: creationNotices,
+            directory: ldap?.settings)
+        auth = AuthService(store: store, settings: settings, directory: ldap?.client, now: now)
     }
 
     /// A fixed key for sealing TOTP secrets in tests.
