@@ -6,6 +6,7 @@ import Foundation
 extension WebApp {
     func passwordPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
         var values: [String: Any] = ["title": "Change your password"]
+        values["directory"] = user.account.origin == .directory
         if form["done"] != nil { values["notice"] = "Your password was changed. Your other sessions were signed out." }
         return page("password", browser, user: user, values)
     }

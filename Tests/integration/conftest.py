@@ -460,6 +460,7 @@ class Directory:
 @pytest.fixture(scope="session")
 def ldap_directory(tmp_path_factory):
     directory = Directory(tmp_path_factory.mktemp("ldap"))
+    SECRETS.extend(f"{uid}-directory-password" for uid in ["alice", "bob", "carol", "dave", "erin"])
     try:
         yield directory
     finally:
