@@ -34,6 +34,8 @@ let package = Package(
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // OpenLDAP's client library: no LDAP client is among the Swift packages we can use (issue 24).
+        .systemLibrary(name: "CLDAP", pkgConfig: "ldap", providers: [.apt(["libldap-dev"])]),
 
         // Threads with an owner: the background-task shape, joinable threads, thread-locals.
         .target(name: "Lifecycle"),
@@ -83,12 +85,15 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // Sign-in against a directory: `Directory` over libldap (docs/directory.md).
+        .target(name: "AuthTokenLDAP", dependencies: ["CLDAP", "AuthTokenCore"]),
         // The one place that knows every backend: AUTHTOKEN_DATABASE picks one.
         .target(name: "AuthTokenBackends", dependencies: ["AuthTokenStore", "AuthTokenSQLite", "AuthTokenPostgres"]),
         .executableTarget(
             name: "authtoken-fcgi",
             dependencies: [
                 "FastCGI", "HTTPCheck", "AuthTokenWeb", "AuthTokenConfig", "AuthTokenBackends", "AuthTokenCore", "Lifecycle",
+                "AuthTokenLDAP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -98,6 +103,7 @@ let package = Package(
             name: "authtoken-admin",
             dependencies: [
                 "AuthTokenCore", "AuthTokenStore", "AuthTokenConfig", "AuthTokenBackends", "AuthTokenWeb",
+                "AuthTokenLDAP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -113,6 +119,11 @@ let package = Package(
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"]),
         .testTarget(name: "WebAuthnTests", dependencies: ["WebAuthn", "AuthTokenTestKit", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "AuthTokenConfigTests", dependencies: ["AuthTokenConfig"]),
+        // Runs against a real directory: AUTHTOKEN_TEST_LDAP_DIR, a scripts/ldap-dir directory.
+        .testTarget(
+            name: "AuthTokenLDAPTests",
+            dependencies: ["AuthTokenLDAP", "AuthTokenCore", "AuthTokenStore", "AuthTokenTestKit"]
+        ),
         .testTarget(
             name: "AuthTokenCoreTests",
             dependencies: [

@@ -87,7 +87,8 @@ extension AppConfiguration {
             activityRetention: try values.int(.activityDays).nonZero.map { Double($0) * 86400 },
             maxTokenLifetimeDays: try values.optionalInt(.maxTokenLifetime),
             rotationGrace: Double(try values.int(.rotationGrace)),
-            creationNotices: try values.flag(.creationNotices))
+            creationNotices: try values.flag(.creationNotices),
+            directory: try directory(values))
         return AppConfiguration(
             configFile: file, databasePath: database, listen: listen, threads: threads,
             checkListen: checkListen, checkThreads: try values.int(.checkThreads),

@@ -8,6 +8,10 @@ extension Setting {
         hashQueueWait, maxAppPasswords, logLevel, logFormat, wwwDir, registration, sendmail, secureCookies,
         publicURL, sessionIdle, sessionMax, unconfirmedDays, activityDays, secretKey, secretKeyPrevious,
         throttleMaxFailures, throttleWindow, throttleBlock, maxTokenLifetime, rotationGrace, creationNotices,
+        directoryMode, directoryURL, directoryCAFile, directoryVerify, directoryBindDN, directoryBindPasswordFile,
+        directoryUserBase, directoryUserFilter, directoryMailAttribute, directoryNameAttribute, directoryAdminGroup,
+        directoryRequiredGroup, directoryDisabledFilter, directoryConnectTimeout, directoryTimeout, directorySyncMinutes,
+        directoryMaxDeactivatePercent,
     ]
 
     public static func named(_ name: String) -> Setting? { all.first { $0.name == name } }
@@ -164,4 +168,59 @@ extension Setting {
     static let creationNotices = Setting(
         "AUTHTOKEN_CREATION_NOTICES", .flag, default: "on",
         "`on`: owners get an e-mail when a token or an application password is created for them.")
+
+    // MARK: Directory sign-in (docs/directory.md)
+
+    static let directoryMode = Setting(
+        "AUTHTOKEN_DIRECTORY_MODE", .choice(["local", "directory+local", "directory"]), default: "local",
+        "`local`: local accounts only. `directory+local`: directory people sign in with their directory password, "
+            + "local accounts with theirs. `directory`: only directory accounts sign in with a password.")
+    static let directoryURL = Setting(
+        "AUTHTOKEN_DIRECTORY_URL", .text, default: "",
+        "`ldaps://host:636`, or `ldap://host:389`, which always uses StartTLS: never clear text.")
+    static let directoryCAFile = Setting(
+        "AUTHTOKEN_DIRECTORY_CA_FILE", .text, default: "",
+        "PEM file of the CA that signed the directory's certificate; empty: the system's CAs.")
+    static let directoryVerify = Setting(
+        "AUTHTOKEN_DIRECTORY_VERIFY", .flag, default: "on",
+        "`off` accepts any certificate (a test directory only): anyone on the path then reads the passwords.")
+    static let directoryBindDN = Setting(
+        "AUTHTOKEN_DIRECTORY_BIND_DN", .text, default: "",
+        "The read-only account the searches bind as, e.g. `cn=authtoken,ou=services,dc=example,dc=org`.")
+    static let directoryBindPasswordFile = Setting(
+        "AUTHTOKEN_DIRECTORY_BIND_PASSWORD_FILE", .text, default: "",
+        "File holding that account's password (one line); refused unless only its owner can read it (mode 0600).")
+    static let directoryUserBase = Setting(
+        "AUTHTOKEN_DIRECTORY_USER_BASE", .text, default: "",
+        "Where people are searched (subtree), e.g. `ou=people,dc=example,dc=org`.")
+    static let directoryUserFilter = Setting(
+        "AUTHTOKEN_DIRECTORY_USER_FILTER", .text, default: "(mail={email})",
+        "Finds one person by the address typed; `{email}` is replaced by it, escaped per RFC 4515.")
+    static let directoryMailAttribute = Setting(
+        "AUTHTOKEN_DIRECTORY_MAIL_ATTRIBUTE", .text, default: "mail",
+        "The entry's e-mail address: it must be the address typed, and names the account.")
+    static let directoryNameAttribute = Setting(
+        "AUTHTOKEN_DIRECTORY_NAME_ATTRIBUTE", .text, default: "cn", "The entry's display name.")
+    static let directoryAdminGroup = Setting(
+        "AUTHTOKEN_DIRECTORY_ADMIN_GROUP", .text, default: "",
+        "DN of a group whose members (`member`) are administrators here; empty: the directory makes none.")
+    static let directoryRequiredGroup = Setting(
+        "AUTHTOKEN_DIRECTORY_REQUIRED_GROUP", .text, default: "",
+        "DN of a group people must be members of to sign in; empty: everyone the filter finds.")
+    static let directoryDisabledFilter = Setting(
+        "AUTHTOKEN_DIRECTORY_DISABLED_FILTER", .text, default: "",
+        "An entry this filter matches is disabled, e.g. `(pwdAccountLockedTime=*)` (OpenLDAP) or "
+            + "`(userAccountControl:1.2.840.113556.1.4.803:=2)` (Active Directory).")
+    static let directoryConnectTimeout = Setting(
+        "AUTHTOKEN_DIRECTORY_CONNECT_TIMEOUT_SECONDS", .number(1...60), default: "3",
+        "A directory that does not accept the connection within this time is unavailable (a busy answer).")
+    static let directoryTimeout = Setting(
+        "AUTHTOKEN_DIRECTORY_TIMEOUT_SECONDS", .number(1...120), default: "5",
+        "The longest wait for one directory operation (search, bind, StartTLS).")
+    static let directorySyncMinutes = Setting(
+        "AUTHTOKEN_DIRECTORY_SYNC_MINUTES", .number(1...10_080), default: "15",
+        "Minutes between two syncs, which deactivate the accounts of people gone, disabled or out of the required group.")
+    static let directoryMaxDeactivatePercent = Setting(
+        "AUTHTOKEN_DIRECTORY_MAX_DEACTIVATE_PERCENT", .number(0...100), default: "10",
+        "A sync that would deactivate more than this share of the directory accounts deactivates none and says so.")
 }

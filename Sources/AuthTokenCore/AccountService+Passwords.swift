@@ -35,6 +35,7 @@ extension AccountService {
     {
         do { try Self.checkNewPassword(new) } catch { return .failure(.rejected(error)) }
         let account = session.account
+        guard account.origin == .local else { return .failure(.wrongPassword) }  // the directory's to change
         switch try throttle.attempt(accountID: account.id, client: client, {
             try hasher.verify(current, against: account.passwordHash)
         }) {
@@ -85,8 +86,9 @@ extension AccountService {
             return .nothing
         }
         // The mailer only gets parsed addresses; an account older than that parser whose
-        // address fails it gets no mail (the admin CLI sets its password).
-        guard let account = found, account.active,
+        // address fails it gets no mail (the admin CLI sets its password). A directory
+        // account has no local password to reset: its password is changed in the directory.
+        guard let account = found, account.active, account.origin == .local,
               let to = try? EmailAddress(parsing: account.email)
         else {
             // One write, as the other path's link (the activity entry makes the admin's view too).
@@ -140,7 +142,9 @@ extension AccountService {
     {
         guard RandomSecret.isWellFormed(secret) else { return .failure(.expired) }
         let digest = RandomSecret(value: secret).digest
-        guard let accountID = try store.passwordReset(digest: digest, now: now()) else { return .failure(.expired) }
+        guard let accountID = try store.passwordReset(digest: digest, now: now()),
+              try store.account(id: accountID)?.origin == .local  // linked to the directory since
+        else { return .failure(.expired) }
         do { try Self.checkNewPassword(new) } catch { return .failure(.rejected(error)) }
         if try twoFactor.hasTwoFactor(accountID: accountID) {
             switch try throttle.attempt(accountID: accountID, client: client, { try twoFactor.checkSecondFactor(accountID: accountID, code: code) }) {

@@ -28,8 +28,11 @@ final class AuthCore: Sendable {
     let blocksStarted = Atomic<Int>(0)
     /// Signs and checks device cookies; nil without a secret key (see `DeviceCookie`).
     let deviceCookies: DeviceCookie?
+    /// The LDAP client; used only when `settings.directory` is on (`DirectoryService`).
+    let directory: (any Directory)?
 
-    init(store: any AuthStore, settings: AuthSettings, now: @escaping @Sendable () -> Date) {
+    init(store: any AuthStore, settings: AuthSettings, directory: (any Directory)?, now: @escaping @Sendable () -> Date) {
+        self.directory = directory
         self.store = store
         self.settings = settings
         self.hasher = PasswordHasher(parameters: settings.argon2, queue: PasswordQueue(limits: settings.passwordQueue))

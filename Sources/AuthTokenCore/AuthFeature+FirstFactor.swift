@@ -63,6 +63,11 @@ extension AuthFeature {
         do { address = try EmailAddress(parsing: email) } catch { return .failure(.invalidEmail(error)) }
         let found = try store.account(email: address.value)
         let appPassword = acceptAppPasswords ? try found.flatMap { try namedAppPassword(password, $0.id) } : nil
+        // Application passwords stay local; anything else of a directory person goes to the directory.
+        let directory = DirectoryService(core: core)
+        if appPassword == nil, directory.decides(found) {
+            return try directory.signIn(address, found: found, password: password, client: client, channel: channel)
+        }
         let device = found.flatMap { deviceCookies?.device(in: deviceCookie, accountID: $0.id) }
         let outcome = try throttle.attempt(
             accountID: found?.id, client: client, device: device, appPassword: appPassword != nil

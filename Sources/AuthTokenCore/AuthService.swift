@@ -30,6 +30,8 @@ public final class AuthService: Sendable {
     public let throttle: Throttle
     /// The background sweeps and reminders.
     public let housekeeping: Housekeeping
+    /// Sign-in against an LDAP directory, its accounts and their sync (docs/directory.md).
+    public let directory: DirectoryService
 
     let core: AuthCore
 
@@ -44,8 +46,12 @@ public final class AuthService: Sendable {
     /// Blocks this process started (each also has its activity entry), for metrics.
     public var blocksStartedCount: Int { core.blocksStarted.load(ordering: .relaxed) }
 
-    public init(store: any AuthStore, settings: AuthSettings, now: @escaping @Sendable () -> Date = { Date() }) {
-        let core = AuthCore(store: store, settings: settings, now: now)
+    /// `directory`: the LDAP client (`LDAPDirectory`), used when `settings.directory` is on.
+    public init(
+        store: any AuthStore, settings: AuthSettings, directory: (any Directory)? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        let core = AuthCore(store: store, settings: settings, directory: directory, now: now)
         self.core = core
         check = CheckService(core: core)
         tokens = TokenService(core: core)
@@ -58,6 +64,7 @@ public final class AuthService: Sendable {
         admin = AdminService(core: core)
         throttle = Throttle(core: core)
         housekeeping = Housekeeping(core: core)
+        self.directory = DirectoryService(core: core)
     }
 }
 
@@ -74,3 +81,4 @@ public struct ActivityService: AuthFeature { let core: AuthCore }
 public struct AdminService: AuthFeature { let core: AuthCore }
 public struct Throttle: AuthFeature { let core: AuthCore }
 public struct Housekeeping: AuthFeature { let core: AuthCore }
+public struct DirectoryService: AuthFeature { let core: AuthCore }

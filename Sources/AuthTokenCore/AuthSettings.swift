@@ -31,6 +31,8 @@ public struct AuthSettings: Sendable {
     public var creationNotices: Bool
     /// Security keys and passkeys; nil without `AUTHTOKEN_PUBLIC_URL` (they are bound to it).
     public var passkeys: PasskeySettings?
+    /// Sign-in against a directory and its sync; nil: local accounts only (docs/directory.md).
+    public var directory: DirectorySettings?
 
     public init(
         maxTokensPerAccount: Int = 10,
@@ -45,9 +47,11 @@ public struct AuthSettings: Sendable {
         maxTokenLifetimeDays: Int? = nil,
         rotationGrace: TimeInterval = 3600,
         creationNotices: Bool = true,
-        passkeys: PasskeySettings? = nil
+        passkeys: PasskeySettings? = nil,
+        directory: DirectorySettings? = nil
     ) {
         self.passkeys = passkeys
+        self.directory = directory
         self.creationNotices = creationNotices
         self.rotationGrace = rotationGrace
         self.maxTokenLifetimeDays = maxTokenLifetimeDays

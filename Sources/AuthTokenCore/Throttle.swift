@@ -35,8 +35,12 @@ extension Throttle {
     ///
     /// `appPassword`: the value names one of the account's application passwords; then the
     /// account's application-password counter stands in for the account's (same limit).
+    ///
+    /// `subject`: for an address no account has yet that a directory may know
+    /// (`directory:<address>`), the counter that stands in for the account's (same limit).
     @_spi(Testing) public func attempt(
-        accountID: Int64?, client: Client, device: String? = nil, appPassword: Bool = false, _ check: () throws -> Bool
+        accountID: Int64?, client: Client, device: String? = nil, appPassword: Bool = false, subject: String? = nil,
+        _ check: () throws -> Bool
     ) throws -> Outcome {
         // A full password queue refuses now, before the counters cost a write each.
         guard hasher.queue.hasRoom else {
@@ -50,6 +54,9 @@ extension Throttle {
             let limit = settings.throttle.maxFailures
             if !client.address.isEmpty {
                 keys.append(ThrottleKey(key: Self.addressKey(client.address), what: "client address", limit: limit))
+            }
+            if accountID == nil, let subject {
+                keys.append(ThrottleKey(key: subject, what: "directory address", limit: limit))
             }
             if let accountID {
                 keys.append(appPassword

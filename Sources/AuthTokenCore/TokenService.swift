@@ -105,8 +105,9 @@ extension TokenRecordSummary {
 extension AuthFeature {
     /// Replaces a stored hash made with older Argon2 parameters. Failing to store the new
     /// hash must not fail the sign-in that already succeeded, so errors are swallowed here.
+    /// A directory account has no local hash: its password is never hashed or stored here.
     func rehashIfNeeded(_ account: Account, password: String) throws {
-        guard hasher.needsRehash(account.passwordHash),
+        guard account.origin == .local, hasher.needsRehash(account.passwordHash),
               let fresh = try? hasher.hash(password) else { return }
         _ = try? store.setPasswordHash(accountID: account.id, fresh)
     }

@@ -213,6 +213,9 @@ enum PostgresMigrations {
             CREATE INDEX passkey_challenge_account ON passkey_challenge(account_id);
             CREATE INDEX passkey_challenge_expiry ON passkey_challenge(expires_at);
             """),
+        Step(name: "2026-12-02-account-origin", sql: """
+            ALTER TABLE account ADD COLUMN origin text NOT NULL DEFAULT 'local';
+            """),
     ]
 
     /// Applies the steps not yet recorded, each in its own transaction together with its

@@ -35,7 +35,7 @@ public struct AdminSQL: Sendable, Equatable {
 
     /// Columns of `account a` in `accountColumns` order, then two-factor, block end, token count.
     public static let accountListColumns = """
-        a.id, a.email, a.display_name, a.password_hash, a.confirmed, a.active, a.created_at, a.admin,
+        a.id, a.email, a.display_name, a.password_hash, a.confirmed, a.active, a.created_at, a.admin, a.origin,
         EXISTS (SELECT 1 FROM two_factor f WHERE f.account_id = a.id AND f.enabled) AS two_factor,
         (SELECT b.blocked_until FROM throttle b WHERE b.key = 'account:' || a.id AND b.blocked_until > ?) AS blocked_until,
         (SELECT count(*) FROM token k WHERE k.account_id = a.id) AS token_count

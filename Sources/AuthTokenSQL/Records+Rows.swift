@@ -9,7 +9,8 @@ extension Account {
         self.init(
             id: try row.int64(offset), email: try row.string(offset + 1), displayName: try row.string(offset + 2),
             passwordHash: try row.string(offset + 3), confirmed: try row.bool(offset + 4),
-            active: try row.bool(offset + 5), createdAt: try row.date(offset + 6), admin: try row.bool(offset + 7))
+            active: try row.bool(offset + 5), createdAt: try row.date(offset + 6), admin: try row.bool(offset + 7),
+            origin: AccountOrigin(rawValue: try row.string(offset + 8)) ?? .local)
     }
 }
 

@@ -2,11 +2,11 @@ import AuthTokenStore
 import Foundation
 
 extension StoreSQL {
-    public static let accountColumns = "id, email, display_name, password_hash, confirmed, active, created_at, admin"
+    public static let accountColumns = "id, email, display_name, password_hash, confirmed, active, created_at, admin, origin"
 
     static let insertAccount = SQLStatement("""
-        INSERT INTO account (email, email_key, display_name, password_hash, confirmed, active, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
+        INSERT INTO account (email, email_key, display_name, password_hash, confirmed, active, created_at, origin)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
         """)
     static let accountByEmail = SQLStatement("SELECT \(accountColumns) FROM account WHERE email_key = ?")
     static let accountByID = SQLStatement("SELECT \(accountColumns) FROM account WHERE id = ?")
@@ -15,6 +15,7 @@ extension StoreSQL {
     static let setActive = SQLStatement("UPDATE account SET active = ? WHERE id = ?")
     static let setAdmin = SQLStatement("UPDATE account SET admin = ? WHERE id = ?")
     static let setPasswordHash = SQLStatement("UPDATE account SET password_hash = ? WHERE id = ?")
+    static let setOrigin = SQLStatement("UPDATE account SET origin = ? WHERE id = ?")
     static let setEmail = SQLStatement("UPDATE account SET email = ?, email_key = ? WHERE id = ?")
     static let deleteUnconfirmedAccounts = SQLStatement("DELETE FROM account WHERE NOT confirmed AND created_at < ?")
 }
@@ -25,12 +26,13 @@ extension SQLStore {
             try db.integer(StoreSQL.insertAccount, [
                 .text(new.email), .text(Account.key(forEmail: new.email)), .text(new.displayName),
                 .text(new.passwordHash), .bool(new.confirmed), .bool(new.active), .date(new.createdAt),
+                .text(new.origin.rawValue),
             ])
         }
         return Account(
             id: id, email: new.email, displayName: new.displayName, passwordHash: new.passwordHash,
             confirmed: new.confirmed, active: new.active,
-            createdAt: Date(timeIntervalSince1970: Double(SQLValue.seconds(new.createdAt))))
+            createdAt: Date(timeIntervalSince1970: Double(SQLValue.seconds(new.createdAt))), origin: new.origin)
     }
 
     public func account(email: String) throws -> Account? {
@@ -50,6 +52,11 @@ extension SQLStore {
     @discardableResult
     public func setConfirmed(accountID: Int64, _ confirmed: Bool) throws -> Bool {
         try write { db in try db.changesRow(StoreSQL.setConfirmed, [.bool(confirmed), .integer(accountID)]) }
+    }
+
+    @discardableResult
+    public func setOrigin(accountID: Int64, _ origin: AccountOrigin) throws -> Bool {
+        try write { db in try db.changesRow(StoreSQL.setOrigin, [.text(origin.rawValue), .integer(accountID)]) }
     }
 
     @discardableResult

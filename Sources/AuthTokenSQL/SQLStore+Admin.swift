@@ -8,8 +8,8 @@ extension SQLStore {
         return try read { db in
             try db.rows(SQLStatement(sql), values).map { row in
                 AccountListing(
-                    account: try Account(row: row), twoFactor: try row.bool(8), blockedUntil: try row.optionalDate(9),
-                    tokenCount: try row.int(10))
+                    account: try Account(row: row), twoFactor: try row.bool(9), blockedUntil: try row.optionalDate(10),
+                    tokenCount: try row.int(11))
             }
         }
     }

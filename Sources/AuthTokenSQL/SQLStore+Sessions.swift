@@ -14,7 +14,7 @@ extension StoreSQL {
         "DELETE FROM web_session WHERE account_id = ? AND digest IS DISTINCT FROM CAST(? AS TEXT)")
     static let session = SQLStatement("""
         SELECT account.id, account.email, account.display_name, account.password_hash, account.confirmed,
-               account.active, account.created_at, account.admin,
+               account.active, account.created_at, account.admin, account.origin,
                web_session.digest, web_session.created_at, web_session.last_seen_at, web_session.second_factor
         FROM web_session JOIN account ON account.id = web_session.account_id
         WHERE web_session.digest = ? AND account.active
@@ -90,8 +90,8 @@ extension SQLStore {
         try read { db in
             try db.row(StoreSQL.session, [.text(digest)]).map { row in
                 SessionRecord(
-                    digest: try row.string(8), createdAt: try row.date(9), lastSeenAt: try row.date(10),
-                    account: try Account(row: row), secondFactor: try row.bool(11))
+                    digest: try row.string(9), createdAt: try row.date(10), lastSeenAt: try row.date(11),
+                    account: try Account(row: row), secondFactor: try row.bool(12))
             }
         }
     }

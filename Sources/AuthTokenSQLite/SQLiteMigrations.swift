@@ -240,6 +240,10 @@ enum SQLiteMigrations {
                 CREATE INDEX passkey_challenge_expiry ON passkey_challenge(expires_at);
                 """)
         }
+        // Where an account's password lives: `local`, or `directory` (docs/directory.md).
+        migrator.registerMigration("2026-12-02-account-origin") { db in
+            try db.execute(sql: "ALTER TABLE account ADD COLUMN origin TEXT NOT NULL DEFAULT 'local'")
+        }
         return migrator
     }
 }

@@ -16,11 +16,14 @@ public struct Account: Sendable, Equatable {
     public var createdAt: Date
     /// May use the administrators' pages (`authtoken-admin user grant-admin`).
     public var admin: Bool
+    /// Where the account's password lives: here, or in the directory (docs/directory.md).
+    public var origin: AccountOrigin
 
     public init(
         id: Int64, email: String, displayName: String, passwordHash: String,
-        confirmed: Bool, active: Bool, createdAt: Date, admin: Bool = false
+        confirmed: Bool, active: Bool, createdAt: Date, admin: Bool = false, origin: AccountOrigin = .local
     ) {
+        self.origin = origin
         self.id = id
         self.email = email
         self.displayName = displayName
@@ -45,6 +48,13 @@ public struct Account: Sendable, Equatable {
     }
 }
 
+/// Where an account's password lives. A `directory` account has no local password
+/// (`Account.noPassword`): it signs in by binding to the directory, and the directory sync
+/// deactivates it when its entry goes.
+public enum AccountOrigin: String, Sendable, Equatable, CaseIterable {
+    case local, directory
+}
+
 /// The fields needed to create an account; the store assigns the id.
 public struct NewAccount: Sendable {
     public var email: String
@@ -53,11 +63,13 @@ public struct NewAccount: Sendable {
     public var confirmed: Bool
     public var active: Bool
     public var createdAt: Date
+    public var origin: AccountOrigin
 
     public init(
         email: String, displayName: String, passwordHash: String,
-        confirmed: Bool, active: Bool = true, createdAt: Date
+        confirmed: Bool, active: Bool = true, createdAt: Date, origin: AccountOrigin = .local
     ) {
+        self.origin = origin
         self.email = email
         self.displayName = displayName
         self.passwordHash = passwordHash

@@ -21,6 +21,10 @@ public protocol AccountStore: Sendable {
     /// when another account has that key. False when there is no such account.
     @discardableResult
     func setEmail(accountID: Int64, _ email: String) throws -> Bool
+    /// Where the account's password lives (the admin's `directory link`). False when there
+    /// is no such account.
+    @discardableResult
+    func setOrigin(accountID: Int64, _ origin: AccountOrigin) throws -> Bool
     /// Removes unconfirmed accounts created before `createdBefore` (their links go with
     /// them); returns how many.
     @discardableResult

@@ -29,7 +29,7 @@ public struct TransferTable: Sendable, Equatable {
     /// Every table, accounts first: a row is copied after the account it belongs to.
     public static let all: [TransferTable] = [
         TransferTable("account", ["id", "email", "email_key", "display_name", "password_hash",
-                                  "confirmed", "active", "created_at", "admin"], generatedID: true),
+                                  "confirmed", "active", "created_at", "admin", "origin"], generatedID: true),
         TransferTable("token", ["id", "account_id", "digest", "hint", "scopes", "display_name",
                                 "created_at", "last_used_at", "last_used_from", "app_password_id",
                                 "expires_at", "lifetime", "rotated_at", "rotated_from", "reminded_days"],

@@ -19,6 +19,7 @@ public struct TestStore: Sendable {
         maxTokenLifetimeDays: Int? = nil,
         creationNotices: Bool = false,
         passkeys: PasskeySettings? = nil,
+        ldap: (settings: DirectorySettings, client: any Directory)? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("authtoken-test-\(UUID().uuidString)")
@@ -27,8 +28,9 @@ public struct TestStore: Sendable {
         let settings = AuthSettings(
             maxTokensPerAccount: maxTokens, scopes: try ScopeList(ScopeList.defaults), argon2: argon2,
             passwordQueue: passwordQueue, sessions: sessions, secretBox: secretBox, throttle: throttle,
-            maxTokenLifetimeDays: maxTokenLifetimeDays, creationNotices: creationNotices, passkeys: passkeys)
-        auth = AuthService(store: store, settings: settings, now: now)
+            maxTokenLifetimeDays: maxTokenLifetimeDays, creationNotices: creationNotices, passkeys: passkeys,
+            directory: ldap?.settings)
+        auth = AuthService(store: store, settings: settings, directory: ldap?.client, now: now)
     }
 
     /// A fixed key for sealing TOTP secrets in tests.

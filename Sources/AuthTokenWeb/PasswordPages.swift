@@ -20,6 +20,7 @@ struct PasswordPages {
 
     func page(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
         var page = PasswordView()
+        if user.account.origin == .directory { page.directory = true }
         if form["done"] != nil { page.notice = "Your password was changed. Your other sessions were signed out." }
         return view.page(page, user: user)
     }

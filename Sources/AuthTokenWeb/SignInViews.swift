@@ -63,6 +63,8 @@ struct ResetView: PageModel {
 struct PasswordView: PageModel {
     var template: String { "password" }
     var title = "Change your password"
+    /// A directory account: the page says where to change it instead of the form.
+    var directory: Bool?
     var notice: String?
     var error: String?
 }

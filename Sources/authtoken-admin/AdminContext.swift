@@ -2,6 +2,7 @@ import AuthTokenConfig
 import AuthTokenCore
 import AuthTokenStore
 import AuthTokenBackends
+import AuthTokenLDAP
 import Foundation
 
 /// The configuration and the auth core, opened the way the server opens them.
@@ -12,7 +13,9 @@ struct AdminContext {
     static func open() async throws -> AdminContext {
         let configuration = try await AppConfiguration.load()
         let store = try Backend.open(configuration.databasePath, threads: 2)
-        return AdminContext(configuration: configuration, auth: AuthService(store: store, settings: configuration.auth))
+        let directory = configuration.auth.directory.map { LDAPDirectory(settings: $0) }
+        return AdminContext(
+            configuration: configuration, auth: AuthService(store: store, settings: configuration.auth, directory: directory))
     }
 }
 

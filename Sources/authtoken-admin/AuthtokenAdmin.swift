@@ -10,7 +10,7 @@ struct AuthtokenAdmin: AsyncParsableCommand {
         abstract: "Administer authtoken accounts and tokens.",
         discussion: "Uses the server's configuration: AUTHTOKEN_CONFIG, or $DATA_DIR/authtoken.conf.",
         subcommands: [UserCommand.self, TokenCommand.self, MigrateCommand.self, BackupCommand.self, RestoreCommand.self, VerifyCommand.self,
-                      RotateSecretsCommand.self, ConfigCommand.self, RoutesCommand.self])
+                      RotateSecretsCommand.self, ConfigCommand.self, RoutesCommand.self, DirectoryCommand.self])
 
     /// Every file the CLI creates (a database, a backup) is its owner's alone.
     static func main() async {

@@ -1,5 +1,6 @@
 import AuthTokenConfig
 import AuthTokenCore
+import AuthTokenLDAP
 import AuthTokenBackends
 import AuthTokenWeb
 import FastCGI
@@ -56,7 +57,8 @@ if configuration.browser.publicURL == nil {
 
 do {
     let store = try Backend.open(configuration.databasePath, threads: configuration.threads + configuration.checkThreads)
-    let auth = AuthService(store: store, settings: configuration.auth)
+    let directory = configuration.auth.directory.map { LDAPDirectory(settings: $0) }
+    let auth = AuthService(store: store, settings: configuration.auth, directory: directory)
     // Addresses stored before EmailAddress: rewritten once, collisions and refusals reported.
     let emails = try auth.accounts.checkStoredEmails()
     for (id, old, new) in emails.rewritten {
@@ -141,7 +143,7 @@ do {
         }),
         checkServer,
         mainServer,
-    ])
+    ] + directoryTasks(auth, configuration.auth.directory, logger))
     try tasks.start()
     let queue = configuration.auth.passwordQueue
     logger.info("listening", metadata: [

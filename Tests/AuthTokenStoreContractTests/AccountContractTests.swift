@@ -23,6 +23,26 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func anAccountKeepsItsOriginAndOnlyTheLinkChangesIt(_ backend: Backend) throws {
+        try withStore(backend) { _, store throws in
+            let local = try store.createAccount(newAccount("local@example.com"))
+            var fromDirectory = newAccount("dir@example.com", confirmed: true)
+            fromDirectory.passwordHash = Account.noPassword
+            fromDirectory.origin = .directory
+            let directory = try store.createAccount(fromDirectory)
+            #expect(local.origin == .local)
+            #expect(directory.origin == .directory)
+            #expect(try store.account(id: directory.id)?.origin == .directory)
+            #expect(try store.account(email: "local@example.com")?.origin == .local)
+            #expect(try store.accountList(AccountFilter(now: t0), limit: 10, offset: 0).sorted { $0.account.id < $1.account.id }.map(\.account.origin) == [.local, .directory])
+            #expect(try store.setOrigin(accountID: local.id, .directory))
+            #expect(try store.account(id: local.id)?.origin == .directory)
+            #expect(try store.account(id: directory.id)?.origin == .directory)
+            #expect(try !store.setOrigin(accountID: directory.id + 1000, .local))
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func theEmailKeyIsUniqueWhateverTheCaseAndUnicodeAware(_ backend: Backend) throws {
         try withStore(backend) { _, store throws in
             let first = try store.createAccount(newAccount("Ärger@Example.com"))

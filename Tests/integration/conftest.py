@@ -429,6 +429,90 @@ def guard_server_fixture():
     return server
 
 
+# ---- A directory: Debian's slapd, throwaway (scripts/ldap-dir) -----------------------
+
+class Directory:
+    """A scripts/ldap-dir directory: what `start` printed, and changes made as its manager."""
+
+    def __init__(self, folder):
+        self.folder = str(folder)
+        self.values = self.start()
+
+    def start(self):
+        r = subprocess.run([str(ROOT / "scripts/ldap-dir"), "start", self.folder], capture_output=True,
+                           text=True, timeout=120, stdin=subprocess.DEVNULL)
+        assert r.returncode == 0, r.stderr
+        return dict(line.split("=", 1) for line in r.stdout.splitlines())
+
+    def stop(self):
+        r = subprocess.run([str(ROOT / "scripts/ldap-dir"), "stop", self.folder], capture_output=True, text=True,
+                           timeout=120)
+        assert r.returncode == 0, r.stderr
+
+    def destroy(self):
+        subprocess.run([str(ROOT / "scripts/ldap-dir"), "destroy", self.folder], capture_output=True, timeout=120)
+
+    def modify(self, ldif, tool="ldapmodify"):
+        """Runs ldapmodify (or ldapadd, ldapdelete) as the directory's manager."""
+        r = subprocess.run([tool, "-x", "-H", self.values["url"], "-D", self.values["admin_dn"],
+                            "-y", self.values["admin_password_file"]], input=ldif, capture_output=True, text=True,
+                           timeout=30, env={**os.environ, "LDAPTLS_CACERT": self.values["ca_file"]})
+        assert r.returncode == 0, r.stderr
+
+    def dn(self, uid):
+        return f"uid={uid},{self.values['base']}"
+
+    def add_person(self, uid, name, groups=("required_group",)):
+        """A person with mail UID@example.org and password UID-directory-password."""
+        password = f"{uid}-directory-password"
+        self.modify(f"dn: {self.dn(uid)}\nobjectClass: inetOrgPerson\nuid: {uid}\ncn: {name}\n"
+                    f"sn: {name.split()[-1]}\nmail: {uid}@example.org\nuserPassword: {password}\n", "ldapadd")
+        for group in groups:
+            self.set_member(uid, group, True)
+        SECRETS.append(password)
+        return f"{uid}@example.org", password
+
+    def set_member(self, uid, group, member):
+        change = "add" if member else "delete"
+        self.modify(f"dn: {self.values[group]}\nchangetype: modify\n{change}: member\nmember: {self.dn(uid)}\n")
+
+    def set_locked(self, uid, locked):
+        change = "add: pwdAccountLockedTime\npwdAccountLockedTime: 000001010000Z" if locked \
+            else "delete: pwdAccountLockedTime"
+        self.modify(f"dn: {self.dn(uid)}\nchangetype: modify\n{change}\n")
+
+    def delete(self, uid):
+        self.modify(self.dn(uid) + "\n", "ldapdelete")
+
+    def env(self, mode="directory+local", max_deactivate_percent=100, ca_file=None):
+        """An instance's settings for this directory."""
+        v = self.values
+        return {
+            "AUTHTOKEN_DIRECTORY_MODE": mode, "AUTHTOKEN_DIRECTORY_URL": v["url"],
+            "AUTHTOKEN_DIRECTORY_CA_FILE": ca_file or v["ca_file"],
+            "AUTHTOKEN_DIRECTORY_BIND_DN": v["bind_dn"],
+            "AUTHTOKEN_DIRECTORY_BIND_PASSWORD_FILE": v["bind_password_file"],
+            "AUTHTOKEN_DIRECTORY_USER_BASE": v["base"],
+            "AUTHTOKEN_DIRECTORY_USER_FILTER": "(&(objectClass=inetOrgPerson)(mail={email}))",
+            "AUTHTOKEN_DIRECTORY_ADMIN_GROUP": v["admin_group"],
+            "AUTHTOKEN_DIRECTORY_REQUIRED_GROUP": v["required_group"],
+            "AUTHTOKEN_DIRECTORY_DISABLED_FILTER": "(pwdAccountLockedTime=*)",
+            "AUTHTOKEN_DIRECTORY_CONNECT_TIMEOUT_SECONDS": "2", "AUTHTOKEN_DIRECTORY_TIMEOUT_SECONDS": "3",
+            "AUTHTOKEN_DIRECTORY_MAX_DEACTIVATE_PERCENT": str(max_deactivate_percent),
+            **GENEROUS_THROTTLE,
+        }
+
+
+@pytest.fixture(scope="session")
+def ldap_directory(tmp_path_factory):
+    directory = Directory(tmp_path_factory.mktemp("ldap"))
+    SECRETS.extend(f"{uid}-directory-password" for uid in ["alice", "bob", "carol", "dave", "erin"])
+    try:
+        yield directory
+    finally:
+        directory.destroy()
+
+
 # ---- Browser tests: Debian's headless Chromium through Selenium ----------------------
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
