@@ -164,6 +164,26 @@ import Testing
         #expect(try b.passes(token))
     }
 
+    /// An administrator cannot deactivate the account they are signed in with (409, nothing
+    /// changed, nothing logged); another administrator can.
+    @Test func anAdministratorCannotDeactivateTheirOwnAccount() throws {
+        let b = try BrowserHarness()
+        let root = try b.signInAsAdmin()
+        let csrf = BrowserHarness.formToken(b.get("/admin/account?id=\(root.id)"))
+        let own = b.post("/admin/account/action", [("csrf", csrf), ("id", String(root.id)), ("action", "deactivate"),
+                                                   ("confirmed", "1")])
+        #expect(own.status == 409 && own.bodyText.contains("You cannot deactivate the account you are signed in with."))
+        #expect(try b.t.auth.account(id: root.id)?.active == true)
+        #expect(try b.t.auth.activity(ActivityFilter(kind: .adminAudit), page: 1).isEmpty)
+        #expect(b.get("/admin/accounts").status == 200)  // still signed in
+        try b.signInAsAdmin("second@example.com")  // another administrator, in this browser now
+        let theirs = BrowserHarness.formToken(b.get("/admin/account?id=\(root.id)"))
+        let done = b.post("/admin/account/action", [("csrf", theirs), ("id", String(root.id)), ("action", "deactivate"),
+                                                    ("confirmed", "1")])
+        #expect(done.header("Location") == "/admin/account?id=\(root.id)&done=deactivate")
+        #expect(try b.t.auth.account(id: root.id)?.active == false)
+    }
+
     @Test func theOtherAccountActionsDoWhatTheySay() throws {
         let b = try BrowserHarness()
         try b.signInAsAdmin()
