@@ -1,8 +1,10 @@
 import AuthTokenCore
+import AuthTokenStore
 import Foundation
 
 /// `/password`: a signed-in person changes their password. Every other session ends; the
-/// owner gets a mail saying so; tokens and application passwords keep working.
+/// owner gets a mail saying so (a reset by link sends the same); tokens and application
+/// passwords keep working.
 extension WebApp {
     func passwordPage(_ request: HTTPRequest, _ form: FormData, _ browser: BrowserSettings, _ user: SignedIn) throws -> HTTPResponse {
         var values: [String: Any] = ["title": "Change your password"]
@@ -27,19 +29,25 @@ extension WebApp {
                         ["title": "Change your password", "error": message])
         }
         logger.info("password changed", metadata: ["account.id": "\(user.account.id)"])
-        if let to = try? EmailAddress(parsing: user.account.email) {
-            let reset = browser.publicURL.map { " now: \($0)/forgot" } ?? " at once"
-            _ = browser.mailer.send(
-                to: to.value, subject: "Your authtoken password was changed", text: """
-                    The password of your authtoken account was changed, from \(user.client.address), and \
-                    every other signed-in session was ended. Your tokens keep working.
-
-                    If this was not you, reset your password\(reset)
-                    and tell an administrator.
-
-                    """, link: nil, logger: logger)
-        }
+        mailPasswordChanged(user.account, from: user.client, ended: "every other signed-in session", browser)
         return .redirect("/password?done=1")
+    }
+
+    /// Tells the owner their password was changed (on the password page or with a reset
+    /// link): from where, that `ended` sessions were ended, that tokens keep working. No link
+    /// with a secret.
+    func mailPasswordChanged(_ account: Account, from client: Client, ended: String, _ browser: BrowserSettings) {
+        guard let to = try? EmailAddress(parsing: account.email) else { return }
+        let reset = browser.publicURL.map { " now: \($0)/forgot" } ?? " at once"
+        _ = browser.mailer.send(
+            to: to.value, subject: "Your authtoken password was changed", text: """
+                The password of your authtoken account was changed, from \(client.address), and \
+                \(ended) was ended. Your tokens keep working.
+
+                If this was not you, reset your password\(reset)
+                and tell an administrator.
+
+                """, link: nil, logger: logger)
     }
 
     static func message(_ refusal: PasswordRefusal) -> String {

@@ -82,8 +82,9 @@ extension WebApp {
                 return preSessionPage("reset", request, browser, status: 400, values)
             }
             switch try auth.resetPassword(secret: token, new: new, code: form["code"] ?? "", client: request.client) {
-            case .success:
+            case .success(let account):
                 logger.info("password reset with a link")
+                mailPasswordChanged(account, from: request.client, ended: "every signed-in session", browser)
                 return .redirect("/signin?reset=1")
             case .failure(.expired):
                 return page("message", browser, user: nil, status: 400, ["title": "This link does not work",
