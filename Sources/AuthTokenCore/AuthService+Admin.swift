@@ -87,7 +87,7 @@ extension AuthService {
         case .confirm: try store.setConfirmed(accountID: accountID, true)
         case .deactivate: try store.setActive(accountID: accountID, false)
         case .activate: try store.setActive(accountID: accountID, true)
-        case .resetTwoFactor: break
+        case .resetTwoFactor: _ = try resetTwoFactor(accountID: accountID)
         case .unblock: try unblock(accountID: accountID)
         case .endSessions: try store.deleteSessions(accountID: accountID, except: nil)
         }

@@ -96,7 +96,7 @@ extension AuthService {
     /// list, so every token has some name.
     static func displayName(_ raw: String?, scopes: [String]) -> String? {
         let name = (raw ?? "").trimmingSpaces()
-        if name.isEmpty { return scopes[0] }
+        if name.isEmpty { return scopes.joined(separator: ",") }
         guard NameRule.allows(name) else { return nil }
         return name
     }
