@@ -136,9 +136,10 @@ extension AccountService {
 
     /// Sets the new password from a reset link. With two-factor on, `code` (a current or
     /// recovery code) is checked first, through the throttle; a wrong one leaves the link
-    /// usable until it expires. The link works once; every session ends.
+    /// usable until it expires. The link works once; every session ends. Returns the account,
+    /// whose owner is then told by mail.
     public func resetPassword(secret: String, new: String, code: String, client: Client) throws
-        -> Result<Void, PasswordRefusal>
+        -> Result<Account, PasswordRefusal>
     {
         guard RandomSecret.isWellFormed(secret) else { return .failure(.expired) }
         let digest = RandomSecret(value: secret).digest
@@ -160,6 +161,7 @@ extension AccountService {
               try store.replacePassword(accountID: accountID, hash: hash, keepSession: nil)
         else { return .failure(.expired) }
         try log(.passwordChanged, accountID: accountID, client: client, detail: "with a reset link; all sessions ended")
-        return .success(())
+        guard let account = try store.account(id: accountID) else { return .failure(.expired) }
+        return .success(account)
     }
 }

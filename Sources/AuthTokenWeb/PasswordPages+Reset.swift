@@ -67,8 +67,9 @@ extension PasswordPages {
             return view.preSessionPage(page, request, status: 400)
         }
         switch try accounts.resetPassword(secret: token, new: new, code: form["code"] ?? "", client: request.client) {
-        case .success:
+        case .success(let account):
             logger.info("password reset with a link")
+            mailPasswordChanged(account, from: request.client, ended: "every signed-in session", browser)
             return .redirect("/signin?reset=1")
         case .failure(.expired):
             throw PageRefusal.deadResetLink

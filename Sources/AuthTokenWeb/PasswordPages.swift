@@ -1,10 +1,11 @@
 import AuthTokenCore
+import AuthTokenStore
 import Foundation
 import Logging
 
 /// `/password`: a signed-in person changes their password. Every other session ends; the
-/// owner gets a mail saying so; tokens and application passwords keep working. Forgotten
-/// passwords are in `PasswordPages+Reset.swift`.
+/// owner gets a mail saying so (a reset by link sends the same); tokens and application
+/// passwords keep working. Forgotten passwords are in `PasswordPages+Reset.swift`.
 struct PasswordPages {
     let accounts: AccountService
     let view: PageRenderer
@@ -41,18 +42,24 @@ struct PasswordPages {
             return view.page(PasswordView(error: message), user: user, status: refusal == .blocked ? 429 : 400)
         }
         logger.info("password changed", metadata: ["account.id": "\(user.account.id)"])
-        if let to = try? EmailAddress(parsing: user.account.email) {
-            let reset = browser.publicURL.map { " now: \($0)/forgot" } ?? " at once"
-            _ = browser.mailer.send(
-                to: to.value, subject: "Your authtoken password was changed", text: """
-                    The password of your authtoken account was changed, from \(user.client.address), and \
-                    every other signed-in session was ended. Your tokens keep working.
-
-                    If this was not you, reset your password\(reset)
-                    and tell an administrator.
-
-                    """, link: nil, logger: logger)
-        }
+        mailPasswordChanged(user.account, from: user.client, ended: "every other signed-in session", browser)
         return .redirect("/password?done=1")
+    }
+
+    /// Tells the owner their password was changed (on the password page or with a reset
+    /// link): from where, that `ended` sessions were ended, that tokens keep working. No link
+    /// with a secret.
+    func mailPasswordChanged(_ account: Account, from client: Client, ended: String, _ browser: BrowserSettings) {
+        guard let to = try? EmailAddress(parsing: account.email) else { return }
+        let reset = browser.publicURL.map { " now: \($0)/forgot" } ?? " at once"
+        _ = browser.mailer.send(
+            to: to.value, subject: "Your authtoken password was changed", text: """
+                The password of your authtoken account was changed, from \(client.address), and \
+                \(ended) was ended. Your tokens keep working.
+
+                If this was not you, reset your password\(reset)
+                and tell an administrator.
+
+                """, link: nil, logger: logger)
     }
 }

@@ -30,6 +30,17 @@ import Testing
         #expect(try t.store.token(digest: TokenSecret.digest(of: issued.secret.value))?.id == stored[0].id)
     }
 
+    /// Without `DISPLAY_NAME` (or with only spaces) the token is named by its scope list.
+    @Test func aTokenWithoutANameIsNamedByItsScopes() throws {
+        let t = try TestStore()
+        let account = try t.auth.accounts.addAccount(email: "ann@example.com", displayName: nil, password: "password1", confirmed: true)
+        _ = try t.auth.tokens.createToken(request("ann@example.com", "password1", scope: "ZohoCRM/crmapi,ZohoPC/docsapi")).get()
+        _ = try t.auth.tokens.createToken(request("ann@example.com", "password1", scope: "ZohoPC/docsapi,ZohoCRM/crmapi", name: "  ")).get()
+        #expect(try t.store.tokens(accountID: account.id).map(\.displayName).sorted() == [
+            "ZohoCRM/crmapi,ZohoPC/docsapi", "ZohoPC/docsapi,ZohoCRM/crmapi",
+        ])
+    }
+
     @Test func refusesInTheDocumentedOrder() throws {
         let t = try TestStore()
         _ = try t.auth.accounts.addAccount(email: "un@example.com", displayName: nil, password: "password1", confirmed: false)

@@ -248,5 +248,56 @@ import Testing
         }
         #expect(try signIn("password1", office) == .some(.blocked))
     }
-}
 
+    /// Every other form that checks a password or a code counts against the account, not
+    /// only the client address: ten wrong tries from ten addresses block the account, and
+    /// the right answer from an address that never failed is then refused. The forms:
+    /// the current password for an application password and for a new password, turning
+    /// two-factor on and off, and the code on a two-factor account's reset page.
+    @Test func everyPasswordAndCodeFormCountsAgainstTheAccount() throws {
+        var round = 0
+        func tenWrong(_ attempt: (Client) throws -> Void) throws {
+            round += 1
+            for i in 0..<10 { try attempt(Client(address: "203.0.\(round).\(i)", userAgent: nil)) }
+        }
+        guard case .success(let (_, session)) = try t.auth.sessions.signIn(email: "ann@example.com", password: "password1")
+        else { Issue.record("no session"); return }
+
+        try tenWrong { _ = try t.auth.appPasswords.createAppPassword(account: ann, name: "phone", currentPassword: "wrong", client: $0) }
+        #expect(Self.refusal(try t.auth.appPasswords.createAppPassword(
+            account: ann, name: "phone", currentPassword: "password1", client: office)) == .blocked)
+        #expect(try t.auth.throttle.unblock(accountID: ann.id))
+
+        try tenWrong { _ = try t.auth.accounts.changePassword(session: session, current: "wrong", new: "new-password1", client: $0) }
+        #expect(Self.refusal(try t.auth.accounts.changePassword(
+            session: session, current: "password1", new: "new-password1", client: office)) == .blocked)
+        #expect(try t.auth.throttle.unblock(accountID: ann.id))
+
+        let setup = try #require(try t.auth.twoFactor.startTwoFactorSetup(account: ann))
+        let secret = try #require(Base32.decode(setup.secret))
+        func code() -> String { TOTP.code(secret: secret, step: TOTP.step(at: clock.now)) }
+        try tenWrong {
+            _ = try t.auth.twoFactor.confirmTwoFactorSetup(account: ann, keepSession: nil, password: "password1", code: "000000", client: $0)
+        }
+        #expect(Self.refusal(try t.auth.twoFactor.confirmTwoFactorSetup(
+            account: ann, keepSession: nil, password: "password1", code: code(), client: office)) == .blocked)
+        #expect(try t.auth.throttle.unblock(accountID: ann.id))
+        _ = try t.auth.twoFactor.confirmTwoFactorSetup(account: ann, keepSession: nil, password: "password1", code: code()).get()
+        clock.advance(60)
+
+        try tenWrong { _ = try t.auth.twoFactor.disableTwoFactor(account: ann, password: "password1", code: "000000", client: $0) }
+        #expect(Self.refusal(try t.auth.twoFactor.disableTwoFactor(account: ann, password: "password1", code: code(), client: office))
+            == .blocked)
+        #expect(try t.auth.throttle.unblock(accountID: ann.id))
+
+        guard case .mail(_, let link) = try t.auth.accounts.requestPasswordReset(email: "ann@example.com", client: office) else {
+            Issue.record("no reset link"); return
+        }
+        try tenWrong { _ = try t.auth.accounts.resetPassword(secret: link.value, new: "new-password1", code: "000000", client: $0) }
+        #expect(Self.refusal(try t.auth.accounts.resetPassword(secret: link.value, new: "new-password1", code: code(), client: office))
+            == .blocked)
+        // Nothing changed on the way: the password and two-factor are as they were.
+        #expect(try t.auth.accounts.existingAccount(email: "ann@example.com").passwordHash == ann.passwordHash)
+        #expect(try t.auth.twoFactor.hasTwoFactor(accountID: ann.id))
+    }
+}

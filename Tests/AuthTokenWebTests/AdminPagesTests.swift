@@ -164,6 +164,58 @@ import Testing
         #expect(try b.passes(token))
     }
 
+    /// An administrator cannot deactivate the account they are signed in with (409, nothing
+    /// changed, nothing logged); another administrator can.
+    @Test func anAdministratorCannotDeactivateTheirOwnAccount() throws {
+        let b = try BrowserHarness()
+        let root = try b.signInAsAdmin()
+        let csrf = BrowserHarness.formToken(b.get("/admin/account?id=\(root.id)"))
+        let own = b.post("/admin/account/action", [("csrf", csrf), ("id", String(root.id)), ("action", "deactivate"),
+                                                   ("confirmed", "1")])
+        #expect(own.status == 409 && own.bodyText.contains("You cannot deactivate the account you are signed in with."))
+        #expect(try b.t.auth.admin.account(id: root.id)?.active == true)
+        #expect(try b.t.auth.admin.activity(ActivityFilter(kind: .adminAudit), page: 1).isEmpty)
+        #expect(b.get("/admin/accounts").status == 200)  // still signed in
+        try b.signInAsAdmin("second@example.com")  // another administrator, in this browser now
+        let theirs = BrowserHarness.formToken(b.get("/admin/account?id=\(root.id)"))
+        let done = b.post("/admin/account/action", [("csrf", theirs), ("id", String(root.id)), ("action", "deactivate"),
+                                                    ("confirmed", "1")])
+        #expect(done.header("Location") == "/admin/account?id=\(root.id)&done=deactivate")
+        #expect(try b.t.auth.admin.account(id: root.id)?.active == false)
+    }
+
+    /// Resetting a person's two-factor sign-in (a lost phone) asks first, then turns it off
+    /// and deletes the recovery codes; the password alone signs in again; both trails.
+    @Test func resettingTwoFactorAsksFirstThenTurnsItOff() throws {
+        let b = try BrowserHarness()
+        try b.signInAsAdmin()
+        let annID = try b.addAccount("ann@example.com")
+        let ann = try #require(try b.t.auth.admin.account(id: annID))
+        let setup = try #require(try b.t.auth.twoFactor.startTwoFactorSetup(account: ann))
+        let secret = try #require(Base32.decode(setup.secret))
+        _ = try b.t.auth.twoFactor.confirmTwoFactorSetup(
+            account: ann, keepSession: nil, password: "password1", code: TOTP.code(secret: secret, step: TOTP.step(at: b.clock.now))).get()
+        #expect(b.get("/admin/accounts?twofactor=1").bodyText.contains("ann@example.com"))
+        let accountPage = b.get("/admin/account?id=\(annID)")
+        #expect(accountPage.bodyText.contains("href=\"/admin/account/action?id=\(annID)&amp;action=reset-two-factor\""))
+        let csrf = BrowserHarness.formToken(accountPage)
+        let unconfirmed = b.post("/admin/account/action", [("csrf", csrf), ("id", String(annID)), ("action", "reset-two-factor")])
+        #expect(unconfirmed.header("Location") == "/admin/account/action?id=\(annID)&action=reset-two-factor")
+        #expect(try b.t.auth.twoFactor.hasTwoFactor(accountID: annID))
+        let done = b.post("/admin/account/action", [("csrf", csrf), ("id", String(annID)), ("action", "reset-two-factor"),
+                                                    ("confirmed", "1")])
+        #expect(done.header("Location") == "/admin/account?id=\(annID)&done=reset-two-factor")
+        #expect(try !b.t.auth.twoFactor.hasTwoFactor(accountID: annID))
+        #expect(!b.get("/admin/accounts?twofactor=1").bodyText.contains("ann@example.com"))
+        #expect(try b.t.store.twoFactor(accountID: annID) == nil)
+        #expect(try b.t.auth.admin.activity(ActivityFilter(accountID: annID, kind: .admin), page: 1).map(\.entry.detail) == [
+            "by an administrator (root@example.com): reset two-factor sign-in",
+        ])
+        guard case .success = try b.t.auth.sessions.signIn(email: "ann@example.com", password: "password1") else {
+            Issue.record("the password alone does not sign in after the reset"); return
+        }
+    }
+
     @Test func theOtherAccountActionsDoWhatTheySay() throws {
         let b = try BrowserHarness()
         try b.signInAsAdmin()

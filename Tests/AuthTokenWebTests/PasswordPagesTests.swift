@@ -66,6 +66,10 @@ import Testing
         let set = b.post("/reset", [("csrf", BrowserHarness.formToken(page)), ("token", token), ("new", "new-password1"),
                                     ("new2", "new-password1")])
         #expect(set.header("Location") == "/signin?reset=1")
+        // The owner is told, as after a change on the password page; no secret in the mail.
+        let told = try String(contentsOf: b.mailFile, encoding: .utf8)
+        #expect(told.hasPrefix("To: ann@example.com\nSubject: Your authtoken password was changed\n"))
+        #expect(told.contains("every signed-in session was ended") && !told.contains(token))
         #expect(b.signIn("ann@example.com", "password1").bodyText.contains("wrong"))
         #expect(b.signIn("ann@example.com", "new-password1").header("Location") == "/tokens")
         b.cookies = signedIn

@@ -122,6 +122,12 @@ def test_non_admins_get_404_and_an_admin_without_two_factor_is_told_to_turn_it_o
     r = server.admin("user", "revoke-admin", email)
     assert r.returncode == 0 and r.stdout == f"{email}: no longer an administrator\n"
     assert s.get(server.url + "/admin/accounts", timeout=10).status_code == 404
+    # Both CLI acts are in the account's activity, where its owner sees them.
+    r = server.admin("user", "activity", email, "--limit", "5")
+    assert r.returncode == 0, r.stderr
+    rows = [line.split("\t") for line in r.stdout.splitlines()[1:]]
+    assert [row[3] for row in rows if row[1] == "admin"] == [
+        "by an administrator: no longer an administrator", "by an administrator: made an administrator"], r.stdout
 
 
 def test_admin_posts_without_the_form_token_are_403_and_change_nothing(server, admin):
