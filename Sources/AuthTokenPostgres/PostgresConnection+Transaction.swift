@@ -57,7 +57,11 @@ extension PostgresConnection {
             if let handle = self.handle, PQtransactionStatus(handle) == PQTRANS_INERROR {
                 throw PostgresError(.usage, "a statement in the transaction failed; it was rolled back, not committed")
             }
-            try executePrepared("COMMIT")
+            do {
+                try executePrepared("COMMIT")
+            } catch {
+                throw error.isConnectionFailure ? error.markedDuringCommit : error
+            }
             return value
         } catch {
             rollbackAfterFailure()

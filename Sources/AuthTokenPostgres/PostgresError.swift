@@ -23,6 +23,9 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     public var detail: String?
     /// The constraint that failed (`PG_DIAG_CONSTRAINT_NAME`), for integrity violations.
     public var constraint: String?
+    /// The connection failed while COMMIT was under way: the transaction may or may not
+    /// have committed (`PostgresStore.transaction(_:landed:)` finds out).
+    public var duringCommit = false
 
     public init(
         _ kind: Kind, _ message: String, sqlState: String? = nil, detail: String? = nil,
@@ -63,6 +66,17 @@ extension PostgresError {
         guard let sqlState else { return false }
         return sqlState == "25006" || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03"
             || sqlState.hasPrefix("08")
+    }
+
+    /// The server went away before this call could have changed anything (a broken
+    /// connection inside a transaction before its COMMIT, or under a read): worth running
+    /// the call again on a new connection, which waits for the primary.
+    public var isSafeToRunAgain: Bool { isConnectionFailure && !duringCommit }
+
+    var markedDuringCommit: PostgresError {
+        var error = self
+        error.duringCommit = true
+        return error
     }
 
     /// Worth running the whole transaction again on the same connection.

@@ -59,26 +59,60 @@ public final class PostgresStore: SQLStore {
         }
     }
 
-    /// Runs `body` in a READ COMMITTED transaction on the calling thread's connection.
+    /// Runs `body` in a READ COMMITTED transaction on the calling thread's connection; run
+    /// again on a new connection when the server went away before COMMIT
+    /// (`PostgresConnections.again`: nothing of the first run committed).
     public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         do {
-            return try connections.transaction(body)
+            return try connections.again { try connections.transaction(body) }
         } catch let error as PostgresError {
             throw Self.mapped(error)
         }
     }
 
-    /// Each statement on its own (autocommit), on the calling thread's connection.
+    /// `transaction`, for a change whose effect can be looked for afterwards: when the
+    /// connection fails during COMMIT (the primary went away just then), `landed` is asked on
+    /// a new connection, with the value the transaction computed, whether it committed. If
+    /// it did, that value is the answer; if not, the transaction runs again. So a token whose
+    /// create the client never saw answered is not lost, and one whose create did commit is
+    /// not made twice (the server chose its value, which is the idempotency key).
+    public func transaction<T>(
+        _ body: (PostgresConnection) throws -> T, landed: (PostgresConnection, T) throws -> Bool
+    ) throws -> T {
+        var computed: T?
+        do {
+            do {
+                return try connections.again {
+                    try connections.transaction { connection in
+                        let value = try body(connection)
+                        computed = value
+                        return value
+                    }
+                }
+            } catch let error as PostgresError where error.duringCommit {
+                guard let value = computed else { throw error }
+                if try connections.again({ try connections.withConnection { try landed($0, value) } }) { return value }
+                return try connections.again { try connections.transaction(body) }
+            }
+        } catch let error as PostgresError {
+            throw Self.mapped(error)
+        }
+    }
+
+    /// Each statement on its own (autocommit), on the calling thread's connection; run again
+    /// on a new connection when the server went away (only reads come here).
     public func read<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         do {
-            return try connections.withConnection(body)
+            return try connections.again { try connections.withConnection(body) }
         } catch let error as PostgresError {
             throw Self.mapped(error)
         }
     }
 
+    /// In a transaction, so that a write the server could not finish (a failover, a
+    /// switchover) runs again on the new primary instead of failing: see `transaction`.
     public func write<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        try read(body)
+        try transaction(body)
     }
 
     /// PostgreSQL sorts NULL highest: never used must be put last descending, first ascending.

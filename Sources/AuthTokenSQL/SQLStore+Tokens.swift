@@ -61,7 +61,7 @@ extension StoreSQL {
 extension SQLStore {
     /// Lock the account, count, insert: one transaction (see `lockAccount`).
     public func insertToken(_ new: NewToken, limit: Int) throws -> TokenRecord {
-        let id = try transaction { db -> Int64 in
+        let id = try transaction({ db -> Int64 in
             try lockAccount(new.accountID, db)
             let count = try db.integer(StoreSQL.countTokens, [.integer(new.accountID)])
             guard count < limit else { throw StoreError.tokenLimitReached(limit: limit) }
@@ -70,7 +70,7 @@ extension SQLStore {
                 .text(new.displayName), .date(new.createdAt), .optionalInteger(new.appPasswordID),
                 .optionalDate(new.expiresAt), .optionalInteger(new.lifetime),
             ])
-        }
+        }, landed: { db, _ in try db.row(StoreSQL.tokenByDigest, [.text(new.digest)]) != nil })
         return TokenRecord(
             id: id, accountID: new.accountID, digest: new.digest, hint: new.hint, scopes: new.scopes,
             displayName: new.displayName, createdAt: Self.stored(new.createdAt), appPasswordID: new.appPasswordID,
@@ -98,12 +98,16 @@ extension SQLStore {
 
     @discardableResult
     public func deleteToken(id: Int64, accountID: Int64) throws -> Bool {
-        try write { db in try db.changesRow(StoreSQL.deleteTokenOfAccount, [.integer(id), .integer(accountID)]) }
+        try transaction({ db in try db.changesRow(StoreSQL.deleteTokenOfAccount, [.integer(id), .integer(accountID)]) },
+                        landed: { db, deleted in try !deleted || db.row(StoreSQL.tokenByID, [.integer(id)]) == nil })
     }
 
+    /// A deletion that found the row is acknowledged once the row is gone, whoever's COMMIT
+    /// that was: the token is revoked either way.
     @discardableResult
     public func deleteToken(digest: String) throws -> Bool {
-        try write { db in try db.changesRow(StoreSQL.deleteTokenByDigest, [.text(digest)]) }
+        try transaction({ db in try db.changesRow(StoreSQL.deleteTokenByDigest, [.text(digest)]) },
+                        landed: { db, deleted in try !deleted || db.row(StoreSQL.tokenByDigest, [.text(digest)]) == nil })
     }
 
     /// One transaction: the new digest (the last use forgotten with the old secret), then

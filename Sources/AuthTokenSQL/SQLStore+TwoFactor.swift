@@ -119,14 +119,14 @@ extension SQLStore {
     public func insertAppPassword(
         accountID: Int64, name: String, passwordHash: String, lookupDigest: String, createdAt: Date, limit: Int
     ) throws -> AppPasswordRecord {
-        let id = try transaction { db -> Int64 in
+        let id = try transaction({ db -> Int64 in
             try lockAccount(accountID, db)
             let count = try db.integer(StoreSQL.countAppPasswords, [.integer(accountID)])
             guard count < limit else { throw StoreError.appPasswordLimitReached(limit: limit) }
             return try db.integer(StoreSQL.insertAppPassword, [
                 .integer(accountID), .text(name), .text(passwordHash), .text(lookupDigest), .date(createdAt),
             ])
-        }
+        }, landed: { db, _ in try db.row(StoreSQL.appPasswordByLookup, [.integer(accountID), .text(lookupDigest)]) != nil })
         return AppPasswordRecord(
             id: id, accountID: accountID, name: name, passwordHash: passwordHash, createdAt: Self.stored(createdAt),
             lastUsedAt: nil)

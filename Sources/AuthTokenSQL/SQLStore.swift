@@ -44,6 +44,10 @@ public protocol SQLStore: AuthStore {
     func write<T>(_ body: (Executor) throws -> T) throws -> T
     /// All of `body` or nothing; an error thrown by `body` rolls back.
     func transaction<T>(_ body: (Executor) throws -> T) throws -> T
+    /// `transaction`, for a change whose effect can be looked for: when a backend cannot tell
+    /// whether its COMMIT went through (the server went away just then), it asks `landed`
+    /// with the value `body` computed, and answers that value if so, or runs `body` again.
+    func transaction<T>(_ body: (Executor) throws -> T, landed: (Executor, T) throws -> Bool) throws -> T
     /// Inside a `transaction`: holds the account's lock until it ends, so that a count then
     /// insert under a cap cannot interleave with another; `StoreError.noSuchAccount` when
     /// there is no such account.
@@ -52,4 +56,12 @@ public protocol SQLStore: AuthStore {
     /// ascending order on `last_used_at` so that never used comes last, then first.
     static var nullsLast: String { get }
     static var nullsFirst: String { get }
+}
+
+extension SQLStore {
+    /// A backend whose COMMIT either happens or fails cleanly (SQLite, in this process)
+    /// never needs to look.
+    public func transaction<T>(_ body: (Executor) throws -> T, landed: (Executor, T) throws -> Bool) throws -> T {
+        try transaction(body)
+    }
 }

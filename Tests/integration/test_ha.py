@@ -9,8 +9,8 @@ Under a steady load of guarded calls, creates and revocations through nginx:
   an application password shown just before the kill still signs in,
   and the old primary rejoins as the synchronous standby (pg_rewind) with no manual step;
 - that twice, so the second fails back to the first node;
-- then a planned `patronictl switchover` costs no guarded call (writes in flight at the
-  old primary's shutdown may fail, and are counted).
+- then a planned `patronictl switchover` costs no call of any kind: guarded calls, creates
+  and revocations all succeed.
 """
 import os
 import signal
@@ -251,11 +251,11 @@ def test_a_killed_primary_costs_no_guarded_call_and_loses_nothing_acknowledged(h
     assert ha_ctl(ha, "list").count("Sync Standby") == 1
 
 
-def test_a_planned_switchover_costs_no_guarded_call(ha):
-    """Zero failed guarded calls. A write in flight when Patroni stops the old primary
-    (a fast shutdown ends every session at once, a commit waiting for the synchronous
-    standby too) fails with REMOTE_SERVER_ERROR and is not retried, since it may have
-    committed: at most one per write client, all during the switchover (docs/ha.md)."""
+def test_a_planned_switchover_costs_no_call(ha):
+    """Zero failed calls of any kind. Writes the old primary refused or dropped before
+    their COMMIT run again on the new primary; a create or revocation whose COMMIT was cut
+    off is looked for there and answered as it landed (PostgresStore.transaction(_:landed:),
+    docs/ha.md)."""
     env = cluster_env(ha)
     email, pw = new_email("switch"), new_password()
     ha.add_user(email, pw)
@@ -278,10 +278,6 @@ def test_a_planned_switchover_costs_no_guarded_call(ha):
     failed = load.failed_writes()
     print(f"writes failed during the switchover: {len(failed)} of"
           f" {len(load.creates.results) + len(load.revokes.results)}")
-    assert len(failed) <= 2, failed
-    for start, what, r in failed:
-        assert started - 1 <= start <= done, (what, start - started)
-        assert isinstance(r, requests.Response) and r.status_code == 200, (what, r)
-        assert r.text.split("\n")[2:4] == ["CAUSE=REMOTE_SERVER_ERROR", "RESULT=FALSE"], (what, r.text)
+    assert failed == []
     assert_acknowledged_hold(ha, load)
     wait_until(lambda: rest(env, old, "sync")[0] == 200, 90, f"node {old} is the synchronous standby")
