@@ -10,10 +10,11 @@ public enum Backend {
         database.hasPrefix("postgresql://") || database.hasPrefix("postgres://")
     }
 
-    /// Opens (and migrates) the store. `threads`: the most threads that will use it at once.
-    public static func open(_ database: String, threads: Int) throws -> any AuthStore {
+    /// Opens (and migrates) the store. `threads`: the most threads that will use it at once;
+    /// `primaryWait`: PostgreSQL's wait for a primary in seconds (nil: its default).
+    public static func open(_ database: String, threads: Int, primaryWait: Int? = nil) throws -> any AuthStore {
         if isPostgreSQL(database) {
-            return try PostgresStore(url: try PostgresURL(database))
+            return try PostgresStore(url: try PostgresURL(database), primaryWait: primaryWait.map(Double.init))
         }
         return try SQLiteStore(path: database, readers: threads)
     }

@@ -90,7 +90,8 @@ extension AppConfiguration {
             creationNotices: try values.flag(.creationNotices),
             directory: try directory(values))
         return AppConfiguration(
-            configFile: file, databasePath: database, listen: listen, threads: threads,
+            configFile: file, databasePath: database, primaryWaitSeconds: try values.optionalInt(.primaryWait),
+            listen: listen, threads: threads,
             checkListen: checkListen, checkThreads: try values.int(.checkThreads),
             checkMaxConnections: try values.int(.checkMaxConnections),
             checkIdleSeconds: Double(try values.int(.checkIdle)),

@@ -12,6 +12,8 @@ public struct AppConfiguration: Sendable {
     public var configFile: String
     public var databasePath: String
     /// The main listener: pages, API mode, everything with password work.
+    /// PostgreSQL: seconds a call waits for a primary (nil: the backend's default).
+    public var primaryWaitSeconds: Int?
     public var listen: ListenAddress
     public var threads: Int
     /// The token check's own listener and threads, which password work never reaches.

@@ -2,7 +2,7 @@ extension Setting {
     /// Every key, in the order of the docs' table and the written file. A key that is not
     /// here is refused in the file, so a mistyped security setting cannot pass silently.
     public static let all: [Setting] = [
-        database, listen, socketMode, threads, checkListen, checkThreads, checkMaxConnections, checkIdle,
+        database, primaryWait, listen, socketMode, threads, checkListen, checkThreads, checkMaxConnections, checkIdle,
         maxBodyBytes, shutdownGrace,
         maxTokens, scopes, argon2Memory, argon2Iterations, argon2Parallelism, hashConcurrency, hashQueue,
         hashQueueWait, maxAppPasswords, logLevel, logFormat, wwwDir, registration, sendmail, secureCookies,
@@ -25,6 +25,12 @@ extension Setting {
             + "without a password (that goes in `PGPASSWORD` or a `PGPASSFILE`). Several servers, "
             + "comma-separated, with `target_session_attrs=read-write`, follow the primary of a highly "
             + "available cluster (docs/ha.md).")
+    static let primaryWait = Setting(
+        "AUTHTOKEN_PRIMARY_WAIT_SECONDS", .number(0...300),
+        derived: "`30` with several servers in `AUTHTOKEN_DATABASE`, else `0`",
+        "PostgreSQL: how long a call waits for a server that accepts writes while none does (a "
+            + "failover); it is late, not failed. Longer than the cluster's failover (Patroni's `ttl`); "
+            + "each waiting call holds a thread (docs/ha.md).")
     static let listen = Setting(
         "AUTHTOKEN_LISTEN", .text,
         derived: "`unix:$DATA_DIR/authtoken.sock`, else `unix:/run/authtoken/fcgi.sock`",

@@ -30,8 +30,9 @@ public final class PostgresStore: SQLStore {
 
     /// Connects and applies pending migrations under an advisory lock, so that instances
     /// starting together do not race. Each thread then opens its own connection on first use.
-    public init(url: PostgresURL) throws {
-        connections = try PostgresConnections(url: url)
+    /// `primaryWait`: see `PostgresConnections.primaryWait` (nil: its default).
+    public init(url: PostgresURL, primaryWait: Double? = nil) throws {
+        connections = try PostgresConnections(url: url, primaryWait: primaryWait)
         try PostgresMigrations.migrate(connections)
     }
 

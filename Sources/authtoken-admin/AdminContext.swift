@@ -12,7 +12,8 @@ struct AdminContext {
 
     static func open() async throws -> AdminContext {
         let configuration = try await AppConfiguration.load()
-        let store = try Backend.open(configuration.databasePath, threads: 2)
+        let store = try Backend.open(
+            configuration.databasePath, threads: 2, primaryWait: configuration.primaryWaitSeconds)
         let directory = configuration.auth.directory.map { LDAPDirectory(settings: $0) }
         return AdminContext(
             configuration: configuration, auth: AuthService(store: store, settings: configuration.auth, directory: directory))

@@ -56,7 +56,8 @@ if configuration.browser.publicURL == nil {
 }
 
 do {
-    let store = try Backend.open(configuration.databasePath, threads: configuration.threads + configuration.checkThreads)
+    let store = try Backend.open(
+        configuration.databasePath, threads: configuration.threads + configuration.checkThreads, primaryWait: configuration.primaryWaitSeconds)
     let directory = configuration.auth.directory.map { LDAPDirectory(settings: $0) }
     let auth = AuthService(store: store, settings: configuration.auth, directory: directory)
     // Addresses stored before EmailAddress: rewritten once, collisions and refusals reported.

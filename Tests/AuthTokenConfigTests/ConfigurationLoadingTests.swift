@@ -42,6 +42,7 @@ private let publicURLRule = "is not an absolute http:// or https:// URL without 
         #expect(config.listen.description == "unix:\(folder)/authtoken.sock")
         #expect(config.threads == Int(Setting.named("AUTHTOKEN_THREADS")!.defaultValue!))
         #expect(config.checkThreads == 32)
+        #expect(config.primaryWaitSeconds == nil)
         #expect(config.auth.maxTokensPerAccount == 10)
         #expect(config.auth.argon2.memoryKiB == 19_456)
         #expect(config.auth.throttle.window == 600)
@@ -69,6 +70,15 @@ private let publicURLRule = "is not an absolute http:// or https:// URL without 
         #expect(config.threads == 40)
         #expect(config.auth.passwordQueue.maxWaiting == 40 - config.auth.passwordQueue.threads - 8)
         #expect(config.auth.sessions.unconfirmedLifetime == nil)
+    }
+
+    /// The wait for a PostgreSQL primary: unset leaves the backend's own default (30 s with
+    /// several servers, 0 with one); set, it is that many seconds, within 0...300.
+    @Test func thePrimaryWaitIsReadWhenSet() async throws {
+        #expect(try await load(["AUTHTOKEN_PRIMARY_WAIT_SECONDS": "12"]).primaryWaitSeconds == 12)
+        #expect(try await load(["AUTHTOKEN_PRIMARY_WAIT_SECONDS": "0"]).primaryWaitSeconds == 0)
+        #expect(await refusal(file: "AUTHTOKEN_PRIMARY_WAIT_SECONDS=301\n")
+            == "configuration: AUTHTOKEN_PRIMARY_WAIT_SECONDS: 301 is outside 0...300")
     }
 
     @Test func anEmptyValueMeansTheDefault() async throws {
