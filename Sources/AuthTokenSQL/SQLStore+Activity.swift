@@ -19,13 +19,16 @@ extension StoreSQL {
 
 /// The activity log (append-only rows, read newest first per account) and retention.
 extension SQLStore {
+    /// An append whose COMMIT was cut off (the primary went away just then) is made again
+    /// without looking: the line may then stand twice, which is better than failing the
+    /// sign-in or create it records (docs/ha.md).
     public func insertActivity(_ entry: NewActivity) throws {
-        try write { db in
+        try transaction({ db in
             try db.run(StoreSQL.insertActivity, [
                 .date(entry.at), .optionalInteger(entry.accountID), .text(entry.kind.rawValue), .text(entry.address),
                 .text(entry.userAgent), .text(entry.detail),
             ])
-        }
+        }, landed: { _, _ in false })
     }
 
     public func activity(accountID: Int64, limit: Int) throws -> [ActivityRecord] {

@@ -155,7 +155,9 @@ extension SQLStore {
     }
 
     /// Never moves the time back, whichever instance writes last.
+    /// Idempotent (a later time only), so a COMMIT that was cut off just runs again.
     public func touchAppPassword(id: Int64, at date: Date) throws {
-        try write { db in try db.run(StoreSQL.touchAppPassword, [.date(date), .integer(id), .date(date)]) }
+        try transaction({ db in try db.run(StoreSQL.touchAppPassword, [.date(date), .integer(id), .date(date)]) },
+                        landed: { _, _ in false })
     }
 }
