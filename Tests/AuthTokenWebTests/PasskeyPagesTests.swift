@@ -138,6 +138,10 @@ import Testing
         let otherSite = try addKey(b, SoftwareAuthenticator(), origin: "http://evil.example")
         #expect(otherSite.status == 400)
         #expect(otherSite.bodyText.contains("The security key was not added: the answer was made for another site."))
+        // A look-alike origin that starts with ours is another site too.
+        let lookAlike = try addKey(b, SoftwareAuthenticator(), origin: "http://localhost.evil.example")
+        #expect(lookAlike.status == 400)
+        #expect(lookAlike.bodyText.contains("The security key was not added: the answer was made for another site."))
         let empty = b.post("/twofactor/key/finish", [("csrf", b.sessionToken()), ("name", "x"), ("clientDataJSON", ""), ("attestationObject", "")])
         #expect(empty.status == 400)
         #expect(empty.bodyText.contains("The security key was not added: the security key"))
