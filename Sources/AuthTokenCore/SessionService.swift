@@ -77,7 +77,9 @@ extension SessionService {
         guard RandomSecret.isWellFormed(pending),
               let accountID = try store.pendingSignInAccount(digest: RandomSecret(value: pending).digest, now: now())
         else { return nil }
-        let key = try store.passkeyCount(accountID: accountID) > 0 ? try passkeys.startSignIn(accountID: accountID) : nil
+        // Keys answer only where the server is their relying party (`AUTHTOKEN_PUBLIC_URL`).
+        let usable = settings.passkeys != nil && settings.secretBox != nil
+        let key = try usable && store.passkeyCount(accountID: accountID) > 0 ? try passkeys.startSignIn(accountID: accountID) : nil
         return SecondSteps(key: key, totp: try twoFactor.hasTOTP(accountID: accountID))
     }
 
