@@ -29,7 +29,11 @@ extension TwoFactorPages {
         guard let clientData = form["clientDataJSON"].flatMap(PasskeyService.decode), !clientData.isEmpty,
               let attestation = form["attestationObject"].flatMap(PasskeyService.decode), !attestation.isEmpty
         else {
-            return try keyRefused(user, .verification(.malformed("the browser sent no complete answer")), name: form["name"])
+            logger.notice("security key refused", metadata: ["account.id": "\(user.account.id)", "reason": "no answer"])
+            var page = try pageView(user)
+            page.error = "The security key was not added: the browser sent no complete answer."
+            page.keyNameValue = form["name"]
+            return view.page(page, user: user, status: 400)
         }
         let record: PasskeyRecord
         do {

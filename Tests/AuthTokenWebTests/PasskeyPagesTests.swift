@@ -144,8 +144,7 @@ import Testing
         #expect(lookAlike.bodyText.contains("The security key was not added: the answer was made for another site."))
         let empty = b.post("/twofactor/key/finish", [("csrf", b.sessionToken()), ("name", "x"), ("clientDataJSON", ""), ("attestationObject", "")])
         #expect(empty.status == 400)
-        #expect(empty.bodyText.contains("The security key was not added: the security key"))
-        #expect(empty.bodyText.contains("s answer is malformed: the browser sent no complete answer."))
+        #expect(empty.bodyText.contains("The security key was not added: the browser sent no complete answer."))
         #expect(try b.t.auth.passkeys.list(accountID: ann).isEmpty)
         #expect(try b.t.auth.twoFactor.recoveryCodesLeft(accountID: ann) == 0)
     }
