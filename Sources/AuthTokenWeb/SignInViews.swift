@@ -1,3 +1,5 @@
+import AuthTokenCore
+
 /// The view models of sign-in, registration and the password pages (`PageModel`).
 struct MessageView: PageModel {
     var template: String { "message" }
