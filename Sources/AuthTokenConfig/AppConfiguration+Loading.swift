@@ -88,6 +88,9 @@ extension AppConfiguration {
             maxTokenLifetimeDays: try values.optionalInt(.maxTokenLifetime),
             rotationGrace: Double(try values.int(.rotationGrace)),
             creationNotices: try values.flag(.creationNotices),
+            passkeys: try values.string(.publicURL).flatMap {
+                PasskeySettings(publicURL: $0, maxPerAccount: try values.int(.maxPasskeys))
+            },
             directory: try directory(values))
         return AppConfiguration(
             configFile: file, databasePath: database, primaryWaitSeconds: try values.optionalInt(.primaryWait),

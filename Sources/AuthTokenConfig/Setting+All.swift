@@ -5,7 +5,7 @@ extension Setting {
         database, primaryWait, listen, socketMode, threads, checkListen, checkThreads, checkMaxConnections, checkIdle,
         maxBodyBytes, shutdownGrace,
         maxTokens, scopes, argon2Memory, argon2Iterations, argon2Parallelism, hashConcurrency, hashQueue,
-        hashQueueWait, maxAppPasswords, logLevel, logFormat, wwwDir, registration, sendmail, secureCookies,
+        hashQueueWait, maxAppPasswords, maxPasskeys, logLevel, logFormat, wwwDir, registration, sendmail, secureCookies,
         publicURL, sessionIdle, sessionMax, unconfirmedDays, activityDays, secretKey, secretKeyPrevious,
         throttleMaxFailures, throttleWindow, throttleBlock, maxTokenLifetime, rotationGrace, creationNotices,
         directoryMode, directoryURL, directoryCAFile, directoryVerify, directoryBindDN, directoryBindPasswordFile,
@@ -97,6 +97,10 @@ extension Setting {
     static let maxAppPasswords = Setting(
         "AUTHTOKEN_MAX_APP_PASSWORDS", .number(1...1000), default: "20",
         "Most application passwords one account may hold.")
+    static let maxPasskeys = Setting(
+        "AUTHTOKEN_MAX_PASSKEYS", .number(1...100), default: "10",
+        "Most security keys and passkeys one account may hold. Keys work only with `AUTHTOKEN_PUBLIC_URL` "
+            + "(its host is their RP ID, its origin the only one accepted) and `AUTHTOKEN_SECRET_KEY`.")
 
     // MARK: Logs
 

@@ -13,6 +13,13 @@ public struct PasskeySettings: Sendable {
         self.relyingParty = relyingParty
         self.maxPerAccount = maxPerAccount
     }
+
+    /// The relying party `AUTHTOKEN_PUBLIC_URL` names (its host is the RP ID, its
+    /// `scheme://host[:port]` the one origin accepted); nil for a URL without a host.
+    public init?(publicURL: String, maxPerAccount: Int = 10) {
+        guard let relyingParty = RelyingParty(publicURL: publicURL) else { return nil }
+        self.init(relyingParty: relyingParty, maxPerAccount: maxPerAccount)
+    }
 }
 
 /// What the browser needs to start a ceremony (`navigator.credentials.create` or `.get`).
@@ -28,7 +35,7 @@ public struct PasskeyChallenge: Sendable, Equatable {
 
 /// Why a passkey was not registered or did not sign someone in. The message names no secret.
 public enum PasskeyRefusal: Error, Equatable, CustomStringConvertible {
-    case unavailable, invalidName, limitReached(Int), alreadyRegistered, unknownKey, blocked
+    case unavailable, invalidName, limitReached(Int), alreadyRegistered, unknownKey, blocked, wrongPassword
     case verification(WebAuthnError)
 
     public var description: String {
@@ -39,6 +46,7 @@ public enum PasskeyRefusal: Error, Equatable, CustomStringConvertible {
         case .alreadyRegistered: "this security key is registered already"
         case .unknownKey: "this security key is not registered for this account"
         case .blocked: "too many failed attempts: try again later"
+        case .wrongPassword: "your current password was wrong"
         case .verification(let error): error.description
         }
     }
@@ -77,6 +85,17 @@ extension PasskeyService {
               try store.takePasskeyChallenge(digest: Self.digest(value), accountID: accountID, purpose: purpose, now: now())
         else { return nil }
         return value
+    }
+
+    /// The name as stored (trimmed), or nil when the name rule refuses it.
+    public static func validName(_ raw: String) -> String? {
+        let name = raw.trimmingSpaces()
+        return !name.isEmpty && NameRule.allows(name) ? name : nil
+    }
+
+    /// base64url as the pages carry the browser's answer; nil when it is not.
+    public static func decode(_ base64url: String) -> [UInt8]? {
+        Base64URL.decode(base64url)
     }
 
     /// Stored by digest, like every other single-use value.

@@ -66,6 +66,23 @@ extension SessionService {
         return .success(try startSession(account, client: client, secondFactor: true))
     }
 
+    /// What the second step may be for a half-done sign-in: a key (with its challenge) and
+    /// whether a TOTP code works; nil when the half-done sign-in is unknown or expired.
+    public struct SecondSteps: Sendable {
+        public let key: PasskeyChallenge?
+        public let totp: Bool
+    }
+
+    public func secondSteps(pending: String) throws -> SecondSteps? {
+        guard RandomSecret.isWellFormed(pending),
+              let accountID = try store.pendingSignInAccount(digest: RandomSecret(value: pending).digest, now: now())
+        else { return nil }
+        // Keys answer only where the server is their relying party (`AUTHTOKEN_PUBLIC_URL`).
+        let usable = settings.passkeys != nil && settings.secretBox != nil
+        let key = try usable && store.passkeyCount(accountID: accountID) > 0 ? try passkeys.startSignIn(accountID: accountID) : nil
+        return SecondSteps(key: key, totp: try twoFactor.hasTOTP(accountID: accountID))
+    }
+
     /// The key step's challenge for a half-done sign-in (left in place); nil when it is
     /// unknown or expired, or the account has no key.
     public func startKeySignIn(pending: String) throws -> PasskeyChallenge? {

@@ -67,9 +67,7 @@ extension TwoFactorService {
             return .failure(.wrongCode)
         case .passed: break
         }
-        let codes = (0..<Self.recoveryCodeCount).map { _ in
-            RandomCode.grouped(RandomCode.make(length: Self.recoveryCodeLength), by: 5, separator: "-")
-        }
+        let codes = Self.newRecoveryCodes()
         guard let step, try store.enableTwoFactor(
             accountID: accountID, sealedSecret: sealed, step: step, recoveryDigests: codes.map(Self.recoveryDigest),
             keepSession: keepSession)
@@ -96,7 +94,8 @@ extension TwoFactorService {
         }
     }
 
-    /// The admin's way out for a lost phone: two-factor off, recovery codes gone.
+    /// The admin's way out for a lost phone or key: two-factor off, recovery codes and
+    /// security keys gone.
     /// Application passwords stay; see docs/security.md.
     public func resetTwoFactor(accountID: Int64) throws -> Bool {
         try store.disableTwoFactor(accountID: accountID)
@@ -105,10 +104,11 @@ extension TwoFactorService {
     /// True for a current TOTP code not used before, or an unused recovery code (which is
     /// then used up). A code's step is stored when accepted, so it cannot be replayed.
     /// Not throttled by itself: callers run it inside `throttled` (tests call it directly).
+    /// An account with security keys only has recovery codes too (`issueRecoveryCodes`).
     @_spi(Testing) public func checkSecondFactor(accountID: Int64, code: String) throws -> Bool {
-        guard let record = try store.twoFactor(accountID: accountID), record.enabled else { return false }
         let typed = code.filter { $0 != " " }
         if typed.count == TOTP.digits && typed.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            guard let record = try store.twoFactor(accountID: accountID), record.enabled else { return false }
             // A secret no configured key opens (the key was replaced without a rotation)
             // cannot confirm any code: the answer is a wrong code, so its owner can still
             // use a recovery code. `authtoken-admin rotate-secrets` names such accounts.
@@ -120,6 +120,29 @@ extension TwoFactorService {
         let recovery = RandomCode.normalized(code)
         guard recovery.count == Self.recoveryCodeLength else { return false }
         return try store.useRecoveryCode(accountID: accountID, digest: Self.recoveryDigest(recovery))
+    }
+
+    /// True when the account has TOTP turned on (an authenticator app), keys or not.
+    public func hasTOTP(accountID: Int64) throws -> Bool {
+        try store.twoFactor(accountID: accountID)?.enabled == true
+    }
+
+    /// Ten new recovery codes, to show once, when the account has none and no TOTP (its
+    /// first security key, or a key added after every code was used); nil otherwise (TOTP's
+    /// enrolment gives codes of its own). The store keeps their digests.
+    public func issueRecoveryCodes(accountID: Int64) throws -> [String]? {
+        guard try !hasTOTP(accountID: accountID), try store.recoveryCodeCount(accountID: accountID) == 0 else { return nil }
+        let codes = Self.newRecoveryCodes()
+        guard try store.addRecoveryCodesIfNone(accountID: accountID, digests: codes.map(Self.recoveryDigest)) else {
+            return nil
+        }
+        return codes
+    }
+
+    static func newRecoveryCodes() -> [String] {
+        (0..<Self.recoveryCodeCount).map { _ in
+            RandomCode.grouped(RandomCode.make(length: Self.recoveryCodeLength), by: 5, separator: "-")
+        }
     }
 
     /// Recovery codes have about 51 random bits and work once, so a fast digest is enough.

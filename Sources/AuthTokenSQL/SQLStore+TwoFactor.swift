@@ -113,6 +113,19 @@ extension SQLStore {
         Int(try read { db in try db.integer(StoreSQL.countRecoveryCodes, [.integer(accountID)]) })
     }
 
+    /// Lock the account, count, insert: one transaction, as `insertAppPassword`.
+    @discardableResult
+    public func addRecoveryCodesIfNone(accountID: Int64, digests: [String]) throws -> Bool {
+        try transaction { db in
+            try lockAccount(accountID, db)
+            guard try db.integer(StoreSQL.countRecoveryCodes, [.integer(accountID)]) == 0 else { return false }
+            for digest in digests {
+                try db.run(StoreSQL.insertRecoveryCode, [.integer(accountID), .text(digest)])
+            }
+            return true
+        }
+    }
+
     // MARK: Application-specific passwords
 
     /// Lock the account, count, insert: one transaction, as `insertToken`.

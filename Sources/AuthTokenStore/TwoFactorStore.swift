@@ -38,6 +38,10 @@ public protocol TwoFactorStore: Sendable {
     /// Deletes the account's recovery code with this digest; false when there is none.
     func useRecoveryCode(accountID: Int64, digest: String) throws -> Bool
     func recoveryCodeCount(accountID: Int64) throws -> Int
+    /// Stores `digests` as the account's recovery codes when it has none, in one atomic
+    /// step (two parallel calls never both add); false, changing nothing, when it has some.
+    @discardableResult
+    func addRecoveryCodesIfNone(accountID: Int64, digests: [String]) throws -> Bool
 
     // MARK: Application-specific passwords
     /// Inserts it unless the account holds `limit` already, in which case it throws

@@ -4,9 +4,50 @@ import AuthTokenStore
 struct TwoFactorView: PageModel {
     var template: String { "twofactor" }
     var title = "Two-factor sign-in"
+    /// Any second factor: TOTP, a key, or both.
     var enabled: Bool?
+    /// An authenticator app (TOTP) is on.
+    var totp: Bool?
     var codesLeft: String?
     var notice: String?
+    var error: String?
+    /// The account's security keys; `keysAvailable` when the server has a public URL.
+    var keysAvailable: Bool?
+    var hasKeys: Bool?
+    var keys: [KeyRow] = []
+    var maxKeys: String?
+    var keyNameValue: String?
+
+    struct KeyRow {
+        var id: String
+        var name: String
+        var created: String
+        var createdISO: String
+        var lastUsed: String?
+        var lastUsedISO: String?
+    }
+}
+
+/// The registration ceremony's page: the challenge in the form's `data-` attributes, for
+/// `/static/passkey.js` to hand to `navigator.credentials.create`.
+struct KeyRegistrationView: PageModel {
+    var template: String { "twofactor-key" }
+    var title = "Add a security key"
+    var name: String
+    var challenge: String
+    var rpID: String
+    var userID: String
+    var userName: String
+    /// Comma-separated base64url ids of the keys the account holds already.
+    var exclude: String
+}
+
+/// Removing the account's last second factor: the password first.
+struct KeyRemovalView: PageModel {
+    var template: String { "twofactor-key-remove" }
+    var title = "Remove your last security key"
+    var id: String
+    var name: String
     var error: String?
 }
 
@@ -38,6 +79,8 @@ struct RecoveryCodesView: PageModel {
     var template: String { "twofactor-codes" }
     var title = "Recovery codes"
     var codes: [Code]
+    /// Set when the codes came with a first security key rather than with TOTP.
+    var keyName: String?
 
     struct Code {
         var code: String

@@ -8,12 +8,14 @@ import Logging
 /// unblock, end all sessions; the destructive ones asked about first on a GET page).
 struct AdminAccountPages {
     let admin: AdminService
+    let passkeys: PasskeyService
     let view: PageRenderer
     let logger: Logger
     let now: @Sendable () -> Date
 
     init(_ kit: PageKit) {
         admin = kit.auth.admin
+        passkeys = kit.auth.passkeys
         view = kit.view
         logger = kit.logger
         now = kit.now
@@ -53,6 +55,7 @@ struct AdminAccountPages {
             throw PageRefusal.noSuchAccount
         }
         let account = found.account
+        let keys = try passkeys.list(accountID: account.id)
         var page = AdminAccountDetailView(
             title: account.email, id: String(account.id), accountID: String(account.id),
             ownerQuery: FormData.encode(account.email), accountEmail: account.email, name: account.displayName,
@@ -66,6 +69,12 @@ struct AdminAccountPages {
                     lastUsed: password.lastUsedAt.map(PageDate.string(from:)) ?? "never")
             },
             hasAppPasswords: !found.appPasswords.isEmpty,
+            keys: keys.map { key in
+                AdminAccountDetailView.Key(
+                    name: key.name, created: PageDate.string(from: key.createdAt),
+                    lastUsed: key.lastUsedAt.map(PageDate.string(from:)) ?? "never")
+            },
+            hasKeys: !keys.isEmpty,
             sessions: found.sessions.map { session in
                 AdminAccountDetailView.Session(
                     browser: session.userAgent.isEmpty ? "Unknown browser" : SessionService.browserName(session.userAgent),

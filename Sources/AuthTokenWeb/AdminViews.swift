@@ -55,6 +55,9 @@ struct AdminAccountDetailView: PageModel {
     var hasTokens: Bool
     var appPasswords: [AppPassword]
     var hasAppPasswords: Bool
+    /// Security keys: names and use only (reset two-factor removes them).
+    var keys: [Key]
+    var hasKeys: Bool
     var sessions: [Session]
     var hasSessions: Bool
     var activity: [ActivityRow]
@@ -64,6 +67,12 @@ struct AdminAccountDetailView: PageModel {
 
     struct AppPassword {
         var id: String
+        var name: String
+        var created: String
+        var lastUsed: String
+    }
+
+    struct Key {
         var name: String
         var created: String
         var lastUsed: String

@@ -32,15 +32,19 @@ enum PageRefusal: Error, Equatable {
     case adminTokenGone
     case adminAppPasswordGone
     case unusableFilter(String)
+    /// `/twofactor/key/…` with an id that is not one of the account's keys.
+    case noSuchKey
+    /// Security keys on a server without `AUTHTOKEN_PUBLIC_URL` (their RP ID and origin).
+    case keysUnavailable
 
     var status: Int {
         switch self {
         case .formExpired, .adminNeedsTwoFactor, .adminNeedsCodeSession: 403
-        case .noSuchToken, .noSuchAppPassword, .noSuchAccount, .adminTokenGone, .adminAppPasswordGone: 404
+        case .noSuchToken, .noSuchAppPassword, .noSuchAccount, .noSuchKey, .adminTokenGone, .adminAppPasswordGone: 404
         case .unknownScope, .unknownLinkScope, .unusableName, .unusableExpiry, .deadConfirmationLink, .deadResetLink,
              .unknownAction, .unusableFilter: 400
         case .tooManyTokens, .notOwnAccount: 409
-        case .noSecretKey, .noMailLinks: 503
+        case .noSecretKey, .noMailLinks, .keysUnavailable: 503
         case .mailNotSent: 500
         }
     }
@@ -105,6 +109,13 @@ enum PageRefusal: Error, Equatable {
             ("No such application password", "It does not exist (any more); perhaps it was revoked already.",
              ("/admin/app-passwords", "Back to the application passwords"))
         case .unusableFilter(let problem): ("Unusable filter", problem, nil)
+        case .noSuchKey:
+            ("No such security key", "You have no security key with this number (any more); nothing was changed.",
+             ("/twofactor", "Back to two-factor sign-in"))
+        case .keysUnavailable:
+            ("Security keys are unavailable",
+             "This server has no AUTHTOKEN_PUBLIC_URL configured, and security keys are bound to it. "
+                + "Ask an administrator.", nil)
         }
     }
 }

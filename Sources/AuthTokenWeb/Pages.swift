@@ -12,7 +12,7 @@ public struct Pages: Sendable {
     public static let names = [
         "layout", "signin", "register", "registered", "confirm", "message", "tokens",
         "token-created", "token-remove", "token-regenerate", "browser-confirm", "developer",
-        "signin-code", "twofactor", "twofactor-setup", "twofactor-codes", "app-passwords", "app-password-created",
+        "signin-code", "twofactor", "twofactor-setup", "twofactor-codes", "twofactor-key", "twofactor-key-remove", "app-passwords", "app-password-created",
         "activity", "password", "forgot", "reset", "sessions", "expiry-choice", "admin-accounts", "admin-account",
         "admin-confirm", "admin-tokens", "admin-app-passwords", "admin-activity",
     ]

@@ -1,3 +1,5 @@
+import AuthTokenCore
+
 /// The view models of sign-in, registration and the password pages (`PageModel`).
 struct MessageView: PageModel {
     var template: String { "message" }
@@ -22,6 +24,26 @@ struct CodeView: PageModel {
     var title = "Two-factor sign-in"
     var next: String?
     var error: String?
+    /// The key step, when the account has a key: its challenge for `/static/passkey.js`.
+    var key: KeyStep?
+    /// The account has an authenticator app (else the code field takes recovery codes only).
+    var totp: Bool?
+
+    struct KeyStep {
+        var challenge: String
+        var rpID: String
+        /// Comma-separated base64url ids of the account's keys.
+        var allow: String
+    }
+
+    init(next: String?, error: String? = nil, steps: SessionService.SecondSteps? = nil) {
+        self.next = next
+        self.error = error
+        totp = steps.map(\.totp) ?? true
+        key = steps?.key.map {
+            KeyStep(challenge: $0.challenge, rpID: $0.rpID, allow: $0.credentialIDs.joined(separator: ","))
+        }
+    }
 }
 
 struct RegisterView: PageModel {

@@ -2,33 +2,65 @@ import AuthTokenCore
 import Logging
 
 /// `/twofactor`: turning TOTP on (a secret shown with its QR code until a code confirms it,
-/// then the recovery codes once) and off. Without `AUTHTOKEN_SECRET_KEY` every page says it
-/// is unavailable (`PageRefusal.noSecretKey`).
+/// then the recovery codes once) and off, and the account's security keys
+/// (`TwoFactorPages+Keys.swift`). Without `AUTHTOKEN_SECRET_KEY` every page says it is
+/// unavailable (`PageRefusal.noSecretKey`).
 struct TwoFactorPages {
     let twoFactor: TwoFactorService
+    let passkeys: PasskeyService
     let activity: ActivityService
     let hasSecretKey: Bool
+    /// The cap on keys; nil without `AUTHTOKEN_PUBLIC_URL` (no keys then).
+    let maxKeys: Int?
     let view: PageRenderer
     let logger: Logger
 
     init(_ kit: PageKit) {
         twoFactor = kit.auth.twoFactor
+        passkeys = kit.auth.passkeys
         activity = kit.auth.activity
         hasSecretKey = kit.auth.settings.secretBox != nil
+        maxKeys = kit.auth.settings.passkeys?.maxPerAccount
         view = kit.view
         logger = kit.logger
     }
 
-    /// `/twofactor`: whether it is on, and the way to turn it on or off.
+    static let notices = [
+        "off": "Two-factor sign-in is off.",
+        "key-added": "The security key was added.",
+        "key-renamed": "The security key was renamed.",
+        "key-removed": "The security key was removed.",
+    ]
+
+    /// `/twofactor`: whether it is on, the keys, and the ways to change them.
     func page(_ request: HTTPRequest, _ form: FormData, _ user: SignedIn) throws -> HTTPResponse {
         guard hasSecretKey else { throw PageRefusal.noSecretKey }
-        var page = TwoFactorView()
-        if try twoFactor.hasTwoFactor(accountID: user.account.id) {
-            page.enabled = true
-            page.codesLeft = String(try twoFactor.recoveryCodesLeft(accountID: user.account.id))
-        }
-        if form["done"] == "off" { page.notice = "Two-factor sign-in is off." }
+        var page = try pageView(user)
+        page.notice = form["done"].flatMap { Self.notices[$0] }
         return view.page(page, user: user)
+    }
+
+    /// The page's model as the store has the account now.
+    func pageView(_ user: SignedIn) throws -> TwoFactorView {
+        let accountID = user.account.id
+        var page = TwoFactorView()
+        if try twoFactor.hasTwoFactor(accountID: accountID) {
+            page.enabled = true
+            page.codesLeft = String(try twoFactor.recoveryCodesLeft(accountID: accountID))
+        }
+        if try twoFactor.hasTOTP(accountID: accountID) { page.totp = true }
+        if let maxKeys {
+            page.keysAvailable = true
+            page.maxKeys = String(maxKeys)
+            page.keys = try passkeys.list(accountID: accountID).map { key in
+                TwoFactorView.KeyRow(
+                    id: String(key.id), name: key.name,
+                    created: PageDate.string(from: key.createdAt), createdISO: PageDate.iso(key.createdAt),
+                    lastUsed: key.lastUsedAt.map(PageDate.string(from:)), lastUsedISO: key.lastUsedAt.map(PageDate.iso))
+            }
+            page.hasKeys = !page.keys.isEmpty
+        }
+        return page
     }
 
     /// POST `/twofactor/setup`: a new secret, shown with its QR code until a code confirms it.
@@ -75,11 +107,10 @@ struct TwoFactorPages {
             account: user.account, password: form["password"] ?? "", code: form["code"] ?? "", client: user.client)
         if case .failure(let refusal) = result {
             logger.notice("two-factor turn-off refused", metadata: ["account.id": "\(user.account.id)"])
-            return view.page(TwoFactorView(
-                enabled: true, codesLeft: String(try twoFactor.recoveryCodesLeft(accountID: user.account.id)),
-                error: refusal == .blocked
-                    ? RefusalText.blocked : "The password or the code was wrong. Two-factor sign-in is still on."),
-                user: user, status: refusal == .blocked ? 429 : 400)
+            var page = try pageView(user)
+            page.error = refusal == .blocked
+                ? RefusalText.blocked : "The password or the code was wrong. Two-factor sign-in is still on."
+            return view.page(page, user: user, status: refusal == .blocked ? 429 : 400)
         }
         logger.info("two-factor turned off", metadata: ["account.id": "\(user.account.id)"])
         try activity.record(.twoFactorOff, accountID: user.account.id, client: user.client)

@@ -186,6 +186,23 @@ import Testing
         }
     }
 
+    /// A key-only account's codes: added only when it has none, by one of many at once.
+    @Test(arguments: Backend.allCases)
+    func recoveryCodesAreAddedOnlyWhenThereAreNone(_ backend: Backend) throws {
+        try withStore(backend) { fixture, store throws in
+            let ann = try store.createAccount(newAccount("ann@example.com"))
+            let other = try fixture.reopen()
+            let results = race(10, fixture, stores: [store, other]) { i, store in
+                try store.addRecoveryCodesIfNone(accountID: ann.id, digests: ["k\(i)a", "k\(i)b"])
+            }
+            #expect(results.filter { $0.value == true }.count == 1)
+            #expect(results.filter { $0.value == false }.count == 9)
+            #expect(try store.recoveryCodeCount(accountID: ann.id) == 2)
+            #expect(try !store.addRecoveryCodesIfNone(accountID: ann.id, digests: ["x"]))
+            #expect(try store.recoveryCodeCount(accountID: ann.id) == 2)
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func disablingRemovesSecretCodesAndPendingSignIns(_ backend: Backend) throws {
         try withStore(backend) { _, store throws in
