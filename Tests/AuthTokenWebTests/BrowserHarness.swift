@@ -39,10 +39,12 @@ final class BrowserHarness: Sendable {
 
     init(
         maxTokens: Int = 10, secureCookies: Bool = false, sessions: SessionSettings = SessionSettings(),
-        creationNotices: Bool = false, publicURL: String? = "http://localhost"
+        creationNotices: Bool = false, publicURL: String? = "http://localhost",
+        directory: (settings: DirectorySettings, client: any Directory)? = nil
     ) throws {
         let clock = self.clock
-        t = try TestStore(maxTokens: maxTokens, sessions: sessions, creationNotices: creationNotices, now: { clock.now })
+        t = try TestStore(maxTokens: maxTokens, sessions: sessions, creationNotices: creationNotices, ldap: directory,
+                          now: { clock.now })
         mailFile = t.directory.appendingPathComponent("mail.txt")
         let browser = BrowserSettings(
             pages: try Pages(directory: Self.templates), secureCookies: secureCookies, registration: true,
