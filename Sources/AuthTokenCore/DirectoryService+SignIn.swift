@@ -24,7 +24,7 @@ extension DirectoryService {
         }
         var verdict = DirectoryVerdict.unknown
         let outcome = try throttle.attempt(
-            accountID: found?.id, client: client, subject: found == nil ? "directory:" + address.value.lowercased() : nil
+            accountID: found?.id, client: client, subject: found == nil ? Throttle.directoryKey(address) : nil
         ) {
             verdict = try verify(address.value, password)
             if case .passed = verdict { return true }
@@ -74,7 +74,7 @@ extension DirectoryService {
         do {
             return try result.get()
         } catch is DirectoryUnavailable {
-            throw PasswordWorkBusy()
+            throw PasswordWorkBusy(.directoryDidNotAnswer)
         }
     }
 
@@ -98,7 +98,7 @@ extension DirectoryService {
             }
             guard account.active else { return try refuse("deactivated", .notActive) }
             var current = account
-            if settings.directory?.adminGroup != nil, account.admin != person.admin {
+            if groupDecidesAdmin(account), account.admin != person.admin {
                 try store.setAdmin(accountID: account.id, person.admin)
                 current.admin = person.admin
                 try log(.admin, accountID: account.id, client: client,
@@ -126,7 +126,7 @@ extension DirectoryService {
             return made
         }
         try log(.admin, accountID: account.id, client: client, detail: "directory: account made at first sign-in")
-        if person.admin, settings.directory?.adminGroup != nil {
+        if person.admin, groupDecidesAdmin(account) {
             try store.setAdmin(accountID: account.id, true)
             account.admin = true
         }

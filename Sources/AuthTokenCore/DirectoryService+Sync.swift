@@ -37,8 +37,41 @@ extension DirectoryService {
     /// changed (`force` lifts that guard). Each change is logged to the account's activity
     /// and to the administrators' audit trail. A deactivated account's tokens and sessions
     /// stop at once (the check and the session read `active`).
+    ///
+    /// A run that is not a dry run is kept as the last sync (`lastSync`), refused or failed
+    /// too (a failure by its error class only), for the administrators' pages of every instance.
     public func sync(dryRun: Bool, force: Bool = false, client: Client) throws -> DirectorySyncReport {
         guard let (_, config) = configured else { throw DirectoryUnavailable("directory sign-in is off (AUTHTOKEN_DIRECTORY_MODE)") }
+        guard !dryRun else { return try compare(config, dryRun: true, force: force, client: client) }
+        let report: DirectorySyncReport
+        do {
+            report = try compare(config, dryRun: false, force: force, client: client)
+        } catch {
+            // Kept if the store can take it; the error is the caller's either way.
+            try? store.recordDirectorySync(DirectorySyncRecord(
+                at: now(), outcome: .failed, errorClass: String(describing: type(of: error))))
+            throw error
+        }
+        try store.recordDirectorySync(DirectorySyncRecord(
+            at: now(), outcome: report.refused == nil ? .applied : .refused, checked: report.checked,
+            deactivated: report.deactivated.count, reactivated: report.reactivated.count,
+            adminChanges: report.adminChanges.count))
+        return report
+    }
+
+    /// The last sync kept (any instance's, or the CLI's); nil before the first.
+    public func lastSync() throws -> DirectorySyncRecord? {
+        try store.lastDirectorySync()
+    }
+
+    /// Whether the administrators' group decides `account`'s admin role: a directory
+    /// account while a group is configured. Sign-in and the sync then write the role from
+    /// the group (`Account.admin`), and the pages say where it comes from.
+    public func groupDecidesAdmin(_ account: Account) -> Bool {
+        account.origin == .directory && configured?.settings.adminGroup != nil
+    }
+
+    private func compare(_ config: DirectorySettings, dryRun: Bool, force: Bool, client: Client) throws -> DirectorySyncReport {
         var report = DirectorySyncReport()
         report.dryRun = dryRun
         let accounts = try store.accounts().filter { $0.origin == .directory }
@@ -60,7 +93,7 @@ extension DirectoryService {
                     reason = "the entry's mail changed"
                 } else {
                     reason = nil
-                    if config.adminGroup != nil, person.admin != account.admin { admins.append((account, person.admin)) }
+                    if groupDecidesAdmin(account), person.admin != account.admin { admins.append((account, person.admin)) }
                 }
             }
             if let reason, account.active { deactivate.append((account, reason)) }

@@ -170,7 +170,15 @@ public final class PasswordQueue: BackgroundTask {
 /// The answer when password work cannot be taken now: API mode says
 /// `CAUSE=API_REQUEST_BLOCKED`, pages answer 503 with `Retry-After`.
 public struct PasswordWorkBusy: Error, Equatable {
-    public init() {}
+    public enum Reason: String, Sendable {
+        case queueFull = "password queue full"
+        case directoryDidNotAnswer = "the directory did not answer"
+    }
+
+    /// Why, for the log line only: the answer is the same.
+    public let reason: Reason
+
+    public init(_ reason: Reason = .queueFull) { self.reason = reason }
 }
 
 /// One piece of password work and its hand-over between the two threads.

@@ -14,6 +14,8 @@ extension Throttle {
     static func accountKey(_ id: Int64) -> String { "account:\(id)" }
     static func appPasswordsKey(_ id: Int64) -> String { "app-passwords:\(id)" }
     static func addressKey(_ address: String) -> String { "address:" + ThrottleAddress.key(address) }
+    /// An address no account has yet, which the directory may know (directory sign-in).
+    static func directoryKey(_ address: EmailAddress) -> String { "directory:" + address.value.lowercased() }
 
     /// What came of a throttled check.
     public enum Outcome: Equatable, Sendable {
@@ -123,6 +125,15 @@ extension Throttle {
         let account = try store.clearFailures(key: Self.accountKey(accountID))
         let appPasswords = try store.clearFailures(key: Self.appPasswordsKey(accountID))
         return account || appPasswords
+    }
+
+    /// Admin: lifts the block of an address no account has yet, counted by directory sign-in
+    /// (`directoryKey`), and forgets its attempts. False when there was nothing to forget
+    /// (or the address does not parse).
+    @discardableResult
+    public func unblock(directoryAddress: String) throws -> Bool {
+        guard let address = try? EmailAddress(parsing: directoryAddress) else { return false }
+        return try store.clearFailures(key: Self.directoryKey(address))
     }
 
     /// Admin: lifts a client address's block (an IPv6 address: its /64) and forgets its attempts.

@@ -216,6 +216,18 @@ enum PostgresMigrations {
         Step(name: "2026-12-02-account-origin", sql: """
             ALTER TABLE account ADD COLUMN origin text NOT NULL DEFAULT 'local';
             """),
+        Step(name: "2026-12-02-directory-sync", sql: """
+            CREATE TABLE directory_sync (
+                id bigint PRIMARY KEY CHECK (id = 1),
+                at bigint NOT NULL,
+                outcome text NOT NULL,
+                checked bigint NOT NULL,
+                deactivated bigint NOT NULL,
+                reactivated bigint NOT NULL,
+                admin_changes bigint NOT NULL,
+                error_class text
+            );
+            """),
     ]
 
     /// Applies the steps not yet recorded, each in its own transaction together with its

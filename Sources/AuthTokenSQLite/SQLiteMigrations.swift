@@ -244,6 +244,22 @@ enum SQLiteMigrations {
         migrator.registerMigration("2026-12-02-account-origin") { db in
             try db.execute(sql: "ALTER TABLE account ADD COLUMN origin TEXT NOT NULL DEFAULT 'local'")
         }
+        // The last directory sync's result, for the administrators' pages of every instance
+        // (docs/directory.md): one row, id 1, replaced by each sync.
+        migrator.registerMigration("2026-12-02-directory-sync") { db in
+            try db.execute(sql: """
+                CREATE TABLE directory_sync (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    at INTEGER NOT NULL,
+                    outcome TEXT NOT NULL,
+                    checked INTEGER NOT NULL,
+                    deactivated INTEGER NOT NULL,
+                    reactivated INTEGER NOT NULL,
+                    admin_changes INTEGER NOT NULL,
+                    error_class TEXT
+                )
+                """)
+        }
         return migrator
     }
 }

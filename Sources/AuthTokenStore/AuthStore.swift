@@ -15,4 +15,5 @@ import Foundation
 /// - methods that take an `accountID` never touch another account's rows;
 /// - all methods are safe to call from many threads at once.
 public protocol AuthStore:
-    AccountStore, TokenStore, SessionStore, TwoFactorStore, PasskeyStore, ThrottleStore, ActivityStore, AdminStore {}
+    AccountStore, TokenStore, SessionStore, TwoFactorStore, PasskeyStore, ThrottleStore, ActivityStore, AdminStore,
+    DirectorySyncStore {}

@@ -50,6 +50,8 @@ public struct TransferTable: Sendable, Equatable {
         TransferTable("throttle", ["key", "attempts", "failures", "window_start", "blocked_until"]),
         TransferTable("activity", ["id", "at", "account_id", "kind", "address", "user_agent", "detail"],
                       generatedID: true),
+        TransferTable("directory_sync", ["id", "at", "outcome", "checked", "deactivated", "reactivated",
+                                         "admin_changes", "error_class"]),
     ]
 }
 

@@ -9,6 +9,7 @@ import Logging
 struct AdminAccountPages {
     let admin: AdminService
     let passkeys: PasskeyService
+    let directory: DirectoryService
     let view: PageRenderer
     let logger: Logger
     let now: @Sendable () -> Date
@@ -16,6 +17,7 @@ struct AdminAccountPages {
     init(_ kit: PageKit) {
         admin = kit.auth.admin
         passkeys = kit.auth.passkeys
+        directory = kit.auth.directory
         view = kit.view
         logger = kit.logger
         now = kit.now
@@ -40,10 +42,11 @@ struct AdminAccountPages {
             accounts: rows.map { row in
                 AdminAccountsView.Row(
                     id: String(row.account.id), email: row.account.email, name: row.account.displayName,
-                    confirmed: row.account.confirmed, active: row.account.active, admin: row.account.admin,
+                    origin: row.account.origin.rawValue, confirmed: row.account.confirmed, active: row.account.active, admin: row.account.admin,
                     twoFactor: row.twoFactor, blocked: row.blockedUntil != nil, tokens: String(row.tokenCount),
                     created: PageDate.string(from: row.account.createdAt))
-            })
+            },
+            directorySync: try AdminDirectorySync.view(directory))
         paging.fill(&list)
         return view.page(list, user: user)
     }
@@ -59,7 +62,8 @@ struct AdminAccountPages {
         var page = AdminAccountDetailView(
             title: account.email, id: String(account.id), accountID: String(account.id),
             ownerQuery: FormData.encode(account.email), accountEmail: account.email, name: account.displayName,
-            confirmed: account.confirmed, active: account.active, admin: account.admin,
+            origin: account.origin.rawValue, confirmed: account.confirmed, active: account.active, admin: account.admin,
+            adminFromGroup: directory.groupDecidesAdmin(account),
             twoFactor: found.twoFactor, created: PageDate.string(from: account.createdAt),
             blockedUntil: found.blockedUntil.map(PageDate.string(from:)),
             tokens: found.tokens.map { AdminTokenRow($0) }, hasTokens: !found.tokens.isEmpty,

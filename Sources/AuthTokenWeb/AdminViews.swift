@@ -22,11 +22,15 @@ struct AdminAccountsView: PageModel, PagedView {
     var twofactor: Bool?
     var hasRows: Bool
     var accounts: [Row]
+    /// The last directory sync; nil when no directory is configured.
+    var directorySync: DirectorySync?
 
     struct Row {
         var id: String
         var email: String
         var name: String
+        /// `local` or `directory`.
+        var origin: String
         var confirmed: Bool
         var active: Bool
         var admin: Bool
@@ -34,6 +38,13 @@ struct AdminAccountsView: PageModel, PagedView {
         var blocked: Bool
         var tokens: String
         var created: String
+    }
+
+    /// The last directory sync, in one sentence (`AdminDirectorySync`).
+    struct DirectorySync {
+        /// `none` (no sync yet), `applied`, `refused` or `failed`.
+        var outcome: String
+        var summary: String
     }
 }
 
@@ -45,9 +56,13 @@ struct AdminAccountDetailView: PageModel {
     var ownerQuery: String
     var accountEmail: String
     var name: String
+    /// `local` or `directory`.
+    var origin: String
     var confirmed: Bool
     var active: Bool
     var admin: Bool
+    /// Said after "administrator" when the directory's administrators' group decides it.
+    var adminFromGroup: Bool
     var twoFactor: Bool
     var created: String
     var blockedUntil: String?

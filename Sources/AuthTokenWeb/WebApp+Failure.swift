@@ -16,8 +16,8 @@ extension WebApp {
             return view.page(MessageView(title: message.title, text: message.text, link: message.link?.href,
                                          linkText: message.link?.text), user: user, status: refusal.status)
         }
-        if error is PasswordWorkBusy {
-            logger.notice("password work refused: the queue is full")
+        if let busy = error as? PasswordWorkBusy {
+            logger.notice("password work refused", metadata: ["reason": "\(busy.reason.rawValue)"])
             return view.page(MessageView(
                 title: "Too busy right now",
                 text: "The server is checking many passwords at the moment. Nothing was changed; "
@@ -34,8 +34,8 @@ extension WebApp {
     static let busyRetrySeconds = 5
 
     func legacyFailure(_ error: any Error, metric: String) -> LegacyAnswer {
-        if error is PasswordWorkBusy {
-            logger.notice("token refused", metadata: ["cause": "\(LegacyCause.blocked.rawValue)", "reason": "password queue full"])
+        if let busy = error as? PasswordWorkBusy {
+            logger.notice("token refused", metadata: ["cause": "\(LegacyCause.blocked.rawValue)", "reason": "\(busy.reason.rawValue)"])
             return .cause(.blocked)
         }
         logger.error("API mode request failed", metadata: ["route": "\(metric)", "error": "\(error)"])

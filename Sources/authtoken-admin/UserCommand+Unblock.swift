@@ -17,10 +17,16 @@ extension UserCommand {
         func run() async throws {
             let context = try await AdminContext.open()
             if let email {
-                let account = try context.auth.accounts.existingAccount(email: email)
-                let changed = try context.auth.throttle.unblock(accountID: account.id)
-                try context.logAdmin(account.id, "unblocked")
-                print("\(account.email): \(changed ? "unblocked" : "had no failed sign-ins")")
+                do {
+                    let account = try context.auth.accounts.existingAccount(email: email)
+                    let changed = try context.auth.throttle.unblock(accountID: account.id)
+                    try context.logAdmin(account.id, "unblocked")
+                    print("\(account.email): \(changed ? "unblocked" : "had no failed sign-ins")")
+                } catch AccountError.noSuchUser {
+                    // No account yet: a directory person's first sign-ins are counted by address.
+                    guard try context.auth.throttle.unblock(directoryAddress: email) else { throw AccountError.noSuchUser }
+                    print("\(email): unblocked (directory sign-in attempts of an address with no account yet)")
+                }
             }
             if let address {
                 let changed = try context.auth.throttle.unblock(address: address)

@@ -39,12 +39,14 @@ final class BrowserHarness: Sendable {
 
     init(
         maxTokens: Int = 10, secureCookies: Bool = false, sessions: SessionSettings = SessionSettings(),
-        creationNotices: Bool = false, publicURL: String? = "http://localhost", maxPasskeys: Int = 10
+        creationNotices: Bool = false, publicURL: String? = "http://localhost", maxPasskeys: Int = 10,
+        directory: (settings: DirectorySettings, client: any Directory)? = nil
     ) throws {
         let clock = self.clock
         t = try TestStore(
             maxTokens: maxTokens, sessions: sessions, creationNotices: creationNotices,
-            passkeys: publicURL.flatMap { PasskeySettings(publicURL: $0, maxPerAccount: maxPasskeys) }, now: { clock.now })
+            passkeys: publicURL.flatMap { PasskeySettings(publicURL: $0, maxPerAccount: maxPasskeys) }, ldap: directory,
+            now: { clock.now })
         mailFile = t.directory.appendingPathComponent("mail.txt")
         let browser = BrowserSettings(
             pages: try Pages(directory: Self.templates), secureCookies: secureCookies, registration: true,

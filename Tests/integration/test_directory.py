@@ -2,9 +2,11 @@
 API mode and the form, provisioning, the answers for wrong passwords and unknown people,
 injection, TLS, a dead directory, and the sync that takes tokens from people who left."""
 import re
+import threading
 import time
 
 import pytest
+import requests
 
 from conftest import (CSRF, SCOPE, assert_cause, assert_token, new_email, new_password, running_instance,
                       sign_in)
@@ -188,8 +190,14 @@ def test_the_mass_deactivation_guard_holds(tmp_path_factory, ldap_directory):
         assert {uid: guarded(guard, t) for uid, t in tokens.items()} == dict.fromkeys(people, "data")
         with guard.db() as con:
             assert con.execute("SELECT count(*) FROM account WHERE active AND origin = 'directory'").fetchone()[0] == 3
+            # The refusal is kept as the last sync, for the admin pages of every instance.
+            assert tuple(con.execute("SELECT outcome, checked, deactivated, reactivated, error_class"
+                                     " FROM directory_sync").fetchall()[0]) == ("refused", 3, 2, 0, None)
         r = sync(guard, "--force")
         assert r.returncode == 0, r.stderr
+        with guard.db() as con:
+            assert tuple(con.execute("SELECT outcome, checked, deactivated FROM directory_sync").fetchone()) \
+                == ("applied", 3, 2)
         assert {uid: guarded(guard, t) for uid, t in tokens.items()} == {"kim": "4834", "lou": "4834", "max": "data"}
 
 
@@ -217,3 +225,208 @@ def test_a_dead_directory_gets_the_busy_answer_while_guarded_calls_pass(inst, ld
     finally:
         ldap_directory.values = ldap_directory.start()
     assert_token(create(inst, "alice@example.org", "alice-directory-password"))
+
+
+# ---- The admin pages (issue 24, item 5) ---------------------------------------------------
+
+LAST_SYNC = re.compile(r'<section class="card directory-sync" data-outcome="(\w+)">\s*<h2>Directory sync</h2>\s*'
+                       r'<p class="last-sync">(.*?)</p>', re.S)
+
+
+def admin_row(page, account_id):
+    row = re.search(rf'<tr class="account-row" data-id="{account_id}">(.*?)</tr>', page.text, re.S).group(1)
+    return {cell: re.search(rf'<td class="{cell}">(.*?)</td>', row).group(1) for cell in ("origin", "state")}
+
+
+def test_the_admin_pages_show_origin_the_groups_admins_and_the_last_sync(inst, ldap_directory):
+    from test_admin_pages import make_admin
+    email, pw = new_email("directory-admin"), new_password()
+    s, _ = make_admin(inst, email, pw)
+    assert_token(create(inst, "alice@example.org", "alice-directory-password"))
+    assert_token(create(inst, "bob@example.org", "bob-directory-password"))  # in the administrators' group
+    alice, bob, me = account(inst, "alice@example.org"), account(inst, "bob@example.org"), account(inst, email)
+    page = s.get(inst.url + "/admin/accounts", timeout=10)
+    assert page.status_code == 200
+    assert admin_row(page, alice["id"]) == {"origin": "directory", "state": ""}
+    assert admin_row(page, bob["id"]) == {"origin": "directory", "state": "admin"}
+    assert admin_row(page, me["id"]) == {"origin": "local", "state": "two-factor admin"}
+    facts = re.compile(r'<dt>Origin</dt><dd class="origin">(\w+)</dd>.*?(?:<dt>Role</dt><dd class="role">(.*?)</dd>|</dl>)', re.S)
+    def origin_and_role(account_id):
+        return facts.search(s.get(inst.url + "/admin/account", params={"id": account_id}, timeout=10).text).groups()
+    assert origin_and_role(alice["id"]) == ("directory", None)
+    assert origin_and_role(bob["id"]) == ("directory", "administrator (the directory's administrators' group)")
+    assert origin_and_role(me["id"]) == ("local", "administrator")
+
+    # The last sync: the server's at start (applied), or, after the dead-directory test, the
+    # CLI's that failed; then the CLI's now, then a failed one.
+    assert LAST_SYNC.search(page.text).group(1) in ("applied", "failed")
+    r = sync(inst)
+    assert r.returncode == 0, r.stderr
+    with inst.db() as con:
+        directory_accounts = con.execute("SELECT count(*) FROM account WHERE origin = 'directory'").fetchone()[0]
+        kept = con.execute("SELECT at, outcome, checked, deactivated, reactivated, admin_changes, error_class"
+                           " FROM directory_sync").fetchall()
+    assert len(kept) == 1 and tuple(kept[0])[1:] == ("applied", directory_accounts, 0, 0, 0, None)
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(kept[0]["at"]))
+    shown = LAST_SYNC.search(s.get(inst.url + "/admin/accounts", timeout=10).text).groups()
+    assert shown == ("applied", f"Last sync {when}: checked {directory_accounts} directory accounts; "
+                                "deactivated 0, reactivated 0, admin changes 0.")
+    ldap_directory.stop()
+    try:
+        r = sync(inst)
+        assert r.returncode != 0 and "directory unavailable" in r.stderr
+        with inst.db() as con:
+            at = con.execute("SELECT at FROM directory_sync").fetchone()[0]
+        when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(at))
+        page = s.get(inst.url + "/admin/accounts", timeout=10)
+        assert LAST_SYNC.search(page.text).groups() == (
+            "failed", f"Last sync {when}: failed (DirectoryUnavailable); nothing changed.")
+    finally:
+        ldap_directory.values = ldap_directory.start()
+
+
+# ---- Wrong directory passwords start a block (the local answers) ----------------------------
+
+def client_at(address):
+    from test_throttle import FromAddress
+    s = requests.Session()
+    s.mount("http://", FromAddress(address))
+    return s
+
+
+def api_from(inst, address, email, password):
+    with client_at(address) as s:
+        return s.post(inst.url + "/apiauthtoken/create", timeout=30,
+                      data={"EMAIL_ID": email, "PASSWORD": password, "SCOPE": SCOPE})
+
+
+def form_from(inst, address, email, password):
+    """The sign-in form from `address`: the status and the error paragraph."""
+    with client_at(address) as s:
+        page = s.get(inst.url + "/signin", timeout=10)
+        r = s.post(inst.url + "/signin", timeout=60, allow_redirects=False,
+                   data={"csrf": CSRF.search(page.text).group(1), "email": email, "password": password})
+        error = re.search(r'<p class="error"[^>]*>(.*?)</p>', r.text, re.S)
+        return r.status_code, error.group(1) if error else None
+
+
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory, ldap_directory):
+    """The default throttle (10 failures block for 10 minutes) with the directory on."""
+    env = ldap_directory.env()
+    del env["AUTHTOKEN_THROTTLE_MAX_FAILURES"]
+    with running_instance(tmp_path_factory, "directory-throttle", env) as inst:
+        yield inst
+
+
+def test_wrong_directory_passwords_start_the_same_block_as_local_ones(strict, ldap_directory):
+    local, local_pw = new_email("local-block"), new_password()
+    strict.add_user(local, local_pw)
+    new_person = ldap_directory.add_person("nina", "Nina Block")          # no account yet: directory:<address>
+    known_person = ldap_directory.add_person("otto", "Otto Block")        # provisioned: account:<id>
+    assert_token(api_from(strict, "127.0.0.30", *known_person))
+    for address, (email, password) in [("127.0.0.31", (local, local_pw)), ("127.0.0.32", new_person),
+                                       ("127.0.0.33", known_person)]:
+        for _ in range(10):
+            assert_cause(api_from(strict, address, email, "wrong-" + password), "INVALID_PASSWORD")
+        # The limit is reached: the right password is refused, from here and from elsewhere.
+        assert_cause(api_from(strict, address, email, password), "API_REQUEST_BLOCKED")
+        assert_cause(api_from(strict, "127.0.0.34", email, password), "API_REQUEST_BLOCKED")
+    with strict.db() as con:
+        blocked = {row[0] for row in con.execute("SELECT key FROM throttle WHERE blocked_until IS NOT NULL")}
+    otto = account(strict, known_person[0])
+    assert {"directory:nina@example.org", f"account:{otto['id']}", "address:127.0.0.32"} <= blocked, blocked
+    assert account(strict, new_person[0]) is None
+
+    # The form: the same page as for a local account, and the right password is refused too.
+    form_person = ldap_directory.add_person("pia", "Pia Block")
+    form_local, form_local_pw = new_email("local-form"), new_password()
+    strict.add_user(form_local, form_local_pw)
+    answers = {}
+    for address, (email, password) in [("127.0.0.41", (form_local, form_local_pw)), ("127.0.0.42", form_person)]:
+        for _ in range(10):
+            assert form_from(strict, address, email, "wrong-" + password) == (
+                200, "The e-mail address or the password is wrong.")
+        answers[email] = (form_from(strict, address, email, password), form_from(strict, "127.0.0.43", email, password))
+    blocked_page = (429, "Too many failed sign-in attempts. Sign-in is blocked for a while; "
+                         "try again later, or ask an administrator to unblock your account.")
+    assert answers == {form_local: (blocked_page, blocked_page), form_person[0]: (blocked_page, blocked_page)}
+
+    # user unblock lifts the person's block, with or without an account.
+    r = strict.admin("user", "unblock", new_person[0])
+    assert (r.returncode, r.stdout) == (
+        0, "nina@example.org: unblocked (directory sign-in attempts of an address with no account yet)\n"), r.stderr
+    assert_token(api_from(strict, "127.0.0.35", *new_person))
+    assert account(strict, new_person[0])["origin"] == "directory"
+    r = strict.admin("user", "unblock", known_person[0])
+    assert (r.returncode, r.stdout) == (0, "otto@example.org: unblocked\n"), r.stderr
+    assert_token(api_from(strict, "127.0.0.35", *known_person))
+    # An address nobody has and no attempt was counted for stays an error.
+    r = strict.admin("user", "unblock", "nobody-here@example.org")
+    assert r.returncode != 0
+
+
+# ---- A stopped directory does not stall the guarded calls --------------------------------
+
+def p99(latencies):
+    ordered = sorted(latencies)
+    return ordered[max(0, int(len(ordered) * 0.99) - 1)]
+
+
+def load(inst, token, email, password, expected, hammers=4, calls=300):
+    """`hammers` threads send sign-ins for `email` while one thread makes `calls` guarded
+    calls with `token`; returns the guarded calls' latencies and every sign-in's cause."""
+    stop = threading.Event()
+    causes, latencies, results = [], [], []
+
+    def hammer():
+        with requests.Session() as s:
+            while not stop.is_set():
+                r = s.post(inst.url + "/apiauthtoken/create", timeout=30,
+                           data={"EMAIL_ID": email, "PASSWORD": password, "SCOPE": SCOPE})
+                m = re.search(r"^CAUSE=(\w+)$", r.text, re.M)
+                causes.append(m.group(1) if m else r.text)
+
+    threads = [threading.Thread(target=hammer) for _ in range(hammers)]
+    for t in threads:
+        t.start()
+    try:
+        time.sleep(0.5)
+        with requests.Session() as s:
+            for _ in range(calls):
+                started = time.monotonic()
+                r = s.get(inst.url + SAMPLE, params={"scope": "recruitapi", "authtoken": token}, timeout=10)
+                latencies.append(time.monotonic() - started)
+                results.append("data" if r.status_code == 200 and "<code>4834</code>" not in r.text else r.text[:200])
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert results == ["data"] * calls
+    # Mostly `expected`; a full password queue may also answer busy while the directory is up.
+    assert expected in causes and set(causes) <= {expected, "API_REQUEST_BLOCKED"}, set(causes)
+    return latencies, len(causes)
+
+
+def test_with_the_directory_stopped_sign_in_is_busy_and_guarded_calls_keep_their_p99(inst, ldap_directory):
+    token = assert_token(create(inst, "alice@example.org", "alice-directory-password", scope="ZohoRecruit/recruitapi"))
+    # Before: the directory answers every bind (wrong passwords, so no token is made).
+    before, signins_before = load(inst, token, "alice@example.org", "not-alices-password", "INVALID_PASSWORD")
+    ldap_directory.stop()
+    try:
+        during, signins_during = load(inst, token, "alice@example.org", "alice-directory-password", "API_REQUEST_BLOCKED")
+        assert signins_during >= 4
+        _, page = form_sign_in(inst, "alice@example.org", "alice-directory-password")
+        assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+        assert "Too busy right now" in page.text
+    finally:
+        ldap_directory.values = ldap_directory.start()
+    print(f"\nguarded p99 with the directory up: {p99(before) * 1000:.1f} ms ({len(before)} calls, "
+          f"{signins_before} sign-ins); stopped: {p99(during) * 1000:.1f} ms ({len(during)} calls, "
+          f"{signins_during} sign-ins)")
+    assert p99(during) < 1.0, p99(during)
+    # The log says why: the directory did not answer (not a full password queue), in API mode
+    # and on the form.
+    log = (inst.data_dir / "authtoken-fcgi.log").read_text()
+    assert re.search(r"cause=API_REQUEST_BLOCKED reason=the directory did not answer .*\] token refused", log)
+    assert re.search(r"reason=the directory did not answer .*\] password work refused", log)
