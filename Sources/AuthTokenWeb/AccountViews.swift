@@ -1,3 +1,4 @@
+import Foundation
 import AuthTokenStore
 
 /// The view models of two-factor, application passwords, activity and sessions (`PageModel`).
@@ -14,18 +15,10 @@ struct TwoFactorView: PageModel {
     /// The account's security keys; `keysAvailable` when the server has a public URL.
     var keysAvailable: Bool?
     var hasKeys: Bool?
-    var keys: [KeyRow] = []
+    var keys: [CredentialRow] = []
     var maxKeys: String?
     var keyNameValue: String?
 
-    struct KeyRow {
-        var id: String
-        var name: String
-        var created: String
-        var createdISO: String
-        var lastUsed: String?
-        var lastUsedISO: String?
-    }
 }
 
 /// The registration ceremony's page: the challenge in the form's `data-` attributes, for
@@ -92,19 +85,10 @@ struct AppPasswordsView: PageModel {
     var title = "Application passwords"
     var hasPasswords: Bool
     var twoFactorOn: Bool
-    var passwords: [Row]
+    var passwords: [CredentialRow]
     var notice: String?
     var error: String?
     var nameValue: String?
-
-    struct Row {
-        var id: String
-        var name: String
-        var created: String
-        var createdISO: String
-        var lastUsed: String?
-        var lastUsedISO: String?
-    }
 }
 
 struct AppPasswordCreatedView: PageModel {
@@ -164,5 +148,25 @@ extension ActivityRow {
             at: PageDate.string(from: entry.at), atISO: PageDate.iso(entry.at),
             address: entry.address.isEmpty ? "—" : entry.address, userAgent: entry.userAgent,
             accountID: withAccount ? entry.accountID.map { String($0) } : nil)
+    }
+}
+
+/// A named credential of the signed-in person (an application password, a security key): its
+/// name, when it was made and last used, as the lists on their pages show them.
+struct CredentialRow {
+    var id: String
+    var name: String
+    var created: String
+    var createdISO: String
+    var lastUsed: String?
+    var lastUsedISO: String?
+
+    init(id: Int64, name: String, createdAt: Date, lastUsedAt: Date?) {
+        self.id = String(id)
+        self.name = name
+        created = PageDate.string(from: createdAt)
+        createdISO = PageDate.iso(createdAt)
+        lastUsed = lastUsedAt.map(PageDate.string(from:))
+        lastUsedISO = lastUsedAt.map(PageDate.iso)
     }
 }

@@ -65,10 +65,7 @@ struct AppPasswordPages {
         return AppPasswordsView(
             hasPasswords: !list.isEmpty, twoFactorOn: try twoFactor.hasTwoFactor(accountID: user.account.id),
             passwords: list.map { record in
-                AppPasswordsView.Row(
-                    id: String(record.id), name: record.name,
-                    created: PageDate.string(from: record.createdAt), createdISO: PageDate.iso(record.createdAt),
-                    lastUsed: record.lastUsedAt.map(PageDate.string(from:)), lastUsedISO: record.lastUsedAt.map(PageDate.iso))
+                CredentialRow(id: record.id, name: record.name, createdAt: record.createdAt, lastUsedAt: record.lastUsedAt)
             })
     }
 }

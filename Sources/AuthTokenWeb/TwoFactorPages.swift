@@ -53,10 +53,7 @@ struct TwoFactorPages {
             page.keysAvailable = true
             page.maxKeys = String(maxKeys)
             page.keys = try passkeys.list(accountID: accountID).map { key in
-                TwoFactorView.KeyRow(
-                    id: String(key.id), name: key.name,
-                    created: PageDate.string(from: key.createdAt), createdISO: PageDate.iso(key.createdAt),
-                    lastUsed: key.lastUsedAt.map(PageDate.string(from:)), lastUsedISO: key.lastUsedAt.map(PageDate.iso))
+                CredentialRow(id: key.id, name: key.name, createdAt: key.createdAt, lastUsedAt: key.lastUsedAt)
             }
             page.hasKeys = !page.keys.isEmpty
         }
