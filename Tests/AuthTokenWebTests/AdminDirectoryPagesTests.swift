@@ -24,12 +24,12 @@ import Testing
 
     static func expectedRow(_ id: Int64, _ email: String, _ name: String, _ origin: String, _ state: String) -> String {
         "<tr class=\"account-row\" data-id=\"\(id)\">\n"
-            + "    <td><a href=\"/admin/account?id=\(id)\">\(email)</a></td>\n"
+            + "    <td><a class=\"address\" href=\"/admin/account?id=\(id)\" title=\"\(email)\">\(email)</a></td>\n"
             + "    <td>\(name)</td>\n"
             + "    <td class=\"origin\">\(origin)</td>\n"
             + "    <td class=\"state\">\(state)</td>\n"
             + "    <td class=\"count\">0</td>\n"
-            + "    <td>2026-11-18 11:06 UTC</td>\n"
+            + "    <td class=\"when\">2026-11-18 11:06 UTC</td>\n"
             + "  </tr>"
     }
 

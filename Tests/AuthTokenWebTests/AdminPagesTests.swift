@@ -129,7 +129,7 @@ import Testing
         let ann = try b.addAccount("ann@example.com")
         let (token, _) = try b.issue(ann)
         let list = b.get("/admin/accounts?q=ANN")
-        #expect(list.status == 200 && list.bodyText.contains("<a href=\"/admin/account?id=\(ann)\">ann@example.com</a>"))
+        #expect(list.status == 200 && list.bodyText.contains("<a class=\"address\" href=\"/admin/account?id=\(ann)\" title=\"ann@example.com\">ann@example.com</a>"))
         #expect(list.bodyText.components(separatedBy: "class=\"account-row\"").count == 2)
         #expect(list.header("Cache-Control") == "no-store")
         let accountPage = b.get("/admin/account?id=\(ann)")

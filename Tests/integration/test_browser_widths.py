@@ -113,7 +113,7 @@ PAGES = [
     Page("admin-token-revoke", ADMIN, "/admin/tokens/revoke?id={token_id}",
          "Revoke the token “" + LONG_NAME + "” of {user_email}?"),
     Page("admin-tokens-revoke-all", ADMIN, "/admin/tokens/revoke-all?owner={user_email}&scope=ZohoPC/docsapi",
-         "Revoke 2 tokens?"),
+         "Revoke 3 tokens?"),
     Page("admin-app-passwords", ADMIN, "/admin/app-passwords", "Application passwords"),
     Page("admin-app-password-revoke", ADMIN, "/admin/app-passwords/revoke?id={app_password_id}&account={user_id}",
          "Revoke the application password “" + APP_PASSWORD_NAME + " #0” of {user_email}?"),
@@ -148,7 +148,9 @@ def add_app_password(inst, session, name, pw):
     csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
     r = session.post(inst.url + "/app-passwords", data={"csrf": csrf, "name": name, "password": pw}, timeout=60)
     assert r.status_code == 200, r.text
-    SECRETS.append(re.search(r'id="app-password-value" class="secret">([^<]+)<', r.text).group(1))
+    value = re.search(r'id="app-password-value" class="secret">([^<]+)<', r.text).group(1)
+    SECRETS.append(value)
+    return value
 
 
 @pytest.fixture(scope="module")
@@ -185,8 +187,10 @@ def seed(inst):
         inst.add_user(email, pw, name=f"Person {n} van der Westhuizen-Oppenheimer")
         SECRETS.append(api_token(inst, email, pw, ALL_SCOPES, f"{LONG_NAME} ({n})"))
     user = sign_in(inst, user_email, user_pw)
-    for n in range(2):
-        add_app_password(inst, user, f"{APP_PASSWORD_NAME} #{n}", user_pw)
+    app_passwords = [add_app_password(inst, user, f"{APP_PASSWORD_NAME} #{n}", user_pw) for n in range(2)]
+    # A token made with an application password: the inventory names the password.
+    SECRETS.append(api_token(inst, user_email, app_passwords[1], "ZohoProjects/projectsapi,ZohoPC/docsapi",
+                             "Build server nightly artefact upload to the document store"))
     fresh_email, fresh_pw = long_email("bartholomew", "featherstonehaugh"), new_password()
     inst.add_user(fresh_email, fresh_pw)
     admin_email, admin_pw = long_email("administrator", "of-the-authtoken-service"), new_password()
