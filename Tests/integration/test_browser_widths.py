@@ -13,6 +13,7 @@ import re
 import secrets
 import sqlite3
 import time
+import types
 
 import pytest
 
@@ -26,7 +27,7 @@ ALL_SCOPES = ("ZohoRecruit/recruitapi,ZohoCRM/crmapi,ZohoInventory/inventoryapi,
 LONG_NAME = "Nightly synchronisation of the recruiting pipeline with invoicing, inventory and projects"
 APP_PASSWORD_NAME = "Backup script on the build server in the second data centre (rack 14)"
 
-# What the page shows after it was opened: a few need a step in the browser first.
+# The steps in the browser that reach the pages behind a form.
 
 
 def create_token(browser, world):
@@ -60,6 +61,24 @@ def start_key(browser, world):
     browser.submit("Add a security key or passkey")
 
 
+def remove_last_key(browser, world):
+    """Adds a security key with Chromium's virtual authenticator, then asks to remove it: the
+    account's last second factor, so the page asks for the password first."""
+    from selenium.webdriver.common.virtual_authenticator import VirtualAuthenticatorOptions
+    browser.d.add_virtual_authenticator(VirtualAuthenticatorOptions(
+        protocol=VirtualAuthenticatorOptions.Protocol.CTAP2, transport=VirtualAuthenticatorOptions.Transport.USB,
+        has_resident_key=True, has_user_verification=True, is_user_verified=True))
+    try:
+        start_key(browser, {"user_password": world["keyed_password"]})
+        browser.submit("Use my security key")
+        assert browser.h1() == "Two-factor sign-in is on"
+        SECRETS.extend(c.text for c in browser.find_all(".recovery-codes code"))
+        browser.open("/twofactor")
+        browser.submit("Remove")
+    finally:
+        browser.d.remove_virtual_authenticator()
+
+
 def password_step(browser, world):
     browser.sign_in(world["admin_email"], world["admin_password"])
 
@@ -72,7 +91,7 @@ def register(browser, world):
 
 
 Page = collections.namedtuple("Page", "name who path h1 step", defaults=(None,))
-ANYONE, USER, FRESH, ADMIN = "anyone", "user", "fresh", "admin"
+ANYONE, USER, FRESH, KEYED, ADMIN = "anyone", "user", "fresh", "keyed", "admin"
 DEAD = "0" * 64
 
 # Every page, as (screenshot name, who sees it, path, its exact heading[, a step in the browser]).
@@ -102,6 +121,7 @@ PAGES = [
     Page("twofactor-setup", USER, "/twofactor", "Turn on two-factor sign-in", set_up_two_factor),
     Page("twofactor-key", USER, "/twofactor", "Add a security key", start_key),
     Page("twofactor-codes", FRESH, "/twofactor", "Two-factor sign-in is on", turn_on_two_factor),
+    Page("twofactor-key-remove", KEYED, "/twofactor", "Remove your last security key", remove_last_key),
     Page("developer", USER, "/developer", "Developer Space"),
     Page("admin-accounts", ADMIN, "/admin/accounts", "Accounts"),
     Page("admin-accounts-filtered", ADMIN, "/admin/accounts?q=example&twofactor=1", "Accounts"),
@@ -193,6 +213,8 @@ def seed(inst):
                              "Build server nightly artefact upload to the document store"))
     fresh_email, fresh_pw = long_email("bartholomew", "featherstonehaugh"), new_password()
     inst.add_user(fresh_email, fresh_pw)
+    keyed_email, keyed_pw = long_email("wilhelmina", "cholmondeley-marjoribanks"), new_password()
+    inst.add_user(keyed_email, keyed_pw)
     admin_email, admin_pw = long_email("administrator", "of-the-authtoken-service"), new_password()
     admin, _ = make_admin(inst, admin_email, admin_pw)
     con = sqlite3.connect(str(inst.data_dir / "authtoken.sqlite"), timeout=10)
@@ -205,10 +227,11 @@ def seed(inst):
     con.close()
     return {"inst": inst, "url": f"http://localhost:{inst.port}",
             "cookies": {USER: user.cookies["authtoken_session"], ADMIN: admin.cookies["authtoken_session"],
-                        FRESH: sign_in(inst, fresh_email, fresh_pw).cookies["authtoken_session"]},
+                        FRESH: sign_in(inst, fresh_email, fresh_pw).cookies["authtoken_session"],
+                        KEYED: sign_in(inst, keyed_email, keyed_pw).cookies["authtoken_session"]},
             "user_email": user_email, "user_password": user_pw, "user_id": user_id,
             "token_id": ids[0], "expired_token_id": ids[1], "app_password_id": app_password_id,
-            "fresh_password": fresh_pw, "admin_email": admin_email, "admin_password": admin_pw}
+            "fresh_password": fresh_pw, "keyed_password": keyed_pw, "admin_email": admin_email, "admin_password": admin_pw}
 
 
 def fit(browser, width):
@@ -224,16 +247,20 @@ def fit(browser, width):
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
 def test_the_page_fits_the_window_at_1280_and_390_pixels(chrome, world, page):
-    browser = Browser(chrome, type("Server", (), {"url": world["url"]}))
+    browser = Browser(chrome, types.SimpleNamespace(url=world["url"]))
     chrome.delete_all_cookies()
     chrome.set_window_size(1280, 900)
     if page.who != ANYONE:
-        browser.open("/static/favicon.svg")
+        browser.open("/signin")
         chrome.add_cookie({"name": "authtoken_session", "value": world["cookies"][page.who], "path": "/"})
+    chrome.get_log("browser")
     browser.open(page.path.format(**world))
     if page.step:
         page.step(browser, world)
     assert browser.h1() == page.h1.format(**world)
+    # No refused style or script (the CSP allows no inline style): only a refusal page's own status.
+    assert [e["message"] for e in browser.console_errors()
+            if "the server responded with a status of 4" not in e["message"]] == []
     problems = []
     for width in WIDTHS:
         m = fit(browser, width)
@@ -244,4 +271,5 @@ def test_the_page_fits_the_window_at_1280_and_390_pixels(chrome, world, page):
         if width == 1280 and m["scrolling"]:
             problems.append(f"at {width}: scrolls sideways: {', '.join(m['scrolling'])}")
     chrome.set_window_size(1280, 900)
+    chrome.get_log("browser")  # the next test's console starts empty
     assert problems == [], f"{page.name}: " + "; ".join(problems)
