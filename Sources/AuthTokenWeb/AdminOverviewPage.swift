@@ -44,7 +44,8 @@ struct AdminOverviewPage {
             checks: UsageChart(
                 id: "overview-checks", span: span, series: checks, height: 120,
                 summary: "\(checked) guarded calls in \(span.days) days, \(refused) of them refused.", large: true),
-            activity: activity, busiest: busiest, hasBusiest: !busiest.isEmpty, neverUsed: overview.neverUsed),
+            activity: activity, busiest: busiest, hasBusiest: !busiest.isEmpty, neverUsed: overview.neverUsed,
+            neverUsedNoun: overview.neverUsed == 1 ? "token has" : "tokens have"),
             user: user)
     }
 
@@ -107,6 +108,7 @@ struct AdminOverviewView: PageModel {
     var busiest: [BusyRow]
     var hasBusiest: Bool
     var neverUsed: Int
+    var neverUsedNoun: String
 
     struct ActivityChart {
         var heading: String
