@@ -144,7 +144,7 @@ extension Setting {
         "Unconfirmed accounts older than this are removed; `0` keeps them.")
     static let activityDays = Setting(
         "AUTHTOKEN_ACTIVITY_DAYS", .number(0...36500), default: "365",
-        "Activity entries older than this are removed; `0` keeps them.")
+        "Activity entries, and daily-use counts (docs/usage.md), older than this are removed; `0` keeps them.")
 
     // MARK: Secrets and throttling
 

@@ -16,25 +16,36 @@ public enum TokenCheck: Sendable, Equatable {
 
 extension CheckService {
     /// Checks a token for a scope. Runs on every guarded request, so it does one indexed
-    /// read and no write: the use is noted in memory for `usage` to write later.
+    /// read and no write: the use is noted in memory for `usage` to write later, and so is a
+    /// refusal's reason, for the daily counts (docs/usage.md).
     ///
     /// Nothing is cached: a deleted or regenerated token, or a deactivated account, fails
     /// on the very next request.
     public func checkToken(_ token: String?, scope wanted: String?, from address: String) throws -> TokenCheck {
-        guard let token, TokenSecret.isWellFormed(token) else { return .invalidToken }
+        guard let token, TokenSecret.isWellFormed(token) else { return refused(.dead) }
         guard let grant = try store.grant(digest: TokenSecret.digest(of: token)), grant.accountActive else {
-            return .invalidToken
+            return refused(.dead)
         }
         let time = Self.seconds(now())
-        // Expired exactly like deleted, compared with the row already read (no second query).
-        if let expiresAt = grant.expiresAt, expiresAt <= time { return .invalidToken }
+        // Expired answers exactly like deleted, compared with the row already read (no second query).
+        if let expiresAt = grant.expiresAt, expiresAt <= time { return refused(.expired) }
         if let until = grant.retiredUntil, until <= time {
             try reuseDetected(grant, value: token, client: Client(address: address, userAgent: nil), via: "token check")
-            return .reused
+            return refused(.reused)
         }
-        guard let wanted, let scope = ScopeList.match(wanted, in: grant.scopes) else { return .scopeDenied }
+        guard let wanted, let scope = ScopeList.match(wanted, in: grant.scopes) else { return refused(.scope) }
         usage.record(tokenID: grant.tokenID, at: now(), from: address)
         return .allowed(grant, scope: scope)
+    }
+
+    /// Counts the refusal for its day, and answers it.
+    private func refused(_ reason: CheckOutcome) -> TokenCheck {
+        usage.refused(reason, at: now())
+        return switch reason {
+        case .scope: .scopeDenied
+        case .reused: .reused
+        case .dead, .expired, .allowed: .invalidToken
+        }
     }
 
     /// Readiness: the store answers the token check's own query (for a digest no token

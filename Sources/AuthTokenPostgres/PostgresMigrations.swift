@@ -228,6 +228,21 @@ enum PostgresMigrations {
                 error_class text
             );
             """),
+        Step(name: "2026-12-03-daily-use", sql: """
+            CREATE TABLE token_daily_use (
+                token_id bigint NOT NULL REFERENCES token(id) ON DELETE CASCADE,
+                day bigint NOT NULL,
+                uses bigint NOT NULL,
+                PRIMARY KEY (token_id, day)
+            );
+            CREATE INDEX token_daily_use_day ON token_daily_use(day);
+            CREATE TABLE check_daily (
+                day bigint NOT NULL,
+                outcome text NOT NULL,
+                checks bigint NOT NULL,
+                PRIMARY KEY (day, outcome)
+            );
+            """),
     ]
 
     /// Applies the steps not yet recorded, each in its own transaction together with its

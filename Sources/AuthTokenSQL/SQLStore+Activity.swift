@@ -54,6 +54,10 @@ extension SQLStore {
             counts.passwordResets = try db.run(StoreSQL.deleteExpiredPasswordResets, [.date(now)])
             if let activityBefore {
                 counts.activity = try db.run(StoreSQL.deleteOldActivity, [.date(activityBefore)])
+                // Whole days only: the day the cut-off falls on stays until it has all gone.
+                let firstDay: SQLValue = .integer(UsageDay.of(SQLValue.seconds(activityBefore)))
+                counts.usageDays = try db.run(StoreSQL.deleteOldTokenDays, [firstDay])
+                    + db.run(StoreSQL.deleteOldCheckDays, [firstDay])
             }
             counts.throttleCounters = try db.run(StoreSQL.deleteIdleCounters, [.date(countersBefore), .date(now)])
             return counts

@@ -260,6 +260,25 @@ enum SQLiteMigrations {
                 )
                 """)
         }
+        // Daily use (docs/usage.md): uses per token per UTC day (days since 1970), and the
+        // token check's answers per day, added to by every instance's usage flusher.
+        migrator.registerMigration("2026-12-03-daily-use") { db in
+            try db.execute(sql: """
+                CREATE TABLE token_daily_use (
+                    token_id INTEGER NOT NULL REFERENCES token(id) ON DELETE CASCADE,
+                    day INTEGER NOT NULL,
+                    uses INTEGER NOT NULL,
+                    PRIMARY KEY (token_id, day)
+                );
+                CREATE INDEX token_daily_use_day ON token_daily_use(day);
+                CREATE TABLE check_daily (
+                    day INTEGER NOT NULL,
+                    outcome TEXT NOT NULL,
+                    checks INTEGER NOT NULL,
+                    PRIMARY KEY (day, outcome)
+                );
+                """)
+        }
         return migrator
     }
 }

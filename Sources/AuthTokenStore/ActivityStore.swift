@@ -12,7 +12,8 @@ public protocol ActivityStore: Sendable {
 
     // MARK: Retention
     /// Removes what has run out: confirmation links, half-done sign-ins and reset links
-    /// expired by `now`, activity entries older than `activityBefore` (nil keeps them), and
+    /// expired by `now`, activity entries older than `activityBefore` (nil keeps them) and
+    /// daily-use rows of the days before its day, and
     /// throttle counters whose window began before `countersBefore` and that block nobody.
     func deleteExpired(now: Date, activityBefore: Date?, countersBefore: Date) throws -> RetentionCounts
 

@@ -16,4 +16,4 @@ import Foundation
 /// - all methods are safe to call from many threads at once.
 public protocol AuthStore:
     AccountStore, TokenStore, SessionStore, TwoFactorStore, PasskeyStore, ThrottleStore, ActivityStore, AdminStore,
-    DirectorySyncStore {}
+    DirectorySyncStore, UsageStore {}

@@ -5,6 +5,8 @@ public struct RetentionCounts: Sendable, Equatable {
     public var passkeyChallenges = 0
     public var passwordResets = 0
     public var activity = 0
+    /// Daily-use rows (per token and per check answer) of days before the activity's cut-off.
+    public var usageDays = 0
     public var throttleCounters = 0
     public var sessions = 0
     public var unconfirmedAccounts = 0
@@ -12,6 +14,6 @@ public struct RetentionCounts: Sendable, Equatable {
     public init() {}
 
     public var total: Int {
-        confirmationLinks + pendingSignIns + passkeyChallenges + passwordResets + activity + throttleCounters + sessions + unconfirmedAccounts
+        confirmationLinks + pendingSignIns + passkeyChallenges + passwordResets + activity + usageDays + throttleCounters + sessions + unconfirmedAccounts
     }
 }

@@ -52,6 +52,8 @@ public struct TransferTable: Sendable, Equatable {
                       generatedID: true),
         TransferTable("directory_sync", ["id", "at", "outcome", "checked", "deactivated", "reactivated",
                                          "admin_changes", "error_class"]),
+        TransferTable("token_daily_use", ["token_id", "day", "uses"]),
+        TransferTable("check_daily", ["day", "outcome", "checks"]),
     ]
 }
 

@@ -14,7 +14,8 @@ public struct Pages: Sendable {
         "token-created", "token-remove", "token-regenerate", "browser-confirm", "developer",
         "signin-code", "twofactor", "twofactor-setup", "twofactor-codes", "twofactor-key", "twofactor-key-remove", "app-passwords", "app-password-created",
         "activity", "password", "forgot", "reset", "sessions", "expiry-choice", "admin-accounts", "admin-account",
-        "admin-confirm", "admin-tokens", "admin-app-passwords", "admin-activity",
+        "admin-confirm", "admin-tokens", "admin-app-passwords", "admin-activity", "admin-nav", "admin-overview",
+        "chart", "token-usage",
     ]
 
     /// Loads the templates from `directory` (the `templates` folder inside the www folder).

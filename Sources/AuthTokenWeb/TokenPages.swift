@@ -33,7 +33,12 @@ struct TokenPages {
         let max = settings.maxTokensPerAccount
         let appPasswords = Dictionary(
             uniqueKeysWithValues: try appPasswords.list(accountID: user.account.id).map { ($0.id, $0.name) })
-        let rows = held.map { row($0, appPasswords: appPasswords) }
+        let usage = try tokens.dailyUses(accountID: user.account.id, days: Self.chartDays)
+        let rows = held.map { token in
+            var row = row(token, appPasswords: appPasswords)
+            row.usage = Self.chart(token, usage[token.id] ?? DailySeries(span: DaySpan(endingOn: UsageDay.of(now()), days: Self.chartDays)))
+            return row
+        }
         var soon = rows.filter { $0.expiresSoon != nil }
         if !soon.isEmpty { soon[soon.count - 1].last = true }
         let expiry = expiryOptions()

@@ -39,6 +39,23 @@ struct TokenRow {
     var last: Bool?
     /// What a renewal would set (the confirmation page).
     var newExpiry: String?
+    /// The last 30 days' uses (the token list).
+    var usage: UsageChart?
+}
+
+/// One token's uses over a year (`/tokens/usage`), with the days it was used as a table.
+struct TokenUsageView: PageModel {
+    var template: String { "token-usage" }
+    var title: String
+    var token: TokenRow
+    var chart: UsageChart
+    var usedDays: [UsedDay]
+    var hasUsedDays: Bool
+
+    struct UsedDay {
+        var day: String
+        var uses: Int
+    }
 }
 
 struct ValueRow {

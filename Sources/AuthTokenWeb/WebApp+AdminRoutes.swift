@@ -7,6 +7,8 @@ import AuthTokenCore
 extension WebApp {
     static let adminRoutes: [Route] = [
         Route("/admin", .admin, [("GET", .admin { _, _, _, _ in .redirect("/admin/accounts") })]),
+        Route("/admin/overview", .admin, [("GET", .admin { try AdminOverviewPage($0).page($1, $2, $3) })]),
+        Route("/admin/overview/csv", .admin, [("GET", .admin { try AdminOverviewPage($0).csv($1, $2, $3) })]),
         Route("/admin/accounts", .admin, [("GET", .admin { try AdminAccountPages($0).list($1, $2, $3) })]),
         Route("/admin/account", .admin, [("GET", .admin { try AdminAccountPages($0).account($1, $2, $3) })]),
         Route("/admin/account/action", .admin, [("GET", .admin { try AdminAccountPages($0).confirmAction($1, $2, $3) }),

@@ -34,6 +34,7 @@ extension WebApp {
                                      ("POST", .signedIn { try TokenPages($0).create($1, $2, $3) })]),
         Route("/tokens/remove", .signedIn, [("GET", .signedIn { try TokenPages($0).confirmAction($1, $2, $3) }),
                                             ("POST", .signedIn { try TokenPages($0).remove($1, $2, $3) })]),
+        Route("/tokens/usage", .signedIn, [("GET", .signedIn { try TokenPages($0).usage($1, $2, $3) })]),
         Route("/tokens/regenerate", .signedIn, [("GET", .signedIn { try TokenPages($0).confirmAction($1, $2, $3) }),
                                                 ("POST", .signedIn { try TokenPages($0).regenerate($1, $2, $3) })]),
         Route("/developer", .signedIn, [("GET", .signedIn { try DeveloperSpace($0).page($1, $2, $3) })]),

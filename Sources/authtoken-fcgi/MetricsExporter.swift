@@ -31,6 +31,9 @@ final class MetricsExporter: Sendable {
         total("authtoken_password_work_total", "Hashes and verifications run", queue.ran)
         total("authtoken_password_work_refused_total", "Password checks refused because the queue was full", queue.refused)
         total("authtoken_throttle_blocks_total", "Blocks started by this process", auth.blocksStartedCount)
+        total("authtoken_last_use_writes_total", "Token last-use rows written by the usage flusher", auth.usage.writes)
+        total("authtoken_daily_use_rows_written_total", "Daily-use rows (token days, check answer days) added to by the usage flusher",
+              auth.usage.dailyRowsWritten)
         if let counts = try? auth.housekeeping.rowCounts() {
             gauge("authtoken_tokens", "Tokens in the store", counts.tokens)
             gauge("authtoken_sessions", "Browser sessions in the store (expired ones until the next sweep)", counts.sessions)

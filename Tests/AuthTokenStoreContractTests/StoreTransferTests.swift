@@ -89,12 +89,18 @@ import Testing
         let lastSync = DirectorySyncRecord(at: t0, outcome: .refused, checked: 9, deactivated: 4, reactivated: 0,
                                            adminChanges: 1)
         try from.recordDirectorySync(lastSync)
+        let usage = UsageCounts(tokens: [TokenDayCount(tokenID: token.id, day: 20833, count: 12)],
+                                checks: [CheckDayCount(day: 20833, outcome: .scope, count: 2)])
+        try from.addUsage(usage)
 
         let to = postgres.store as! PostgresStore
         let counts = try to.importRows { insert in try (from as! SQLiteStore).exportRows(insert) }
         #expect(counts == ["account": 3, "token": 2, "retired_token": 1, "app_password": 1, "two_factor": 1, "recovery_code": 2,
                            "web_session": 1, "confirmation": 2, "pending_sign_in": 1, "password_reset": 1, "throttle": 1,
-                           "activity": 1, "passkey": 1, "passkey_challenge": 1, "directory_sync": 1])
+                           "activity": 1, "passkey": 1, "passkey_challenge": 1, "directory_sync": 1,
+                           "token_daily_use": 1, "check_daily": 1])
+        #expect(try to.tokenDays(accountID: ann.id, tokenID: nil, since: 0) == usage.tokens)
+        #expect(try to.checkDays(since: 0) == usage.checks)
         #expect(try to.lastDirectorySync() == lastSync)
         #expect(try to.passkeys(accountID: ann.id) == [key])
         #expect(try to.takePasskeyChallenge(digest: "challenge-1", accountID: ann.id, purpose: "sign-in", now: t0))

@@ -14,7 +14,7 @@ import Testing
         #expect(Self.adminRoutes.map(\.path).sorted() == [
             "/admin", "/admin/account", "/admin/account/action", "/admin/accounts", "/admin/activity",
             "/admin/app-passwords", "/admin/app-passwords/csv", "/admin/app-passwords/revoke",
-            "/admin/app-passwords/revoke-all", "/admin/tokens",
+            "/admin/app-passwords/revoke-all", "/admin/overview", "/admin/overview/csv", "/admin/tokens",
             "/admin/tokens/csv",
             "/admin/tokens/revoke", "/admin/tokens/revoke-all",
         ])

@@ -104,7 +104,7 @@ def test_non_admins_get_404_and_an_admin_without_two_factor_is_told_to_turn_it_o
     email, pw = new_email("plain"), new_password()
     server.add_user(email, pw)
     admin_paths = [r["path"] for r in routes(server) if r["access"] == "admin"]
-    assert len(admin_paths) == 13
+    assert len(admin_paths) == 15
     for client in (requests.Session(), sign_in(server, email, pw)):
         for path in admin_paths:
             for method in ("GET", "POST", "PUT"):
