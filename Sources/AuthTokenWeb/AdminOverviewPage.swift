@@ -43,7 +43,7 @@ struct AdminOverviewPage {
             spans: UsageOverview.spans.map { Choice(value: String($0), label: "\($0) days", selected: $0 == days) },
             checks: UsageChart(
                 id: "overview-checks", span: span, series: checks, height: 120,
-                summary: "\(checked) guarded calls in \(span.days) days, \(refused) of them refused.", large: true),
+                summary: "\(checked) guarded \(checked == 1 ? "call" : "calls") in \(span.days) days, \(refused) refused.", large: true),
             activity: activity, busiest: busiest, hasBusiest: !busiest.isEmpty, neverUsed: overview.neverUsed,
             neverUsedNoun: overview.neverUsed == 1 ? "token has" : "tokens have"),
             user: user)

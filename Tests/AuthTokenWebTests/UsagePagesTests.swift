@@ -93,7 +93,7 @@ import Testing
         #expect(checks.count == 30)
         #expect(checks[todayText] == 54 && checks[yesterdayText] == 11)
         #expect(checks.values.reduce(0, +) == 65)
-        #expect(Self.caption(html, chart: "overview-checks") == "65 guarded calls in 30 days, 12 of them refused.")
+        #expect(Self.caption(html, chart: "overview-checks") == "65 guarded calls in 30 days, 12 refused.")
         #expect(html.contains(#"data-count="4"></rect>"#))
         // The store's activity: the administrator's own sign-in, tokens created by `issue`.
         let signIns = try b.t.store.activityDays([.signIn], since: today - 29).reduce(0) { $0 + $1.count }
