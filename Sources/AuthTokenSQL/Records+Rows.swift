@@ -39,6 +39,15 @@ extension TokenGrant {
     }
 }
 
+extension InventoryToken {
+    /// `AdminSQL.inventoryColumns`.
+    public init(row: some SQLRowReading) throws {
+        self.init(
+            token: try TokenRecord(row: row), ownerEmail: try row.string(AdminSQL.inventoryEmailColumn),
+            appPasswordName: try row.optionalString(AdminSQL.inventoryAppPasswordColumn))
+    }
+}
+
 extension AppPasswordRecord {
     /// `StoreSQL.appPasswordColumns`.
     public init(row: some SQLRowReading) throws {

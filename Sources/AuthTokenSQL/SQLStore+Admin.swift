@@ -22,11 +22,7 @@ extension SQLStore {
         let (sql, values) = AdminSQL.inventory(
             filter, sort: sort, limit: limit, offset: offset, nullsLast: Self.nullsLast, nullsFirst: Self.nullsFirst)
         return try read { db in
-            try db.rows(SQLStatement(sql), values).map { row in
-                InventoryToken(
-                    token: try TokenRecord(row: row), ownerEmail: try row.string(AdminSQL.inventoryEmailColumn),
-                    appPasswordName: try row.optionalString(AdminSQL.inventoryAppPasswordColumn))
-            }
+            try db.rows(SQLStatement(sql), values).map { try InventoryToken(row: $0) }
         }
     }
 

@@ -99,11 +99,7 @@ extension SQLStore {
     public func busiestTokens(since firstDay: Int64, limit: Int) throws -> [BusyToken] {
         try read { db in
             try db.rows(StoreSQL.busiestTokens, [.integer(firstDay), .int(max(0, limit))]).map { row in
-                BusyToken(
-                    token: InventoryToken(
-                        token: try TokenRecord(row: row), ownerEmail: try row.string(AdminSQL.inventoryEmailColumn),
-                        appPasswordName: try row.optionalString(AdminSQL.inventoryAppPasswordColumn)),
-                    uses: try row.int(AdminSQL.inventoryAppPasswordColumn + 1))
+                BusyToken(token: try InventoryToken(row: row), uses: try row.int(AdminSQL.inventoryAppPasswordColumn + 1))
             }
         }
     }
