@@ -17,7 +17,7 @@ import Testing
             "2026-11-30-lifecycle-token-reminders", "2026-11-30-admin-pages", "2026-11-30-session-second-factor",
             "2026-12-02-registration-link-password",
             "2026-12-02-passkeys", "2026-12-02-account-origin",
-            "2026-12-02-directory-sync",
+            "2026-12-02-directory-sync", "2026-12-03-daily-use",
         ]
         #expect(try t.store.appliedMigrations() == expected)
         // Opening the same file again runs nothing twice and keeps the data.

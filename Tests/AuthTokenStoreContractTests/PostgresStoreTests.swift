@@ -17,7 +17,7 @@ import Testing
             "2026-11-30-lifecycle-token-expiry", "2026-11-30-lifecycle-token-rotation",
             "2026-11-30-lifecycle-token-reminders", "2026-11-30-admin-pages", "2026-11-30-session-second-factor",
             "2026-12-02-registration-link-password", "2026-12-02-passkeys", "2026-12-02-account-origin",
-            "2026-12-02-directory-sync",
+            "2026-12-02-directory-sync", "2026-12-03-daily-use",
         ])
     }
 
@@ -54,7 +54,7 @@ import Testing
         done.wait()
         #expect(failures.withLock { $0 } == [])
         #expect(try admin.execute("SELECT count(*), count(DISTINCT name) FROM \(schema).schema_migrations").first
-            .map { [try $0.int64(0), try $0.int64(1)] } == [19, 19])
+            .map { [try $0.int64(0), try $0.int64(1)] } == [20, 20])
     }
 
     /// The token check reads while a cap check holds the account's row lock.
