@@ -36,18 +36,26 @@ public struct DailySeries: Sendable, Equatable {
     }
 }
 
+/// Each of an account's tokens' uses per day over one span.
+public struct AccountUsage: Sendable {
+    public let span: DaySpan
+    let series: [Int64: DailySeries]
+
+    /// The token's series; an empty one for a token not used in the span.
+    public subscript(tokenID: Int64) -> DailySeries { series[tokenID] ?? DailySeries(span: span) }
+}
+
 /// Daily uses of the account's own tokens, for the token pages' charts.
 extension TokenService {
-    /// Each of the account's tokens' uses per day over the `days` days ending today (a token
-    /// with none has an empty series). Counts reach the store with the usage flusher, about
-    /// once a second.
-    public func dailyUses(accountID: Int64, days: Int) throws -> [Int64: DailySeries] {
+    /// The account's tokens' uses per day over the `days` days ending today. Counts reach
+    /// the store with the usage flusher, about once a second.
+    public func dailyUses(accountID: Int64, days: Int) throws -> AccountUsage {
         let span = DaySpan(endingOn: UsageDay.of(now()), days: days)
         var series: [Int64: DailySeries] = [:]
         for row in try store.tokenDays(accountID: accountID, tokenID: nil, since: span.first) {
             series[row.tokenID, default: DailySeries(span: span)].add(row.count, on: row.day)
         }
-        return series
+        return AccountUsage(span: span, series: series)
     }
 
     /// One token's uses per day; nil when the account has no token with this id.

@@ -36,7 +36,7 @@ struct TokenPages {
         let usage = try tokens.dailyUses(accountID: user.account.id, days: Self.chartDays)
         let rows = held.map { token in
             var row = row(token, appPasswords: appPasswords)
-            row.usage = Self.chart(token, usage[token.id] ?? DailySeries(span: DaySpan(endingOn: UsageDay.of(now()), days: Self.chartDays)))
+            row.usage = Self.chart(token, usage[token.id])
             return row
         }
         var soon = rows.filter { $0.expiresSoon != nil }
